@@ -1,0 +1,59 @@
+//! `kubeloop`: the playground's engine on the command line.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: kubeloop check FILE...   check Kubernetes manifests (- reads standard input)
+       kubeloop help            show this message";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("check") if args.len() > 1 => check(&args[1..]),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some("check") => usage_error("check needs at least one FILE (or - for standard input)"),
+        Some(other) => usage_error(&format!("unknown command {other:?}")),
+        None => usage_error("no command given"),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("kubeloop: {message}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// Prints `FILE:LINE:COL: error: MESSAGE` per diagnostic; exits 1 when any
+/// file has an error (or cannot be read), 0 otherwise.
+fn check(files: &[String]) -> ExitCode {
+    let mut failed = false;
+    for file in files {
+        let text = match read_input(file) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("{file}: error: {error}");
+                failed = true;
+                continue;
+            }
+        };
+        let manifests = kubeloop_engine::parse_manifests(&text);
+        for diagnostic in &manifests.diagnostics {
+            println!("{file}:{diagnostic}");
+        }
+        failed |= manifests.has_errors();
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn read_input(file: &str) -> std::io::Result<String> {
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file)
+    }
+}

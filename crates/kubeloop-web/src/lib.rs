@@ -1,0 +1,27 @@
+//! The kubeloop playground: the only crate that knows the browser.
+//!
+//! The page is one reducer ([`state::PageState`]) over what the engine says
+//! about the editor's text; components only render it and dispatch actions.
+
+pub mod app;
+pub mod diagram;
+pub mod editor;
+pub mod state;
+
+pub use app::App;
+
+/// Mounts the playground into `#app` when the module loads.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    let root =
+        web_sys::window().and_then(|window| window.document()).and_then(|document| document.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
