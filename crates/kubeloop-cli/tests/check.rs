@@ -31,12 +31,14 @@ fn errors_are_reported_per_file_with_line_and_column_and_exit_1() {
     let dir = std::env::temp_dir().join(format!("kubeloop-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.yaml");
-    std::fs::write(&bad, "kind: Deployment\nspec:\n  replicas: -3\n").unwrap();
+    let text = kubeloop_engine::DEMO_MANIFESTS.replace("replicas: 2", "replicas: -3");
+    let line = text.lines().position(|l| l.contains("replicas: -3")).unwrap() + 1;
+    std::fs::write(&bad, &text).unwrap();
     let output = kubeloop(&["check", bad.to_str().unwrap(), "-"], "a: b\n  c: d\n");
     assert_eq!(
         stdout(&output),
         format!(
-            "{}:3:13: error: spec.replicas: Invalid value: -3: must be greater than or equal to 0\n\
+            "{}:{line}:13: error: The Deployment \"demo-api\" is invalid: spec.replicas: Invalid value: -3: must be greater than or equal to 0\n\
              -:2:4: error: mapping values are not allowed in this context\n",
             bad.display()
         )

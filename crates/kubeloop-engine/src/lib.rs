@@ -5,11 +5,15 @@
 //! ordered maps only; bad user input comes back as [`Diagnostic`]s, never as a
 //! panic.
 
+pub mod api;
+pub mod defaults;
 pub mod diagnostic;
 pub mod manifest;
+pub mod validation;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
-pub use manifest::{DeploymentSummary, Manifests, ServiceSummary, parse_manifests};
+pub use manifest::{LoadedObject, Manifests, parse_manifests};
 
 /// The most pods the playground will simulate across all workloads. A manifest
 /// that asks for more is refused with a message naming this limit rather than

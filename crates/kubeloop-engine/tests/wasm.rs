@@ -1,22 +1,43 @@
 //! The engine compiled to wasm (run under Node by wasm-bindgen-test-runner)
-//! must read text exactly as it does natively.
+//! must read text exactly as it does natively: every diagnostics snapshot
+//! (made by the native `kubeloop check`) must come out byte for byte.
 #![cfg(target_arch = "wasm32")]
 
 use kubeloop_engine::{DEMO_MANIFESTS, parse_manifests};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+macro_rules! snapshots {
+    ($($name:literal),* $(,)?) => {
+        &[$((
+            concat!("tests/manifests/diagnostics/", $name, ".yaml"),
+            include_str!(concat!("../../../tests/manifests/diagnostics/", $name, ".yaml")),
+            include_str!(concat!("../../../tests/manifests/diagnostics/", $name, ".out")),
+        )),*]
+    };
+}
+
+const SNAPSHOTS: &[(&str, &str, &str)] = snapshots![
+    "deployment-spec",
+    "deployment-strategy",
+    "kinds-and-fields",
+    "other-kinds",
+    "pod-budget",
+    "pod-template",
+    "yaml-errors",
+];
+
 #[wasm_bindgen_test]
 fn parses_the_demo_like_native() {
     let manifests = parse_manifests(DEMO_MANIFESTS);
     assert!(manifests.diagnostics.is_empty());
-    assert_eq!(manifests.deployments[0].replicas, 2);
+    assert_eq!(manifests.deployments().next().unwrap().spec.replicas, Some(2));
 }
 
 #[wasm_bindgen_test]
-fn reports_positions_like_native() {
-    let manifests = parse_manifests("kind: Deployment\nspec:\n  replicas: -1\n");
-    assert_eq!(
-        manifests.diagnostics[0].to_string(),
-        "3:13: error: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
-    );
+fn diagnostics_are_byte_identical_to_the_native_snapshots() {
+    for (path, text, expected) in SNAPSHOTS {
+        let actual: String =
+            parse_manifests(text).diagnostics.iter().map(|diagnostic| format!("{path}:{diagnostic}\n")).collect();
+        assert_eq!(&actual, expected, "{path}");
+    }
 }

@@ -49,32 +49,33 @@ pub struct ServiceBox {
 /// pill per Service, stacked top to bottom.
 pub fn layout(manifests: &Manifests) -> DiagramLayout {
     let mut y = MARGIN;
-    let mut deployments = Vec::with_capacity(manifests.deployments.len());
-    for deployment in &manifests.deployments {
-        let replicas = deployment.replicas.max(0) as u32;
+    let mut deployments = Vec::new();
+    for deployment in manifests.deployments() {
+        let name = deployment.metadata.name();
+        let replicas = deployment.spec.replicas.unwrap_or(1).max(0) as u32;
         let rows = replicas.div_ceil(PODS_PER_ROW).max(1);
         let height = HEADER_HEIGHT + rows * POD_PITCH + GAP / 2;
         let pods = (0..replicas)
             .map(|i| PodShape {
-                name: format!("{}-{}", deployment.name, i + 1),
+                name: format!("{name}-{}", i + 1),
                 cx: MARGIN + POD_PITCH / 2 + (i % PODS_PER_ROW) * POD_PITCH,
                 cy: y + HEADER_HEIGHT + POD_PITCH / 2 + (i / PODS_PER_ROW) * POD_PITCH,
             })
             .collect();
-        let image = deployment.image.as_deref().unwrap_or("no image");
+        let image = deployment.spec.template.spec.containers.iter().find_map(|c| c.image.as_deref());
         let noun = if replicas == 1 { "replica" } else { "replicas" };
         deployments.push(DeploymentBox {
-            name: deployment.name.clone(),
-            caption: format!("{replicas} {noun} of {image}"),
+            name: name.to_string(),
+            caption: format!("{replicas} {noun} of {}", image.unwrap_or("no image")),
             y,
             height,
             pods,
         });
         y += height + GAP;
     }
-    let mut services = Vec::with_capacity(manifests.services.len());
-    for service in &manifests.services {
-        services.push(ServiceBox { name: service.name.clone(), y });
+    let mut services = Vec::new();
+    for service in manifests.services() {
+        services.push(ServiceBox { name: service.metadata.name().to_string(), y });
         y += SERVICE_HEIGHT + GAP;
     }
     DiagramLayout { height: y.max(2 * MARGIN + SERVICE_HEIGHT), deployments, services }

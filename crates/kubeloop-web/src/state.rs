@@ -8,7 +8,27 @@ use yew::Reducible;
 pub struct PageState {
     pub text: Rc<str>,
     /// The engine's reading of `text`, recomputed on every edit.
-    pub manifests: Rc<Manifests>,
+    pub manifests: Reading,
+}
+
+/// The engine's reading of one text. Compared by identity: every edit makes
+/// a new one, and a deep comparison would cost time on every render and
+/// bytes in the bundle (an equality impl for every API type).
+#[derive(Clone, Debug)]
+pub struct Reading(Rc<Manifests>);
+
+impl PartialEq for Reading {
+    fn eq(&self, other: &Reading) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Reading {
+    type Target = Manifests;
+
+    fn deref(&self) -> &Manifests {
+        &self.0
+    }
 }
 
 pub enum Action {
@@ -18,7 +38,7 @@ pub enum Action {
 
 impl PageState {
     pub fn new(text: &str) -> Self {
-        PageState { text: text.into(), manifests: Rc::new(parse_manifests(text)) }
+        PageState { text: text.into(), manifests: Reading(Rc::new(parse_manifests(text))) }
     }
 }
 
@@ -46,9 +66,9 @@ mod tests {
     #[test]
     fn starts_with_the_demo_and_reparses_on_edit() {
         let state = Rc::new(PageState::default());
-        assert_eq!(state.manifests.deployments[0].replicas, 2);
+        assert_eq!(state.manifests.deployments().next().unwrap().spec.replicas, Some(2));
         let edited = state.clone().reduce(Action::Edit(state.text.replace("replicas: 2", "replicas: 5")));
-        assert_eq!(edited.manifests.deployments[0].replicas, 5);
+        assert_eq!(edited.manifests.deployments().next().unwrap().spec.replicas, Some(5));
         assert!(edited.manifests.diagnostics.is_empty());
     }
 

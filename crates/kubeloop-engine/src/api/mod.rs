@@ -1,0 +1,148 @@
+//! The Kubernetes API objects the playground understands, as typed Rust.
+//!
+//! Field names follow the API (serde renames to camelCase). Enumerated
+//! fields are plain strings so that a bad value is reported by validation,
+//! in the API server's words, rather than by the YAML decoder. Fields the
+//! simulation does not use are kept as opaque values, so YAML from real
+//! clusters loads without false "unknown field" warnings.
+
+pub mod apps;
+pub mod autoscaling;
+pub mod base64;
+pub mod core;
+pub mod decode;
+pub mod intstr;
+pub mod meta;
+pub mod playground;
+pub mod policy;
+pub mod quantity;
+pub mod selector;
+
+pub use meta::ObjectMeta;
+
+/// One object from the user's YAML.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    Deployment(apps::Deployment),
+    ReplicaSet(apps::ReplicaSet),
+    Pod(core::Pod),
+    Service(core::Service),
+    ConfigMap(core::ConfigMap),
+    Secret(core::Secret),
+    Namespace(core::Namespace),
+    Node(core::Node),
+    HorizontalPodAutoscaler(autoscaling::HorizontalPodAutoscaler),
+    PodDisruptionBudget(policy::PodDisruptionBudget),
+    App(playground::App),
+    Traffic(playground::Traffic),
+}
+
+/// A kind the playground simulates, with the one apiVersion it serves it at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindInfo {
+    pub kind: &'static str,
+    pub api_version: &'static str,
+    /// Whether objects of this kind live in a namespace.
+    pub namespaced: bool,
+}
+
+/// Every kind the playground simulates.
+pub const KINDS: &[KindInfo] = &[
+    KindInfo { kind: "Deployment", api_version: "apps/v1", namespaced: true },
+    KindInfo { kind: "ReplicaSet", api_version: "apps/v1", namespaced: true },
+    KindInfo { kind: "Pod", api_version: "v1", namespaced: true },
+    KindInfo { kind: "Service", api_version: "v1", namespaced: true },
+    KindInfo { kind: "ConfigMap", api_version: "v1", namespaced: true },
+    KindInfo { kind: "Secret", api_version: "v1", namespaced: true },
+    KindInfo { kind: "HorizontalPodAutoscaler", api_version: "autoscaling/v2", namespaced: true },
+    KindInfo { kind: "PodDisruptionBudget", api_version: "policy/v1", namespaced: true },
+    KindInfo { kind: "Namespace", api_version: "v1", namespaced: false },
+    KindInfo { kind: "Node", api_version: "v1", namespaced: false },
+    KindInfo { kind: "App", api_version: playground::GROUP_VERSION, namespaced: false },
+    KindInfo { kind: "Traffic", api_version: playground::GROUP_VERSION, namespaced: true },
+];
+
+/// The shape of a kind's documents (its root struct), for the loader.
+pub fn kind_schema(kind: &str) -> Option<&'static crate::yaml::StructSchema> {
+    use decode::struct_schema;
+    Some(match kind {
+        "Deployment" => struct_schema::<apps::Deployment>(),
+        "ReplicaSet" => struct_schema::<apps::ReplicaSet>(),
+        "Pod" => struct_schema::<core::Pod>(),
+        "Service" => struct_schema::<core::Service>(),
+        "ConfigMap" => struct_schema::<core::ConfigMap>(),
+        "Secret" => struct_schema::<core::Secret>(),
+        "Namespace" => struct_schema::<core::Namespace>(),
+        "Node" => struct_schema::<core::Node>(),
+        "HorizontalPodAutoscaler" => struct_schema::<autoscaling::HorizontalPodAutoscaler>(),
+        "PodDisruptionBudget" => struct_schema::<policy::PodDisruptionBudget>(),
+        "App" => struct_schema::<playground::App>(),
+        "Traffic" => struct_schema::<playground::Traffic>(),
+        _ => return None,
+    })
+}
+
+/// Decodes a document of a simulated kind (already checked against its
+/// schema).
+pub fn decode_object(kind: &str, value: &serde_yaml::Value) -> Option<Object> {
+    use decode::FromYaml;
+    Some(match kind {
+        "Deployment" => Object::Deployment(FromYaml::from_yaml(value)),
+        "ReplicaSet" => Object::ReplicaSet(FromYaml::from_yaml(value)),
+        "Pod" => Object::Pod(FromYaml::from_yaml(value)),
+        "Service" => Object::Service(FromYaml::from_yaml(value)),
+        "ConfigMap" => Object::ConfigMap(FromYaml::from_yaml(value)),
+        "Secret" => Object::Secret(FromYaml::from_yaml(value)),
+        "Namespace" => Object::Namespace(FromYaml::from_yaml(value)),
+        "Node" => Object::Node(FromYaml::from_yaml(value)),
+        "HorizontalPodAutoscaler" => Object::HorizontalPodAutoscaler(FromYaml::from_yaml(value)),
+        "PodDisruptionBudget" => Object::PodDisruptionBudget(FromYaml::from_yaml(value)),
+        "App" => Object::App(FromYaml::from_yaml(value)),
+        "Traffic" => Object::Traffic(FromYaml::from_yaml(value)),
+        _ => return None,
+    })
+}
+
+pub fn kind_info(kind: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|info| info.kind == kind)
+}
+
+impl Object {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Deployment(_) => "Deployment",
+            Object::ReplicaSet(_) => "ReplicaSet",
+            Object::Pod(_) => "Pod",
+            Object::Service(_) => "Service",
+            Object::ConfigMap(_) => "ConfigMap",
+            Object::Secret(_) => "Secret",
+            Object::Namespace(_) => "Namespace",
+            Object::Node(_) => "Node",
+            Object::HorizontalPodAutoscaler(_) => "HorizontalPodAutoscaler",
+            Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
+            Object::App(_) => "App",
+            Object::Traffic(_) => "Traffic",
+        }
+    }
+
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Object::Deployment(o) => &o.metadata,
+            Object::ReplicaSet(o) => &o.metadata,
+            Object::Pod(o) => &o.metadata,
+            Object::Service(o) => &o.metadata,
+            Object::ConfigMap(o) => &o.metadata,
+            Object::Secret(o) => &o.metadata,
+            Object::Namespace(o) => &o.metadata,
+            Object::Node(o) => &o.metadata,
+            Object::HorizontalPodAutoscaler(o) => &o.metadata,
+            Object::PodDisruptionBudget(o) => &o.metadata,
+            Object::App(o) => &o.metadata,
+            Object::Traffic(o) => &o.metadata,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.metadata().name()
+    }
+}
