@@ -1,7 +1,7 @@
 //! The page: editor on one side, diagram on the other, one reducer behind both.
 
 use crate::diagram::{Diagram, layout};
-use crate::editor::{Diagnostics, Editor};
+use crate::editor::Editor;
 use crate::state::{Action, PageState};
 use yew::prelude::*;
 
@@ -18,8 +18,8 @@ pub fn App() -> Html {
             <header class="topbar"><h1>{"kubeloop"}</h1>
                 <span class="tagline">{"Kubernetes' reconciliation loop, in your browser"}</span></header>
             <section class="pane editor-pane" aria-label="Editor">
-                <Editor text={AttrValue::from(state.text.clone())} {on_edit} />
-                <Diagnostics diagnostics={state.manifests.diagnostics.clone()} />
+                <Editor text={AttrValue::from(state.text.clone())}
+                        diagnostics={state.manifests.diagnostics.clone()} {on_edit} />
             </section>
             <section class="pane diagram-pane" aria-label="Cluster diagram">
                 <h2>{"Desired state"}</h2>

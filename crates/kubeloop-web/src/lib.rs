@@ -6,6 +6,7 @@
 pub mod app;
 pub mod diagram;
 pub mod editor;
+pub mod editor_lines;
 pub mod state;
 
 pub use app::App;
