@@ -44,7 +44,9 @@ pub fn build(tools: &WasmTools) -> Result {
     // must be told, or it rejects them.
     run(Command::new(&tools.wasm_opt)
         .arg(&bundle_wasm)
-        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        // Rust's data starts above its 1 MiB stack, so low memory is unused.
+        .args(["-Oz", "--converge", "--low-memory-unused"])
+        .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
         .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o"])
         .arg(&bundle_wasm))?;
     copy_dir(&root.join("web"), &dist)

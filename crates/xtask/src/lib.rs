@@ -2,6 +2,7 @@
 //! wherever cargo does. `main.rs` holds the commands; the modules are shared
 //! with the end-to-end tests (which serve the bundle with [`serve`]).
 
+pub mod bench;
 pub mod dist;
 pub mod serve;
 pub mod shell;

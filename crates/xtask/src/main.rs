@@ -11,7 +11,8 @@ use xtask::{Result, dist, dist_dir, workspace_root};
 const USAGE: &str = "\
 usage: cargo xtask serve [--port N]   build the playground and serve it (default port 8080, or $PORT)
        cargo xtask test               run every lint and test layer and the bundle-size budget
-       cargo xtask dist               build the release bundle into target/dist";
+       cargo xtask dist               build the release bundle into target/dist
+       cargo xtask bench              benchmarks: divan natively, and the same work native vs wasm";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("dist") => build_dist(),
+        Some("bench") => xtask::bench::benchmarks(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
