@@ -297,6 +297,16 @@ fn value(rng: &mut Rng, out: &mut String, indent: usize, depth: usize) {
     }
 }
 
+fn case_text(seed: u64) -> String {
+    let mut rng = Rng(seed);
+    if rng.below(3) == 0 {
+        generate(&mut rng)
+    } else {
+        let seed_text = rng_pick_corpus(&mut rng);
+        mutate(&mut rng, seed_text)
+    }
+}
+
 fn check_case(seed: u64) {
     let mut rng = Rng(seed);
     let text = if rng.below(3) == 0 {
@@ -330,6 +340,7 @@ fn rng_pick_corpus(rng: &mut Rng) -> &'static str {
 fn parse_default_validate_never_panics_and_is_deterministic() {
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
     if let Some(seed) = env("KUBELOOP_FUZZ_SEED") {
+        eprintln!("case {seed}:\n{}", case_text(seed));
         check_case(seed);
         return;
     }

@@ -10,11 +10,12 @@ pub mod suggest;
 use crate::api::kind_schema;
 use crate::api::{Object, apps, core};
 use crate::validation::field::{FieldError, FieldPath, PathSegment};
-use crate::yaml::{Target, locate};
+use crate::yaml::{Locator, Target, locate};
 use crate::{Diagnostic, MAX_SIMULATED_PODS, Position};
 use kinds::{KindCheck, check_kind, supported_kinds};
 use serde::Deserialize;
 use serde_yaml::Value;
+use std::cell::OnceCell;
 
 pub use fields::{FieldFinding, check_fields};
 
@@ -25,12 +26,12 @@ pub const MAX_DOCUMENTS: usize = 1000;
 /// Past this many diagnostics the rest are summarised in one line.
 pub const MAX_DIAGNOSTICS: usize = 200;
 
-/// An object read from the text, with where its document starts.
+/// An object read from the text, with the index of its document
+/// (`yaml::Locator` finds where that is when a caller needs it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadedObject {
     pub object: Object,
     pub document: usize,
-    pub position: Position,
 }
 
 /// Everything read from one YAML text: the objects that are valid, and the
@@ -64,7 +65,7 @@ impl Manifests {
 
 /// Reads a `---`-separated stream of documents.
 pub fn parse_manifests(text: &str) -> Manifests {
-    let mut reader = Reader { text, out: Manifests::default(), pods: 0 };
+    let mut reader = Reader { text, out: Manifests::default(), pods: 0, locator: OnceCell::new() };
     if text.len() > MAX_TEXT_BYTES {
         // Tenths of a MiB, in integers (float formatting costs bundle bytes).
         let tenths = (text.len() * 10 + 512 * 1024) / (1024 * 1024);
@@ -113,9 +114,11 @@ struct Reader<'a> {
     out: Manifests,
     /// Pods asked for so far (replicas of workloads plus bare pods).
     pods: i64,
+    /// Made on the first diagnostic: a clean text is parsed only once.
+    locator: OnceCell<Locator<'a>>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn error(&mut self, position: Position, message: String) {
         self.out.diagnostics.push(Diagnostic::error(position, message));
     }
@@ -124,14 +127,22 @@ impl Reader<'_> {
         self.out.diagnostics.push(Diagnostic::warning(position, message));
     }
 
+    fn locator(&self) -> &Locator<'a> {
+        self.locator.get_or_init(|| Locator::new(self.text))
+    }
+
+    fn locate(&self, index: usize, path: &FieldPath, target: Target) -> Option<Position> {
+        self.locator().locate(index, path, target)
+    }
+
     fn document_position(&self, index: usize) -> Position {
-        locate(self.text, index, &FieldPath::root(), Target::Value).unwrap_or(Position::START)
+        self.locator().root(index).unwrap_or(Position::START)
     }
 
     /// The position of `path`, or of its nearest ancestor that exists (a
     /// missing field is reported at the key of the mapping it belongs in).
     fn position_of(&self, index: usize, path: &FieldPath) -> Position {
-        if let Some(position) = locate(self.text, index, path, Target::Value) {
+        if let Some(position) = self.locate(index, path, Target::Value) {
             return position;
         }
         // Upstream names a template's labels `spec.template.labels`; in the
@@ -141,13 +152,13 @@ impl Reader<'_> {
         {
             let mut in_metadata = path.clone();
             in_metadata.0.insert(at + 1, PathSegment::Field("metadata".to_string()));
-            if let Some(position) = locate(self.text, index, &in_metadata, Target::Value) {
+            if let Some(position) = self.locate(index, &in_metadata, Target::Value) {
                 return position;
             }
         }
         let mut ancestor = path.parent();
         while !ancestor.is_root() {
-            if let Some(position) = locate(self.text, index, &ancestor, Target::Key) {
+            if let Some(position) = self.locate(index, &ancestor, Target::Key) {
                 return position;
             }
             ancestor = ancestor.parent();
@@ -215,7 +226,7 @@ impl Reader<'_> {
         for finding in check_fields(&value, schema, &version) {
             match &finding {
                 FieldFinding::Unknown { path, .. } => {
-                    if let Some(at) = locate(self.text, index, path, Target::Key) {
+                    if let Some(at) = self.locate(index, path, Target::Key) {
                         self.warning(at, finding.message());
                     }
                 }
@@ -250,8 +261,7 @@ impl Reader<'_> {
         if !self.within_pod_budget(index, &object) {
             return;
         }
-        let position = self.document_position(index);
-        self.out.objects.push(LoadedObject { object, document: index, position });
+        self.out.objects.push(LoadedObject { object, document: index });
     }
 
     /// Refuses the object that would take the playground past its pod limit.

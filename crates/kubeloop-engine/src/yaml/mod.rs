@@ -9,5 +9,5 @@
 pub mod locate;
 pub mod schema;
 
-pub use locate::{Target, locate};
+pub use locate::{Locator, Target, locate};
 pub use schema::{Schema, StructSchema};
