@@ -3,14 +3,29 @@
 use super::core::PodTemplateSpec;
 use super::decode::api_struct;
 use super::intstr::IntOrString;
-use super::meta::{ObjectMeta, Opaque};
+use super::meta::{Condition, ObjectMeta, Opaque};
 use super::selector::LabelSelector;
 
 api_struct! {
     pub struct Deployment {
         metadata: ObjectMeta = "metadata",
         spec: DeploymentSpec = "spec",
-        status: Opaque = "status",
+        status: DeploymentStatus = "status",
+    }
+}
+
+api_struct! {
+    pub struct DeploymentStatus {
+        observed_generation: i64 = "observedGeneration",
+        replicas: i32 = "replicas",
+        updated_replicas: i32 = "updatedReplicas",
+        ready_replicas: i32 = "readyReplicas",
+        available_replicas: i32 = "availableReplicas",
+        unavailable_replicas: i32 = "unavailableReplicas",
+        /// Beta in 1.35 (DeploymentReplicaSetTerminatingReplicas).
+        terminating_replicas: Option<i32> = "terminatingReplicas",
+        conditions: Vec<Condition> = "conditions",
+        collision_count: Option<i32> = "collisionCount",
     }
 }
 
@@ -47,7 +62,19 @@ api_struct! {
     pub struct ReplicaSet {
         metadata: ObjectMeta = "metadata",
         spec: ReplicaSetSpec = "spec",
-        status: Opaque = "status",
+        status: ReplicaSetStatus = "status",
+    }
+}
+
+api_struct! {
+    pub struct ReplicaSetStatus {
+        replicas: i32 = "replicas",
+        fully_labeled_replicas: i32 = "fullyLabeledReplicas",
+        ready_replicas: i32 = "readyReplicas",
+        available_replicas: i32 = "availableReplicas",
+        terminating_replicas: Option<i32> = "terminatingReplicas",
+        observed_generation: i64 = "observedGeneration",
+        conditions: Vec<Condition> = "conditions",
     }
 }
 

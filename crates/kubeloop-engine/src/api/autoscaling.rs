@@ -1,14 +1,52 @@
 //! `autoscaling/v2`: HorizontalPodAutoscaler.
 
 use super::decode::api_struct;
-use super::meta::{ObjectMeta, Opaque};
+use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
+use super::time::Time;
 
 api_struct! {
     pub struct HorizontalPodAutoscaler {
         metadata: ObjectMeta = "metadata",
         spec: HorizontalPodAutoscalerSpec = "spec",
-        status: Opaque = "status",
+        status: HorizontalPodAutoscalerStatus = "status",
+    }
+}
+
+api_struct! {
+    pub struct HorizontalPodAutoscalerStatus {
+        observed_generation: Option<i64> = "observedGeneration",
+        last_scale_time: Option<Time> = "lastScaleTime",
+        current_replicas: i32 = "currentReplicas",
+        desired_replicas: i32 = "desiredReplicas",
+        current_metrics: Vec<MetricStatus> = "currentMetrics",
+        conditions: Vec<Condition> = "conditions",
+    }
+}
+
+api_struct! {
+    pub struct MetricStatus {
+        metric_type: String = "type",
+        resource: Option<ResourceMetricStatus> = "resource",
+        container_resource: Opaque = "containerResource",
+        pods: Opaque = "pods",
+        object: Opaque = "object",
+        external: Opaque = "external",
+    }
+}
+
+api_struct! {
+    pub struct ResourceMetricStatus {
+        name: String = "name",
+        current: MetricValueStatus = "current",
+    }
+}
+
+api_struct! {
+    pub struct MetricValueStatus {
+        value: Option<Quantity> = "value",
+        average_value: Option<Quantity> = "averageValue",
+        average_utilization: Option<i32> = "averageUtilization",
     }
 }
 

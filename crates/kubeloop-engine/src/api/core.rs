@@ -3,15 +3,82 @@
 
 use super::decode::api_struct;
 use super::intstr::IntOrString;
-use super::meta::{ObjectMeta, Opaque};
+use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
+use super::time::Time;
 use std::collections::BTreeMap;
 
 api_struct! {
     pub struct Pod {
         metadata: ObjectMeta = "metadata",
         spec: PodSpec = "spec",
-        status: Opaque = "status",
+        status: PodStatus = "status",
+    }
+}
+
+api_struct! {
+    pub struct PodStatus {
+        /// Pending, Running, Succeeded, Failed or Unknown.
+        phase: String = "phase",
+        conditions: Vec<Condition> = "conditions",
+        /// Set for pods the node lifecycle evicted (`Evicted`) or lost.
+        reason: Option<String> = "reason",
+        message: Option<String> = "message",
+        /// The node's address.
+        host_ip: Option<String> = "hostIP",
+        pod_ip: Option<String> = "podIP",
+        start_time: Option<Time> = "startTime",
+        init_container_statuses: Vec<ContainerStatus> = "initContainerStatuses",
+        container_statuses: Vec<ContainerStatus> = "containerStatuses",
+        qos_class: Option<String> = "qosClass",
+    }
+}
+
+api_struct! {
+    pub struct ContainerStatus {
+        name: String = "name",
+        state: ContainerState = "state",
+        last_state: ContainerState = "lastState",
+        ready: bool = "ready",
+        started: Option<bool> = "started",
+        restart_count: i32 = "restartCount",
+        image: String = "image",
+        image_id: String = "imageID",
+        container_id: Option<String> = "containerID",
+    }
+}
+
+api_struct! {
+    /// At most one of the three is set.
+    pub struct ContainerState {
+        waiting: Option<ContainerStateWaiting> = "waiting",
+        running: Option<ContainerStateRunning> = "running",
+        terminated: Option<ContainerStateTerminated> = "terminated",
+    }
+}
+
+api_struct! {
+    pub struct ContainerStateWaiting {
+        reason: Option<String> = "reason",
+        message: Option<String> = "message",
+    }
+}
+
+api_struct! {
+    pub struct ContainerStateRunning {
+        started_at: Option<Time> = "startedAt",
+    }
+}
+
+api_struct! {
+    pub struct ContainerStateTerminated {
+        exit_code: i32 = "exitCode",
+        signal: Option<i32> = "signal",
+        reason: Option<String> = "reason",
+        message: Option<String> = "message",
+        started_at: Option<Time> = "startedAt",
+        finished_at: Option<Time> = "finishedAt",
+        container_id: Option<String> = "containerID",
     }
 }
 
@@ -273,6 +340,18 @@ api_struct! {
 }
 
 api_struct! {
+    /// Node conditions carry a heartbeat time besides the transition time.
+    pub struct NodeCondition {
+        condition_type: String = "type",
+        status: String = "status",
+        last_heartbeat_time: Option<Time> = "lastHeartbeatTime",
+        last_transition_time: Option<Time> = "lastTransitionTime",
+        reason: String = "reason",
+        message: String = "message",
+    }
+}
+
+api_struct! {
     pub struct ConfigMap {
         metadata: ObjectMeta = "metadata",
         data: BTreeMap<String, String> = "data",
@@ -325,7 +404,7 @@ api_struct! {
     pub struct NodeStatus {
         capacity: BTreeMap<String, Quantity> = "capacity",
         allocatable: BTreeMap<String, Quantity> = "allocatable",
-        conditions: Opaque = "conditions",
+        conditions: Vec<NodeCondition> = "conditions",
         addresses: Opaque = "addresses",
         node_info: Opaque = "nodeInfo",
         images: Opaque = "images",

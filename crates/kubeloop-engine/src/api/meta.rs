@@ -1,36 +1,72 @@
 //! Object metadata shared by every kind.
 
 use super::decode::api_struct;
+use super::time::Time;
 use std::collections::BTreeMap;
 
 /// A field the playground accepts and keeps but does not simulate.
 pub type Opaque = Option<serde_yaml::Value>;
 
 api_struct! {
-    /// `metadata`, as users write it (the server-set fields are accepted so that
-    /// YAML copied from `kubectl get -o yaml` loads, and are then ignored).
+    /// `metadata`. The server-set fields (uid, resourceVersion, generation,
+    /// timestamps, owner references) are the world's to set; in a user's
+    /// YAML (copied from `kubectl get -o yaml`, say) they are accepted and
+    /// then ignored, as the API server ignores them on create.
     pub struct ObjectMeta {
         name: Option<String> = "name",
         generate_name: Option<String> = "generateName",
         namespace: Option<String> = "namespace",
         labels: BTreeMap<String, String> = "labels",
         annotations: BTreeMap<String, String> = "annotations",
-        uid: Opaque = "uid",
-        resource_version: Opaque = "resourceVersion",
-        generation: Opaque = "generation",
-        creation_timestamp: Opaque = "creationTimestamp",
-        deletion_timestamp: Opaque = "deletionTimestamp",
-        deletion_grace_period_seconds: Opaque = "deletionGracePeriodSeconds",
-        owner_references: Opaque = "ownerReferences",
-        finalizers: Opaque = "finalizers",
+        uid: Option<String> = "uid",
+        resource_version: Option<String> = "resourceVersion",
+        generation: Option<i64> = "generation",
+        creation_timestamp: Option<Time> = "creationTimestamp",
+        deletion_timestamp: Option<Time> = "deletionTimestamp",
+        deletion_grace_period_seconds: Option<i64> = "deletionGracePeriodSeconds",
+        owner_references: Vec<OwnerReference> = "ownerReferences",
+        finalizers: Vec<String> = "finalizers",
         managed_fields: Opaque = "managedFields",
         self_link: Opaque = "selfLink",
+    }
+}
+
+api_struct! {
+    /// Who owns an object; `controller: true` marks the managing owner
+    /// (garbage collection follows these).
+    pub struct OwnerReference {
+        api_version: String = "apiVersion",
+        kind: String = "kind",
+        name: String = "name",
+        uid: String = "uid",
+        controller: Option<bool> = "controller",
+        block_owner_deletion: Option<bool> = "blockOwnerDeletion",
+    }
+}
+
+api_struct! {
+    /// A status condition. One shape serves every kind: Deployment
+    /// conditions use `lastUpdateTime`, metav1.Condition (PDBs) uses
+    /// `observedGeneration`; each leaves the other unset.
+    pub struct Condition {
+        condition_type: String = "type",
+        status: String = "status",
+        observed_generation: Option<i64> = "observedGeneration",
+        last_update_time: Option<Time> = "lastUpdateTime",
+        last_transition_time: Option<Time> = "lastTransitionTime",
+        reason: String = "reason",
+        message: String = "message",
     }
 }
 
 impl ObjectMeta {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
+    }
+
+    /// The controlling owner, if any (metav1.GetControllerOf).
+    pub fn controller(&self) -> Option<&OwnerReference> {
+        self.owner_references.iter().find(|owner| owner.controller == Some(true))
     }
 
     /// The namespace, `default` when none is given.

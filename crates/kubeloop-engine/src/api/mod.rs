@@ -17,8 +17,10 @@ pub mod playground;
 pub mod policy;
 pub mod quantity;
 pub mod selector;
+pub mod time;
 
-pub use meta::ObjectMeta;
+pub use meta::{Condition, ObjectMeta, OwnerReference};
+pub use time::Time;
 
 /// One object from the user's YAML.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,14 +2,30 @@
 
 use super::decode::api_struct;
 use super::intstr::IntOrString;
-use super::meta::{ObjectMeta, Opaque};
+use super::meta::{Condition, ObjectMeta};
 use super::selector::LabelSelector;
+use super::time::Time;
+use std::collections::BTreeMap;
 
 api_struct! {
     pub struct PodDisruptionBudget {
         metadata: ObjectMeta = "metadata",
         spec: PodDisruptionBudgetSpec = "spec",
-        status: Opaque = "status",
+        status: PodDisruptionBudgetStatus = "status",
+    }
+}
+
+api_struct! {
+    pub struct PodDisruptionBudgetStatus {
+        observed_generation: i64 = "observedGeneration",
+        /// Pods the eviction API let go and the controller has not yet seen
+        /// gone, with when (entries expire after 2 minutes).
+        disrupted_pods: BTreeMap<String, Time> = "disruptedPods",
+        disruptions_allowed: i32 = "disruptionsAllowed",
+        current_healthy: i32 = "currentHealthy",
+        desired_healthy: i32 = "desiredHealthy",
+        expected_pods: i32 = "expectedPods",
+        conditions: Vec<Condition> = "conditions",
     }
 }
 
