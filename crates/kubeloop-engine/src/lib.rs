@@ -6,6 +6,7 @@
 //! panic.
 
 pub mod api;
+pub mod controller;
 pub mod defaults;
 pub mod diagnostic;
 pub mod manifest;

@@ -5,7 +5,7 @@ use super::meta::{NameRule, validate_object_meta};
 use super::pod::validate_pod_template_for_replica_set;
 use super::{non_negative, validate_positive_int_or_percent};
 use crate::api::apps::{Deployment, ReplicaSet, RollingUpdateDeployment};
-use crate::api::intstr::{IntOrString, get_scaled_value_from_int_or_percent};
+use crate::api::intstr::IntOrString;
 use crate::api::selector::{LabelSelector, validate_label_selector};
 
 pub fn validate_deployment(deployment: &Deployment) -> Vec<FieldError> {
@@ -169,20 +169,4 @@ fn int_or_string_value(value: &IntOrString) -> BadValue {
         IntOrString::Int(number) => BadValue::Int(i64::from(*number)),
         IntOrString::String(text) => BadValue::Str(text.clone()),
     }
-}
-
-/// ResolveFenceposts, used by validation-adjacent callers; kept beside the
-/// rules that guarantee its inputs are well formed.
-pub fn resolve_fenceposts(
-    max_surge: Option<&IntOrString>,
-    max_unavailable: Option<&IntOrString>,
-    desired: i32,
-) -> Result<(i32, i32), String> {
-    let zero = IntOrString::Int(0);
-    let surge = get_scaled_value_from_int_or_percent(max_surge.unwrap_or(&zero), desired, true)?;
-    let unavailable = get_scaled_value_from_int_or_percent(max_unavailable.unwrap_or(&zero), desired, false)?;
-    if surge == 0 && unavailable == 0 {
-        return Ok((0, 1));
-    }
-    Ok((surge, unavailable))
 }

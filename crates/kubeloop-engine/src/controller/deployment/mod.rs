@@ -1,0 +1,3 @@
+//! The Deployment controller (`pkg/controller/deployment`).
+
+pub mod util;
