@@ -8,6 +8,7 @@
 pub mod api;
 pub mod controller;
 pub mod defaults;
+pub mod kubelet;
 pub mod diagnostic;
 pub mod manifest;
 pub mod validation;

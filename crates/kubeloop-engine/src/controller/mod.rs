@@ -3,3 +3,7 @@
 //! and return what they would write (and why); the world applies it.
 
 pub mod deployment;
+pub mod disruption;
+pub mod endpointslice;
+pub mod podautoscaler;
+pub mod replicaset;

@@ -1,3 +1,7 @@
 //! The Deployment controller (`pkg/controller/deployment`).
 
+pub mod hash;
+pub mod progress;
+pub mod rolling;
+pub mod sync;
 pub mod util;
