@@ -8,8 +8,8 @@
 pub mod api;
 pub mod controller;
 pub mod defaults;
-pub mod kubelet;
 pub mod diagnostic;
+pub mod kubelet;
 pub mod manifest;
 pub mod validation;
 pub mod yaml;

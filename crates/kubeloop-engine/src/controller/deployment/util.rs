@@ -2,8 +2,12 @@
 //! Deployment controller is built on.
 
 use crate::api::apps::{Deployment, ReplicaSet};
+use crate::api::core::PodTemplateSpec;
 use crate::api::intstr::{IntOrString, get_scaled_value_from_int_or_percent};
+use crate::api::meta::ObjectMeta;
 use crate::validation::field::go_quote;
+use std::cmp::Ordering;
+use std::num::IntErrorKind;
 
 pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
 pub const REVISION_HISTORY_ANNOTATION: &str = "deployment.kubernetes.io/revision-history";
@@ -70,27 +74,27 @@ pub fn min_available(deployment: &Deployment) -> i32 {
     if !is_rolling_update(deployment) {
         return 0;
     }
-    replicas(deployment) - max_unavailable(deployment)
+    replicas(deployment).wrapping_sub(max_unavailable(deployment))
 }
 
 /// GetReplicaCountForReplicaSets: Σ spec.replicas.
 pub fn get_replica_count_for_replica_sets(replica_sets: &[&ReplicaSet]) -> i32 {
-    replica_sets.iter().map(|rs| rs.spec.replicas.unwrap_or(1)).sum()
+    replica_sets.iter().fold(0, |sum, rs| sum.wrapping_add(rs.spec.replicas.unwrap_or(1)))
 }
 
 /// GetActualReplicaCountForReplicaSets: Σ status.replicas.
 pub fn get_actual_replica_count_for_replica_sets(replica_sets: &[&ReplicaSet]) -> i32 {
-    replica_sets.iter().map(|rs| rs.status.replicas).sum()
+    replica_sets.iter().fold(0, |sum, rs| sum.wrapping_add(rs.status.replicas))
 }
 
 /// GetReadyReplicaCountForReplicaSets: Σ status.readyReplicas.
 pub fn get_ready_replica_count_for_replica_sets(replica_sets: &[&ReplicaSet]) -> i32 {
-    replica_sets.iter().map(|rs| rs.status.ready_replicas).sum()
+    replica_sets.iter().fold(0, |sum, rs| sum.wrapping_add(rs.status.ready_replicas))
 }
 
 /// GetAvailableReplicaCountForReplicaSets: Σ status.availableReplicas.
 pub fn get_available_replica_count_for_replica_sets(replica_sets: &[&ReplicaSet]) -> i32 {
-    replica_sets.iter().map(|rs| rs.status.available_replicas).sum()
+    replica_sets.iter().fold(0, |sum, rs| sum.wrapping_add(rs.status.available_replicas))
 }
 
 /// NewRSNewReplicas: how big the new ReplicaSet may become now.
@@ -108,12 +112,12 @@ pub fn new_rs_new_replicas(
             let surge = rolling.and_then(|r| r.max_surge.as_ref()).unwrap_or(&ZERO);
             let max_surge = get_scaled_value_from_int_or_percent(surge, replicas(deployment), true)?;
             let current = get_replica_count_for_replica_sets(all_replica_sets);
-            let max_total = replicas(deployment) + max_surge;
+            let max_total = replicas(deployment).wrapping_add(max_surge);
             if current >= max_total {
                 return Ok(new_spec);
             }
-            let scale_up = max_total - current;
-            Ok(new_spec + scale_up.min(replicas(deployment) - new_spec))
+            let scale_up = max_total.wrapping_sub(current);
+            Ok(new_spec.wrapping_add(scale_up.min(replicas(deployment).wrapping_sub(new_spec))))
         }
         Some("Recreate") => Ok(replicas(deployment)),
         other => Err(format!("deployment type {} isn't supported", other.unwrap_or(""))),
@@ -151,6 +155,193 @@ pub fn is_saturated(deployment: &Deployment, replica_set: &ReplicaSet) -> bool {
     replica_set.spec.replicas.unwrap_or(1) == replicas(deployment)
         && desired == Some(replicas(deployment))
         && replica_set.status.available_replicas == replicas(deployment)
+}
+
+/// `ReplicaSetsByCreationTimestamp`: oldest first, ties by name. Timestamps
+/// compare in whole seconds, the precision the API stores them at; a missing
+/// one is Go's zero time, older than any other.
+pub fn replica_sets_by_creation_timestamp(a: &ReplicaSet, b: &ReplicaSet) -> Ordering {
+    let seconds = |rs: &ReplicaSet| rs.metadata.creation_timestamp.map(|t| t.unix_ms.div_euclid(1000));
+    seconds(a).cmp(&seconds(b)).then_with(|| a.metadata.name().cmp(b.metadata.name()))
+}
+
+/// Indices of `rs_list` in creation order (ties keep the list's order).
+fn indices_by_creation_timestamp(rs_list: &[&ReplicaSet]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rs_list.len()).collect();
+    order.sort_by(|&a, &b| replica_sets_by_creation_timestamp(rs_list[a], rs_list[b]));
+    order
+}
+
+/// EqualIgnoreHash: the two templates are deep-equal once the
+/// `pod-template-hash` label is removed from both (quantities compare by
+/// value, as apimachinery's semantic equality does).
+pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
+    if a.spec != b.spec {
+        return false;
+    }
+    let without_hash = |meta: &ObjectMeta| {
+        let mut meta = meta.clone();
+        meta.labels.remove(POD_TEMPLATE_HASH_LABEL);
+        meta
+    };
+    without_hash(&a.metadata) == without_hash(&b.metadata)
+}
+
+/// FindNewReplicaSet: the index in `rs_list` of the oldest ReplicaSet whose
+/// template equals the Deployment's ignoring the hash label, if any. (More
+/// than one can match after a collision or an upgrade; the others are old.)
+pub fn find_new_replica_set(deployment: &Deployment, rs_list: &[&ReplicaSet]) -> Option<usize> {
+    indices_by_creation_timestamp(rs_list)
+        .into_iter()
+        .find(|&i| equal_ignore_hash(&rs_list[i].spec.template, &deployment.spec.template))
+}
+
+/// FindOldReplicaSets: every ReplicaSet but the new one, as indices in
+/// creation order: first those with `spec.replicas != 0`, then all of them.
+pub fn find_old_replica_sets(deployment: &Deployment, rs_list: &[&ReplicaSet]) -> (Vec<usize>, Vec<usize>) {
+    let new_rs = find_new_replica_set(deployment, rs_list);
+    let all: Vec<usize> = indices_by_creation_timestamp(rs_list).into_iter().filter(|&i| Some(i) != new_rs).collect();
+    let required = all.iter().copied().filter(|&i| rs_list[i].spec.replicas.unwrap_or(1) != 0).collect();
+    (required, all)
+}
+
+/// Go's `strconv.ParseInt(text, 10, 64)` and its error text.
+fn parse_int64(text: &str) -> Result<i64, String> {
+    text.parse::<i64>().map_err(|error| {
+        let reason = match error.kind() {
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => "value out of range",
+            _ => "invalid syntax",
+        };
+        format!("strconv.ParseInt: parsing {}: {reason}", go_quote(text))
+    })
+}
+
+/// Revision: the `deployment.kubernetes.io/revision` annotation; 0 when
+/// absent, Go's parse error when it is not an int64.
+pub fn revision(replica_set: &ReplicaSet) -> Result<i64, String> {
+    match replica_set.metadata.annotations.get(REVISION_ANNOTATION) {
+        None => Ok(0),
+        Some(text) => parse_int64(text),
+    }
+}
+
+/// MaxRevision: the highest revision among the ReplicaSets (0 for none);
+/// one whose revision does not parse is skipped.
+pub fn max_revision(replica_sets: &[&ReplicaSet]) -> i64 {
+    replica_sets.iter().filter_map(|rs| revision(rs).ok()).fold(0, i64::max)
+}
+
+/// skipCopyAnnotation: the Deployment annotations a ReplicaSet never copies
+/// (last-applied, the four `deployment.kubernetes.io/*` keys, the legacy
+/// rollback request).
+pub fn skip_copy_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        LAST_APPLIED_ANNOTATION
+            | REVISION_ANNOTATION
+            | REVISION_HISTORY_ANNOTATION
+            | DESIRED_REPLICAS_ANNOTATION
+            | MAX_REPLICAS_ANNOTATION
+            | ROLLBACK_TO_ANNOTATION
+    )
+}
+
+/// `rs.Annotations[key]` in Go: a missing key reads as "".
+fn annotation<'a>(replica_set: &'a ReplicaSet, key: &str) -> &'a str {
+    replica_set.metadata.annotations.get(key).map_or("", String::as_str)
+}
+
+/// copyDeploymentAnnotationsToReplicaSet: every Deployment annotation but
+/// the skipped ones onto the ReplicaSet; true if any changed. (An empty value
+/// equals a missing one, as in Go, and is not copied.)
+pub fn copy_deployment_annotations_to_replica_set(deployment: &Deployment, replica_set: &mut ReplicaSet) -> bool {
+    let mut changed = false;
+    for (key, value) in &deployment.metadata.annotations {
+        if skip_copy_annotation(key) || annotation(replica_set, key) == value {
+            continue;
+        }
+        replica_set.metadata.annotations.insert(key.clone(), value.clone());
+        changed = true;
+    }
+    changed
+}
+
+/// SetNewReplicaSetAnnotations, on the caller's copy of the new ReplicaSet:
+/// copy the Deployment's annotations; raise the revision to `new_revision`
+/// when it is lower, moving the former revision onto `revision-history`
+/// (oldest entries dropped to stay within `rev_history_limit_in_chars`; if
+/// even that cannot make room, the history is left as it was); and on a
+/// ReplicaSet about to be created (`!exists`) write the desired/max replicas.
+/// True if the annotations changed. As upstream: a current revision that is
+/// not an integer, or a `new_revision` that is not, returns false at once
+/// (the copied annotations stay on the copy).
+pub fn set_new_replica_set_annotations(
+    deployment: &Deployment,
+    replica_set: &mut ReplicaSet,
+    new_revision: &str,
+    exists: bool,
+    rev_history_limit_in_chars: usize,
+) -> bool {
+    let mut changed = copy_deployment_annotations_to_replica_set(deployment, replica_set);
+    let old_revision = replica_set.metadata.annotations.get(REVISION_ANNOTATION).cloned();
+    let old_text = old_revision.as_deref().unwrap_or("");
+    let old_value = match parse_int64(old_text) {
+        Ok(value) => value,
+        Err(_) if old_text.is_empty() => 0,
+        Err(_) => return false,
+    };
+    let Ok(new_value) = parse_int64(new_revision) else { return false };
+    if old_value < new_value {
+        replica_set.metadata.annotations.insert(REVISION_ANNOTATION.to_string(), new_revision.to_string());
+        changed = true;
+        if old_revision.is_some() {
+            let history = annotation(replica_set, REVISION_HISTORY_ANNOTATION).to_string();
+            let entries: Vec<&str> = history.split(',').collect();
+            if entries[0].is_empty() {
+                replica_set.metadata.annotations.insert(REVISION_HISTORY_ANNOTATION.to_string(), old_text.to_string());
+            } else {
+                let mut total = history.len() + old_text.len() + 1;
+                let mut start = 0;
+                while total > rev_history_limit_in_chars && start < entries.len() {
+                    total = total.saturating_sub(entries[start].len() + 1);
+                    start += 1;
+                }
+                if total <= rev_history_limit_in_chars {
+                    let mut kept = entries[start..].to_vec();
+                    kept.push(old_text);
+                    replica_set.metadata.annotations.insert(REVISION_HISTORY_ANNOTATION.to_string(), kept.join(","));
+                }
+            }
+        }
+    }
+    if !exists {
+        let desired = replicas(deployment);
+        if set_replicas_annotations(replica_set, desired, desired.wrapping_add(max_surge(deployment))) {
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// SetReplicasAnnotations: write `desired-replicas` and `max-replicas`;
+/// true if either changed.
+pub fn set_replicas_annotations(replica_set: &mut ReplicaSet, desired_replicas: i32, max_replicas: i32) -> bool {
+    let mut updated = false;
+    for (key, value) in [(DESIRED_REPLICAS_ANNOTATION, desired_replicas), (MAX_REPLICAS_ANNOTATION, max_replicas)] {
+        let text = value.to_string();
+        if annotation(replica_set, key) != text {
+            replica_set.metadata.annotations.insert(key.to_string(), text);
+            updated = true;
+        }
+    }
+    updated
+}
+
+/// ReplicasAnnotationsNeedUpdate: whether `set_replicas_annotations` would
+/// change anything.
+pub fn replicas_annotations_need_update(replica_set: &ReplicaSet, desired_replicas: i32, max_replicas: i32) -> bool {
+    annotation(replica_set, DESIRED_REPLICAS_ANNOTATION) != desired_replicas.to_string()
+        || annotation(replica_set, MAX_REPLICAS_ANNOTATION) != max_replicas.to_string()
 }
 
 #[cfg(test)]
@@ -263,5 +454,297 @@ mod tests {
             let got = get_non_negative_int32_from_annotation(&rs, MAX_REPLICAS_ANNOTATION);
             assert_eq!(got, expected.map_err(str::to_string), "{value:?}");
         }
+    }
+
+    fn annotated(pairs: &[(&str, &str)]) -> ReplicaSet {
+        let mut rs = ReplicaSet::default();
+        for (key, value) in pairs {
+            rs.metadata.annotations.insert(key.to_string(), value.to_string());
+        }
+        rs
+    }
+
+    /// deploy.annotations.01 (TestAnnotationUtils/SetNewReplicaSetAnnotations):
+    /// revisions 11..=20 on one ReplicaSet, history limited to 5 characters.
+    #[test]
+    fn set_new_replica_set_annotations_history() {
+        let d = deployment("RollingUpdate", 1, IntOrString::Int(1), IntOrString::Int(0));
+        let mut rs = ReplicaSet::default();
+        for new_revision in 11..=20 {
+            let text = new_revision.to_string();
+            assert!(set_new_replica_set_annotations(&d, &mut rs, &text, false, 5), "{new_revision}");
+            assert_eq!(revision(&rs), Ok(new_revision));
+            let history = rs.metadata.annotations.get(REVISION_HISTORY_ANNOTATION).map(String::as_str);
+            let expected = match new_revision {
+                11 => None,
+                12 => Some("11".to_string()),
+                n => Some(format!("{},{}", n - 2, n - 1)),
+            };
+            assert_eq!(history, expected.as_deref(), "{new_revision}");
+        }
+        // A lower or equal revision changes nothing.
+        assert!(!set_new_replica_set_annotations(&d, &mut rs, "20", true, 5));
+        assert!(!set_new_replica_set_annotations(&d, &mut rs, "3", true, 5));
+        assert_eq!(revision(&rs), Ok(20));
+    }
+
+    /// Upstream's other branches of SetNewReplicaSetAnnotations.
+    #[test]
+    fn set_new_replica_set_annotations_branches() {
+        let mut d = deployment("RollingUpdate", 4, s("25%"), s("25%"));
+        d.metadata.annotations.insert(CHANGE_CAUSE_ANNOTATION.to_string(), "kubectl set image".to_string());
+        d.metadata.annotations.insert(LAST_APPLIED_ANNOTATION.to_string(), "{}".to_string());
+        d.metadata.annotations.insert(REVISION_ANNOTATION.to_string(), "9".to_string());
+        d.metadata.annotations.insert("empty".to_string(), String::new());
+
+        // A new ReplicaSet: copied annotations, revision, desired/max replicas.
+        let mut rs = ReplicaSet::default();
+        assert!(set_new_replica_set_annotations(&d, &mut rs, "3", false, 2000));
+        let keys: Vec<&str> = rs.metadata.annotations.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION, CHANGE_CAUSE_ANNOTATION]
+        );
+        assert_eq!(annotation(&rs, REVISION_ANNOTATION), "3");
+        assert_eq!(annotation(&rs, DESIRED_REPLICAS_ANNOTATION), "4");
+        assert_eq!(annotation(&rs, MAX_REPLICAS_ANNOTATION), "5");
+
+        // An existing one with an empty history takes the old revision as it.
+        let mut rs = annotated(&[(REVISION_ANNOTATION, "2"), (REVISION_HISTORY_ANNOTATION, "")]);
+        assert!(set_new_replica_set_annotations(&d, &mut rs, "7", true, 2000));
+        assert_eq!(annotation(&rs, REVISION_HISTORY_ANNOTATION), "2");
+        assert!(!rs.metadata.annotations.contains_key(DESIRED_REPLICAS_ANNOTATION));
+
+        // No room even after dropping everything: history left alone.
+        let mut rs = annotated(&[(REVISION_ANNOTATION, "123456"), (REVISION_HISTORY_ANNOTATION, "1,2")]);
+        assert!(set_new_replica_set_annotations(&d, &mut rs, "123457", true, 5));
+        assert_eq!(annotation(&rs, REVISION_HISTORY_ANNOTATION), "1,2");
+        assert_eq!(annotation(&rs, REVISION_ANNOTATION), "123457");
+
+        // A revision that is not a number: false straight away.
+        let mut rs = annotated(&[(REVISION_ANNOTATION, "x")]);
+        assert!(!set_new_replica_set_annotations(&d, &mut rs, "4", true, 2000));
+        assert_eq!(annotation(&rs, REVISION_ANNOTATION), "x");
+        let mut rs = ReplicaSet::default();
+        assert!(!set_new_replica_set_annotations(&d, &mut rs, "four", false, 2000));
+        assert!(!rs.metadata.annotations.contains_key(REVISION_ANNOTATION));
+
+        // Nothing to do: false.
+        let mut rs = annotated(&[(REVISION_ANNOTATION, "4"), (CHANGE_CAUSE_ANNOTATION, "kubectl set image")]);
+        assert!(!set_new_replica_set_annotations(&d, &mut rs, "4", true, 2000));
+    }
+
+    /// Spec section 3.3: which Deployment annotations a ReplicaSet copies.
+    #[test]
+    fn copy_skips_the_controller_annotations() {
+        for key in [
+            LAST_APPLIED_ANNOTATION,
+            REVISION_ANNOTATION,
+            REVISION_HISTORY_ANNOTATION,
+            DESIRED_REPLICAS_ANNOTATION,
+            MAX_REPLICAS_ANNOTATION,
+            ROLLBACK_TO_ANNOTATION,
+        ] {
+            assert!(skip_copy_annotation(key), "{key}");
+        }
+        for key in [CHANGE_CAUSE_ANNOTATION, "example.com/team", "deployment.kubernetes.io/other"] {
+            assert!(!skip_copy_annotation(key), "{key}");
+        }
+        let mut d = Deployment::default();
+        d.metadata.annotations.insert("team".to_string(), "a".to_string());
+        let mut rs = annotated(&[("team", "b"), ("keep", "me")]);
+        assert!(copy_deployment_annotations_to_replica_set(&d, &mut rs));
+        assert_eq!(annotation(&rs, "team"), "a");
+        assert_eq!(annotation(&rs, "keep"), "me");
+        assert!(!copy_deployment_annotations_to_replica_set(&d, &mut rs));
+    }
+
+    /// deploy.annotations.02 (TestAnnotationUtils/SetReplicasAnnotations).
+    #[test]
+    fn set_replicas_annotations_table() {
+        let mut rs = ReplicaSet::default();
+        assert!(set_replicas_annotations(&mut rs, 10, 11));
+        assert_eq!(annotation(&rs, DESIRED_REPLICAS_ANNOTATION), "10");
+        assert_eq!(annotation(&rs, MAX_REPLICAS_ANNOTATION), "11");
+        assert!(!set_replicas_annotations(&mut rs, 10, 11));
+        assert!(set_replicas_annotations(&mut rs, 10, 12));
+    }
+
+    /// deploy.annotations.03 (TestAnnotationUtils/IsSaturated).
+    #[test]
+    fn is_saturated_case() {
+        let d = deployment("RollingUpdate", 1, IntOrString::Int(1), IntOrString::Int(0));
+        let mut rs = annotated(&[(DESIRED_REPLICAS_ANNOTATION, "1")]);
+        rs.spec.replicas = Some(1);
+        rs.status.available_replicas = 1;
+        assert!(is_saturated(&d, &rs));
+        rs.status.available_replicas = 0;
+        assert!(!is_saturated(&d, &rs));
+    }
+
+    /// deploy.annotations.04-06 (TestReplicasAnnotationsNeedUpdate), plus
+    /// the case where nothing needs an update.
+    #[test]
+    fn replicas_annotations_need_update_table() {
+        let cases: [(&[(&str, &str)], bool); 4] = [
+            (&[], true),
+            (&[(DESIRED_REPLICAS_ANNOTATION, "8"), (MAX_REPLICAS_ANNOTATION, "20")], true),
+            (&[(DESIRED_REPLICAS_ANNOTATION, "10"), (MAX_REPLICAS_ANNOTATION, "16")], true),
+            (&[(DESIRED_REPLICAS_ANNOTATION, "10"), (MAX_REPLICAS_ANNOTATION, "20")], false),
+        ];
+        for (pairs, expected) in cases {
+            assert_eq!(replicas_annotations_need_update(&annotated(pairs), 10, 20), expected, "{pairs:?}");
+        }
+    }
+
+    /// Revision and MaxRevision: missing is 0, unparseable is an error and
+    /// skipped.
+    #[test]
+    fn revisions() {
+        assert_eq!(revision(&ReplicaSet::default()), Ok(0));
+        assert_eq!(revision(&annotated(&[(REVISION_ANNOTATION, "7")])), Ok(7));
+        assert_eq!(revision(&annotated(&[(REVISION_ANNOTATION, "+7")])), Ok(7));
+        assert_eq!(
+            revision(&annotated(&[(REVISION_ANNOTATION, "seven")])),
+            Err("strconv.ParseInt: parsing \"seven\": invalid syntax".to_string())
+        );
+        assert_eq!(
+            revision(&annotated(&[(REVISION_ANNOTATION, "")])),
+            Err("strconv.ParseInt: parsing \"\": invalid syntax".to_string())
+        );
+        assert_eq!(
+            revision(&annotated(&[(REVISION_ANNOTATION, "9223372036854775808")])),
+            Err("strconv.ParseInt: parsing \"9223372036854775808\": value out of range".to_string())
+        );
+        let sets = [
+            annotated(&[(REVISION_ANNOTATION, "3")]),
+            annotated(&[(REVISION_ANNOTATION, "99x")]),
+            annotated(&[(REVISION_ANNOTATION, "5")]),
+            ReplicaSet::default(),
+        ];
+        let refs: Vec<&ReplicaSet> = sets.iter().collect();
+        assert_eq!(max_revision(&refs), 5);
+        assert_eq!(max_revision(&[]), 0);
+        assert_eq!(max_revision(&[&annotated(&[(REVISION_ANNOTATION, "-4")])]), 0);
+    }
+
+    /// A template as TestEqualIgnoreHash builds it: name foo, nodeName
+    /// foo-node unless stated.
+    fn pod_template(name: &str, node: &str, labels: &[(&str, &str)]) -> PodTemplateSpec {
+        let mut t = PodTemplateSpec::default();
+        t.metadata.name = Some(name.to_string());
+        t.spec.node_name = Some(node.to_string());
+        for (key, value) in labels {
+            t.metadata.labels.insert(key.to_string(), value.to_string());
+        }
+        t
+    }
+
+    /// deploy.equalignorehash.02-06, .08-10 (TestEqualIgnoreHash), both ways.
+    #[test]
+    fn equal_ignore_hash_table() {
+        let hash = POD_TEMPLATE_HASH_LABEL;
+        type Case<'a> = (PodTemplateSpec, PodTemplateSpec, bool);
+        let cases: Vec<Case> = vec![
+            // .02 only the hash label value differs
+            (
+                pod_template("foo", "foo-node", &[(hash, "value-1"), ("something", "else")]),
+                pod_template("foo", "foo-node", &[(hash, "value-2"), ("something", "else")]),
+                true,
+            ),
+            // .03 the former has no hash label
+            (
+                pod_template("foo", "foo-node", &[("something", "else")]),
+                pod_template("foo", "foo-node", &[(hash, "value-2"), ("something", "else")]),
+                true,
+            ),
+            // .04 different labels, the former without hash, same count
+            (
+                pod_template("foo", "foo-node", &[("something", "else")]),
+                pod_template("foo", "foo-node", &[(hash, "value-2")]),
+                false,
+            ),
+            // .05 different labels, the latter without hash, same count
+            (
+                pod_template("foo", "foo-node", &[(hash, "value-1")]),
+                pod_template("foo", "foo-node", &[("something", "else")]),
+                false,
+            ),
+            // .06 same hash value, different labels
+            (
+                pod_template("foo", "foo-node", &[(hash, "value-1")]),
+                pod_template("foo", "foo-node", &[(hash, "value-1"), ("something", "else")]),
+                false,
+            ),
+            // .08 different template names
+            (
+                pod_template("foo-1", "foo-node", &[(hash, "value-1"), ("something", "else")]),
+                pod_template("foo-2", "foo-node", &[(hash, "value-2"), ("something", "else")]),
+                false,
+            ),
+            // .09 different names and nodes, the former without hash
+            (
+                pod_template("foo-1", "foo-node-1", &[("something", "else")]),
+                pod_template("foo-2", "foo-node-2", &[(hash, "value-2"), ("something", "else")]),
+                false,
+            ),
+            // .10 different nodes and labels
+            (
+                pod_template("foo", "foo-node-1", &[("something", "else")]),
+                pod_template("foo", "foo-node-2", &[("nothing", "else")]),
+                false,
+            ),
+        ];
+        for (i, (a, b, expected)) in cases.iter().enumerate() {
+            assert_eq!(equal_ignore_hash(a, b), *expected, "case {i}");
+            assert_eq!(equal_ignore_hash(b, a), *expected, "case {i} reversed");
+        }
+    }
+
+    fn replica_set(name: &str, template: &PodTemplateSpec, created_s: Option<i64>, replicas: i32) -> ReplicaSet {
+        let mut rs = ReplicaSet::default();
+        rs.metadata.name = Some(name.to_string());
+        rs.metadata.creation_timestamp = created_s.map(|s| crate::api::time::Time::from_unix_ms(s * 1000));
+        rs.spec.template = template.clone();
+        rs.spec.replicas = Some(replicas);
+        rs
+    }
+
+    /// deploy.findnewrs.01-03 (TestFindNewReplicaSet), and
+    /// FindOldReplicaSets on the same lists.
+    #[test]
+    fn find_new_and_old_replica_sets() {
+        let now = 1_700_000_000;
+        let mut d = deployment("RollingUpdate", 1, IntOrString::Int(1), IntOrString::Int(0));
+        d.spec.template = pod_template("foo", "foo-node", &[("app", "web")]);
+        let mut with_hash = d.spec.template.clone();
+        with_hash.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), "hash".to_string());
+        let other = pod_template("foo", "foo-node", &[("app", "api")]);
+
+        // .01: the matching one, whatever its hash label.
+        let new_rs = replica_set("newRS", &with_hash, Some(now + 60), 1);
+        let old_rs = replica_set("oldRS", &other, Some(now), 1);
+        assert_eq!(find_new_replica_set(&d, &[&new_rs, &old_rs]), Some(0));
+        assert_eq!(find_old_replica_sets(&d, &[&new_rs, &old_rs]), (vec![1], vec![1]));
+
+        // .02: the oldest of two matches is new; the other is old.
+        let dup = replica_set("newRSDup", &with_hash, Some(now), 0);
+        let list = [&new_rs, &old_rs, &dup];
+        assert_eq!(find_new_replica_set(&d, &list), Some(2));
+        assert_eq!(find_old_replica_sets(&d, &list), (vec![1, 0], vec![1, 0]));
+
+        // .03: none matches.
+        assert_eq!(find_new_replica_set(&d, &[&old_rs]), None);
+        assert_eq!(find_old_replica_sets(&d, &[&old_rs]), (vec![0], vec![0]));
+
+        // Same second: the name decides; old ones with no replicas are only
+        // in the second list.
+        let a = replica_set("web-b", &with_hash, Some(now), 2);
+        let b = replica_set("web-a", &with_hash, Some(now), 2);
+        let idle = replica_set("web-idle", &other, None, 0);
+        let list = [&a, &b, &idle];
+        assert_eq!(find_new_replica_set(&d, &list), Some(1));
+        assert_eq!(find_old_replica_sets(&d, &list), (vec![0], vec![2, 0]));
+        assert_eq!(find_new_replica_set(&d, &[]), None);
     }
 }
