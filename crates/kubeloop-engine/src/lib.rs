@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod kubelet;
 pub mod manifest;
 pub mod validation;
+pub mod world;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position, Severity};

@@ -147,4 +147,64 @@ impl Object {
     pub fn name(&self) -> &str {
         self.metadata().name()
     }
+
+    pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            Object::Deployment(o) => &mut o.metadata,
+            Object::ReplicaSet(o) => &mut o.metadata,
+            Object::Pod(o) => &mut o.metadata,
+            Object::Service(o) => &mut o.metadata,
+            Object::ConfigMap(o) => &mut o.metadata,
+            Object::Secret(o) => &mut o.metadata,
+            Object::Namespace(o) => &mut o.metadata,
+            Object::Node(o) => &mut o.metadata,
+            Object::HorizontalPodAutoscaler(o) => &mut o.metadata,
+            Object::PodDisruptionBudget(o) => &mut o.metadata,
+            Object::App(o) => &mut o.metadata,
+            Object::Traffic(o) => &mut o.metadata,
+        }
+    }
+
+    /// Whether two objects of the same kind want the same thing: equal
+    /// apart from metadata and status (a change bumps `generation` only for
+    /// kinds with a spec, as the API server does).
+    pub fn same_spec(&self, other: &Object) -> bool {
+        match (self, other) {
+            (Object::Deployment(a), Object::Deployment(b)) => a.spec == b.spec,
+            (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec == b.spec,
+            (Object::Pod(a), Object::Pod(b)) => a.spec == b.spec,
+            (Object::Service(a), Object::Service(b)) => a.spec == b.spec,
+            (Object::HorizontalPodAutoscaler(a), Object::HorizontalPodAutoscaler(b)) => a.spec == b.spec,
+            (Object::PodDisruptionBudget(a), Object::PodDisruptionBudget(b)) => a.spec == b.spec,
+            (Object::Node(a), Object::Node(b)) => a.spec == b.spec,
+            (Object::App(a), Object::App(b)) => a.spec == b.spec,
+            (Object::Traffic(a), Object::Traffic(b)) => a.spec == b.spec,
+            // Kinds without a spec have no generation to bump.
+            _ => true,
+        }
+    }
+
+    /// kubectl's resource name: `deployments.apps`, `pods`, ...
+    pub fn resource(&self) -> &'static str {
+        resource_of(self.kind())
+    }
+}
+
+/// The plural resource name (with its group) kubectl prints for a kind.
+pub fn resource_of(kind: &str) -> &'static str {
+    match kind {
+        "Deployment" => "deployments.apps",
+        "ReplicaSet" => "replicasets.apps",
+        "Pod" => "pods",
+        "Service" => "services",
+        "ConfigMap" => "configmaps",
+        "Secret" => "secrets",
+        "Namespace" => "namespaces",
+        "Node" => "nodes",
+        "HorizontalPodAutoscaler" => "horizontalpodautoscalers.autoscaling",
+        "PodDisruptionBudget" => "poddisruptionbudgets.policy",
+        "App" => "apps.kubeloop.dev",
+        "Traffic" => "traffics.kubeloop.dev",
+        _ => "unknown",
+    }
 }
