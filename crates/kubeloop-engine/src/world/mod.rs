@@ -6,8 +6,12 @@
 //! decisions (see `controller/`, `kubelet/`) plug into `advance`; see
 //! docs/engine-plan.md for the plan.
 
+mod deployment_controller;
 pub mod events;
+pub mod kubelet;
+mod replicaset_controller;
 pub mod rng;
+mod scheduler;
 pub mod store;
 
 use crate::api::{Object, Time};
@@ -48,17 +52,78 @@ impl Applied {
     }
 }
 
+/// One controller decision, with why, for the Explain panel and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub at: Time,
+    pub controller: String,
+    pub object: Key,
+    pub what: String,
+    pub why: Vec<String>,
+}
+
+impl Decision {
+    pub fn new(controller: &str, object: &Key, what: &str, why: Vec<String>) -> Decision {
+        Decision {
+            at: Time::default(),
+            controller: controller.to_string(),
+            object: object.clone(),
+            what: what.to_string(),
+            why,
+        }
+    }
+}
+
+/// The nodes a world starts with when the manifests describe none.
+const DEFAULT_NODES: [&str; 3] = ["node-1", "node-2", "node-3"];
+const DEFAULT_NODE_LABEL: &str = "kubeloop.dev/default-node";
+/// Rounds of controller syncs at one instant before the loop gives up (a
+/// guard against a controller that never settles; it would be a bug).
+const MAX_ROUNDS: usize = 1_000;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct World {
     now_ms: u64,
     rng: Rng,
     store: Store,
     events: EventLog,
+    decisions: Vec<Decision>,
+    runtimes: kubelet::Runtimes,
+    next_pod_ip: u32,
+    retry_unschedulable: bool,
 }
 
 impl World {
     pub fn new(seed: u64) -> World {
-        World { now_ms: 0, rng: Rng::seeded(seed), store: Store::default(), events: EventLog::default() }
+        let mut world = World {
+            now_ms: 0,
+            rng: Rng::seeded(seed),
+            store: Store::default(),
+            events: EventLog::default(),
+            decisions: Vec::new(),
+            runtimes: kubelet::Runtimes::default(),
+            next_pod_ip: 0,
+            retry_unschedulable: false,
+        };
+        for name in DEFAULT_NODES {
+            let text = format!(
+                "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{DEFAULT_NODE_LABEL}: 'true'}}}}\nstatus: {{capacity: {{cpu: '4', memory: 8Gi, pods: '110'}}}}\n"
+            );
+            if let Some(loaded) = crate::parse_manifests(&text).objects.into_iter().next() {
+                let now = world.now();
+                let _ = world.store.create(loaded.object, now, &mut world.rng);
+            }
+        }
+        world
+    }
+
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
+    pub(crate) fn decide(&mut self, mut decision: Decision) {
+        decision.at = self.now();
+        self.decisions.push(decision);
     }
 
     /// Simulated milliseconds since the world began.
@@ -79,9 +144,46 @@ impl World {
         &self.events
     }
 
-    /// Moves the clock. (The controllers will run here.)
+    /// Runs the cluster for `ms` simulated milliseconds: at each instant
+    /// where something is due, the kubelets act, then the controllers sync
+    /// until nothing changes.
     pub fn advance(&mut self, ms: u64) {
-        self.now_ms = self.now_ms.saturating_add(ms);
+        let target = self.now_ms.saturating_add(ms);
+        loop {
+            self.reconcile();
+            let epoch = EPOCH_UNIX_MS;
+            match kubelet::next_timer(self).map(|at| (at - epoch).max(0) as u64) {
+                Some(at) if at <= target => {
+                    self.now_ms = at.max(self.now_ms);
+                    kubelet::fire(self);
+                }
+                _ => {
+                    self.now_ms = target;
+                    self.reconcile();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Every controller syncs until a whole round writes nothing.
+    fn reconcile(&mut self) {
+        for _ in 0..MAX_ROUNDS {
+            let mut wrote = false;
+            let deployments: Vec<Key> = self.store.list("Deployment", None).map(Key::of).collect();
+            for key in &deployments {
+                wrote |= deployment_controller::sync_deployment(self, key);
+            }
+            let replica_sets: Vec<Key> = self.store.list("ReplicaSet", None).map(Key::of).collect();
+            for key in &replica_sets {
+                wrote |= replicaset_controller::sync_replica_set(self, key);
+            }
+            wrote |= scheduler::schedule(self);
+            wrote |= kubelet::observe(self);
+            if !wrote {
+                return;
+            }
+        }
     }
 
     /// `kubectl apply`: creates what is new, updates what exists.
@@ -92,16 +194,34 @@ impl World {
     fn apply_object(&mut self, object: Object) -> Result<Applied, StoreError> {
         let key = Key::of(&object);
         if self.store.get(&key).is_none() {
+            if key.kind == "Node" {
+                self.replace_default_nodes();
+            }
             let now = self.now();
+            self.retry_unschedulable = true;
             return self.store.create(object, now, &mut self.rng).map(Applied::Created);
         }
         Ok(if self.store.update(object)? { Applied::Configured(key) } else { Applied::Unchanged(key) })
     }
 
+    /// The manifests describe their own nodes: the default ones that run
+    /// nothing make way.
+    fn replace_default_nodes(&mut self) {
+        for name in DEFAULT_NODES {
+            let key = Key::new("Node", "", name);
+            let is_default =
+                self.store.get(&key).is_some_and(|node| node.metadata().labels.contains_key(DEFAULT_NODE_LABEL));
+            if is_default && self.store.pods_on_node(name).next().is_none() {
+                self.store.remove(&key);
+            }
+        }
+    }
+
     /// A fingerprint of the whole world: equal digests mean equal worlds.
     /// (sha256 of a canonical dump: ordered maps, fixed field order.)
     pub fn digest(&self) -> String {
-        let dump = format!("{:?}", (self.now_ms, &self.rng, &self.store, &self.events));
+        let dump =
+            format!("{:?}", (self.now_ms, &self.rng, &self.store, &self.events, &self.decisions, &self.runtimes));
         let hash = Sha256::digest(dump.as_bytes());
         hash.iter().map(|byte| format!("{byte:02x}")).collect()
     }
@@ -140,3 +260,6 @@ mod tests {
         assert_eq!(run(7).len(), 64);
     }
 }
+
+#[cfg(test)]
+mod story_tests;

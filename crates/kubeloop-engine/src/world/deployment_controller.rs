@@ -1,0 +1,259 @@
+//! The Deployment controller's sync (`syncDeployment` in
+//! pkg/controller/deployment), over the store. The decisions come from
+//! `controller::deployment`; this file reads the store, applies what they
+//! return, and records events and the reasons.
+
+use super::events::{EventType, Report};
+use super::store::Key;
+use super::{Decision, World};
+use crate::api::apps::{Deployment, ReplicaSet};
+use crate::api::{Object, OwnerReference};
+use crate::controller::deployment::hash::{compute_hash, replica_set_name};
+use crate::controller::deployment::progress::{deployment_complete, sync_rollout_status};
+use crate::controller::deployment::rolling::{RollingStep, reconcile_new_replica_set, reconcile_old_replica_sets};
+use crate::controller::deployment::sync::{ReplicaSetRef, cleanup_deployment, scale};
+use crate::controller::deployment::util::{
+    DESIRED_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, find_new_replica_set, find_old_replica_sets,
+    get_non_negative_int32_from_annotation, max_revision, max_surge, new_rs_new_replicas,
+    set_new_replica_set_annotations, set_replicas_annotations,
+};
+
+const SOURCE: &str = "deployment-controller";
+/// Upstream caps the revision-history annotation at 2000 characters.
+const REVISION_HISTORY_LIMIT_IN_CHARS: usize = 2000;
+
+/// Syncs one Deployment; true if it wrote anything.
+pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
+    let Some(Object::Deployment(deployment)) = world.store.get(key).cloned() else { return false };
+    if deployment.metadata.deletion_timestamp.is_some() {
+        return false;
+    }
+    let replica_sets = owned_replica_sets(world, &deployment);
+    let mut wrote = false;
+
+    // getAllReplicaSetsAndSyncRevision: find or create the new ReplicaSet.
+    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let new_index = find_new_replica_set(&deployment, &refs);
+    let old_refs: Vec<&ReplicaSet> =
+        refs.iter().enumerate().filter(|(i, _)| Some(*i) != new_index).map(|(_, rs)| *rs).collect();
+    let new_revision = (max_revision(&old_refs) + 1).to_string();
+    match new_index {
+        Some(index) => {
+            let mut new_rs = replica_sets[index].clone();
+            if set_new_replica_set_annotations(
+                &deployment,
+                &mut new_rs,
+                &new_revision,
+                true,
+                REVISION_HISTORY_LIMIT_IN_CHARS,
+            ) {
+                write_replica_set(world, new_rs);
+                wrote = true;
+            }
+        }
+        None => {
+            wrote |= create_new_replica_set(world, &deployment, &old_refs, &new_revision);
+        }
+    }
+    if wrote {
+        // Level-triggered: the loop syncs again on what the store now holds.
+        return true;
+    }
+
+    let new_rs = new_index.map(|i| &replica_sets[i]);
+    let old_rss: Vec<&ReplicaSet> = old_refs.clone();
+
+    // A replica change while ReplicaSets disagree: proportional scaling
+    // first (isScalingEvent); the rollout continues on the next sync.
+    if is_scaling_event(&deployment, &refs) || deployment.spec.paused {
+        let result = scale(&deployment, new_rs, &old_rss);
+        for write in &result.writes {
+            let target = match write.replica_set {
+                ReplicaSetRef::New => new_rs,
+                ReplicaSetRef::Old(i) => old_rss.get(i).copied(),
+            };
+            if let Some(rs) = target {
+                let mut rs = rs.clone();
+                rs.spec.replicas = Some(write.to);
+                set_replicas_annotations(&mut rs, write.desired_replicas, write.max_replicas);
+                write_replica_set(world, rs);
+                wrote = true;
+            }
+        }
+        for message in &result.events {
+            scaling_event(world, key, message.clone());
+        }
+        if wrote {
+            world.decide(Decision::new("deployment-controller", key, "proportional scaling", result.why));
+        }
+        return sync_status(world, key) || wrote;
+    }
+
+    if deployment.spec.strategy.strategy_type.as_deref() == Some("RollingUpdate")
+        && let Some(new_index) = new_index
+    {
+        let step = reconcile_new_replica_set(&deployment, &refs, new_index);
+        if apply_step(world, &deployment, key, &replica_sets, step, "scale up the new ReplicaSet") {
+            sync_status(world, key);
+            return true;
+        }
+        let (active_old, _) = find_old_replica_sets(&deployment, &refs);
+        let step = reconcile_old_replica_sets(&deployment, &refs, &active_old, new_index);
+        if apply_step(world, &deployment, key, &replica_sets, step, "scale down old ReplicaSets") {
+            sync_status(world, key);
+            return true;
+        }
+    }
+    if deployment_complete(&deployment, &deployment.status) {
+        for index in cleanup_deployment(&deployment, &old_rss) {
+            let rs_key = Key::new("ReplicaSet", deployment.metadata.namespace(), old_rss[index].metadata.name());
+            world.store.remove(&rs_key);
+            wrote = true;
+        }
+    }
+    sync_status(world, key) || wrote
+}
+
+/// The ReplicaSets this Deployment controls, oldest first.
+fn owned_replica_sets(world: &World, deployment: &Deployment) -> Vec<ReplicaSet> {
+    let Some(uid) = deployment.metadata.uid.as_deref() else { return Vec::new() };
+    let mut owned: Vec<ReplicaSet> = world
+        .store
+        .owned_by(uid)
+        .filter_map(|object| match object {
+            Object::ReplicaSet(rs) if rs.metadata.controller().is_some_and(|owner| owner.uid == uid) => {
+                Some(rs.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    owned.sort_by(crate::controller::deployment::util::replica_sets_by_creation_timestamp);
+    owned
+}
+
+/// isScalingEvent: an active ReplicaSet was last told another size.
+fn is_scaling_event(deployment: &Deployment, replica_sets: &[&ReplicaSet]) -> bool {
+    let replicas = deployment.spec.replicas.unwrap_or(1);
+    replica_sets.iter().filter(|rs| rs.spec.replicas.unwrap_or(1) > 0).any(|rs| {
+        get_non_negative_int32_from_annotation(rs, DESIRED_REPLICAS_ANNOTATION)
+            .ok()
+            .flatten()
+            .is_some_and(|desired| desired != replicas)
+    })
+}
+
+fn create_new_replica_set(world: &mut World, deployment: &Deployment, old_rss: &[&ReplicaSet], revision: &str) -> bool {
+    let hash = compute_hash(&deployment.spec.template, deployment.status.collision_count);
+    let name = replica_set_name(deployment.metadata.name(), &hash);
+    let mut rs = ReplicaSet::default();
+    rs.metadata.name = Some(name.clone());
+    rs.metadata.namespace = Some(deployment.metadata.namespace().to_string());
+    rs.metadata.labels = deployment.spec.template.metadata.labels.clone();
+    rs.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash.clone());
+    rs.metadata.owner_references = vec![controller_reference(deployment)];
+    rs.spec.template = deployment.spec.template.clone();
+    rs.spec.template.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash.clone());
+    let mut selector = deployment.spec.selector.clone().unwrap_or_default();
+    selector.match_labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash);
+    rs.spec.selector = Some(selector);
+    rs.spec.min_ready_seconds = deployment.spec.min_ready_seconds;
+    rs.spec.replicas = Some(0);
+    let Ok(replicas) = new_rs_new_replicas(deployment, old_rss, &rs) else { return false };
+    rs.spec.replicas = Some(replicas);
+    set_new_replica_set_annotations(deployment, &mut rs, revision, false, REVISION_HISTORY_LIMIT_IN_CHARS);
+    let desired = deployment.spec.replicas.unwrap_or(1);
+    set_replicas_annotations(&mut rs, desired, desired + max_surge(deployment));
+    let now = world.now();
+    let deployment_key = Key::new("Deployment", deployment.metadata.namespace(), deployment.metadata.name());
+    if world.store.create(Object::ReplicaSet(rs), now, &mut world.rng).is_err() {
+        return false;
+    }
+    if replicas > 0 {
+        scaling_event(world, &deployment_key, format!("Scaled up replica set {name} to {replicas}"));
+    }
+    world.decide(Decision::new(
+        SOURCE,
+        &deployment_key,
+        &format!("create ReplicaSet {name}"),
+        vec![format!(
+            "the pod template matches no ReplicaSet, so a new one is made (revision {revision}) with {replicas} of {desired} replicas"
+        )],
+    ));
+    true
+}
+
+fn controller_reference(deployment: &Deployment) -> OwnerReference {
+    OwnerReference {
+        api_version: "apps/v1".to_string(),
+        kind: "Deployment".to_string(),
+        name: deployment.metadata.name().to_string(),
+        uid: deployment.metadata.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// Applies a rolling step's scales (with the desired/max annotations
+/// scaleReplicaSet writes) and records its events and reasons.
+fn apply_step(
+    world: &mut World,
+    deployment: &Deployment,
+    key: &Key,
+    replica_sets: &[ReplicaSet],
+    step: RollingStep,
+    what: &str,
+) -> bool {
+    if !step.scaled || step.scales.is_empty() {
+        return false;
+    }
+    let desired = deployment.spec.replicas.unwrap_or(1);
+    let max = desired + max_surge(deployment);
+    for scale in &step.scales {
+        let Some(rs) = replica_sets.get(scale.index) else { continue };
+        let mut rs = rs.clone();
+        rs.spec.replicas = Some(scale.to);
+        set_replicas_annotations(&mut rs, desired, max);
+        write_replica_set(world, rs);
+    }
+    for message in step.events() {
+        scaling_event(world, key, message);
+    }
+    world.decide(Decision::new(SOURCE, key, what, step.why));
+    true
+}
+
+fn sync_status(world: &mut World, key: &Key) -> bool {
+    let Some(Object::Deployment(current)) = world.store.get(key).cloned() else { return false };
+    let replica_sets = owned_replica_sets(world, &current);
+    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let new_rs = find_new_replica_set(&current, &refs).map(|i| refs[i]);
+    let mut status = sync_rollout_status(&refs, new_rs, &current, world.now());
+    status.observed_generation = current.metadata.generation.unwrap_or(1);
+    if status == current.status {
+        return false;
+    }
+    let mut updated = current;
+    updated.status = status;
+    world.store.write(key.clone(), Object::Deployment(updated));
+    true
+}
+
+fn write_replica_set(world: &mut World, rs: ReplicaSet) {
+    let key = Key::new("ReplicaSet", rs.metadata.namespace(), rs.metadata.name());
+    world.store.write(key, Object::ReplicaSet(rs));
+}
+
+fn scaling_event(world: &mut World, key: &Key, message: String) {
+    let now = world.now();
+    world.events.record(
+        Report {
+            event_type: EventType::Normal,
+            reason: "ScalingReplicaSet",
+            message,
+            involved: key,
+            field_path: None,
+            source: SOURCE,
+        },
+        now,
+    );
+}

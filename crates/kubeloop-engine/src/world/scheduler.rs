@@ -1,0 +1,182 @@
+//! The scheduler: binds each pending pod to a node with room for its
+//! requests, preferring the least allocated node (NodeResourcesFit's
+//! LeastAllocated score), then the node with fewer pods of the same
+//! owner (spreading), then the name.
+
+use super::World;
+use super::events::{EventType, Report};
+use super::store::Key;
+use crate::api::core::{Node, Pod};
+use crate::api::{Condition, Object};
+
+const SOURCE: &str = "default-scheduler";
+
+/// Binds every pod that waits for a node. True if it wrote anything.
+pub fn schedule(world: &mut World) -> bool {
+    // Unschedulable pods are tried again only when the cluster changed.
+    let retry = std::mem::take(&mut world.retry_unschedulable);
+    let pending: Vec<Pod> = world
+        .store
+        .list("Pod", None)
+        .filter_map(|object| match object {
+            Object::Pod(pod)
+                if pod.spec.node_name.as_deref().unwrap_or("").is_empty()
+                    && pod.metadata.deletion_timestamp.is_none()
+                    && (retry || !is_unschedulable_already(pod)) =>
+            {
+                Some(pod.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut wrote = false;
+    for pod in pending {
+        wrote |= schedule_one(world, pod);
+    }
+    wrote
+}
+
+fn is_unschedulable_already(pod: &Pod) -> bool {
+    pod.status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.status == "False")
+}
+
+/// The pod's requests as (milli-CPU, memory bytes).
+pub fn pod_requests(pod: &Pod) -> (i64, i64) {
+    pod.spec.containers.iter().fold((0, 0), |(cpu, memory), container| {
+        let requests = &container.resources.requests;
+        (
+            cpu + requests.get("cpu").map_or(0, |q| q.milli_value()),
+            memory + requests.get("memory").map_or(0, |q| q.value()),
+        )
+    })
+}
+
+/// A node's allocatable (milli-CPU, memory bytes, pods).
+pub fn allocatable(node: &Node) -> (i64, i64, i64) {
+    let status = &node.status;
+    let get = |name: &str| status.allocatable.get(name).or_else(|| status.capacity.get(name));
+    (
+        get("cpu").map_or(0, |q| q.milli_value()),
+        get("memory").map_or(0, |q| q.value()),
+        get("pods").map_or(110, |q| q.value()),
+    )
+}
+
+fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
+    let (cpu, memory) = pod_requests(&pod);
+    let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
+    let nodes: Vec<Node> = world
+        .store
+        .list("Node", None)
+        .filter_map(|object| match object {
+            Object::Node(node) if !node.spec.unschedulable && node_ready(node) => Some(node.clone()),
+            _ => None,
+        })
+        .collect();
+    let total_nodes = world.store.list("Node", None).count();
+    let mut best: Option<(i64, usize, String)> = None;
+    let (mut short_cpu, mut short_memory, mut short_pods) = (0, 0, 0);
+    for node in &nodes {
+        let name = node.metadata.name().to_string();
+        let (node_cpu, node_memory, node_pods) = allocatable(node);
+        let (mut used_cpu, mut used_memory, mut used_pods, mut siblings) = (0, 0, 0, 0);
+        for object in world.store.pods_on_node(&name) {
+            if let Object::Pod(other) = object {
+                let (c, m) = pod_requests(other);
+                used_cpu += c;
+                used_memory += m;
+                used_pods += 1;
+                siblings +=
+                    usize::from(owner.is_some() && other.metadata.controller().map(|o| &o.uid) == owner.as_ref());
+            }
+        }
+        let fits_cpu = used_cpu + cpu <= node_cpu;
+        let fits_memory = used_memory + memory <= node_memory;
+        let fits_pods = used_pods < node_pods;
+        short_cpu += usize::from(!fits_cpu);
+        short_memory += usize::from(!fits_memory);
+        short_pods += usize::from(!fits_pods);
+        if !(fits_cpu && fits_memory && fits_pods) {
+            continue;
+        }
+        // LeastAllocated: the share of CPU and memory in use after binding,
+        // in per-mille, averaged; lower is better.
+        let share = |used: i64, capacity: i64| if capacity <= 0 { 1000 } else { (used * 1000) / capacity };
+        let score = (share(used_cpu + cpu, node_cpu) + share(used_memory + memory, node_memory)) / 2;
+        let candidate = (score, siblings, name);
+        if best.as_ref().is_none_or(|current| candidate < *current) {
+            best = Some(candidate);
+        }
+    }
+    let now = world.now();
+    let key = Key::new("Pod", pod.metadata.namespace(), pod.metadata.name());
+    let Some((_, _, node)) = best else {
+        let mut reasons = Vec::new();
+        for (count, reason) in
+            [(short_cpu, "Insufficient cpu"), (short_memory, "Insufficient memory"), (short_pods, "Too many pods")]
+        {
+            if count > 0 {
+                reasons.push(format!("{count} {reason}"));
+            }
+        }
+        let not_ready = total_nodes - nodes.len();
+        if not_ready > 0 {
+            reasons.push(format!("{not_ready} node(s) had untolerated taint {{node.kubernetes.io/not-ready: }}"));
+        }
+        let message = format!(
+            "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {total_nodes} No preemption victims found for incoming pod.",
+            reasons.join(", ")
+        );
+        let already = pod.status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.message == message);
+        if !already {
+            pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
+            pod.status.conditions.push(Condition {
+                condition_type: "PodScheduled".to_string(),
+                status: "False".to_string(),
+                reason: "Unschedulable".to_string(),
+                message: message.clone(),
+                last_transition_time: Some(now),
+                ..Condition::default()
+            });
+            world.store.write(key.clone(), Object::Pod(pod));
+        }
+        world.events.record(
+            Report {
+                event_type: EventType::Warning,
+                reason: "FailedScheduling",
+                message,
+                involved: &key,
+                field_path: None,
+                source: SOURCE,
+            },
+            now,
+        );
+        return !already;
+    };
+    pod.spec.node_name = Some(node.clone());
+    pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
+    pod.status.conditions.push(Condition {
+        condition_type: "PodScheduled".to_string(),
+        status: "True".to_string(),
+        last_transition_time: Some(now),
+        ..Condition::default()
+    });
+    let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
+    world.store.write(key.clone(), Object::Pod(pod));
+    world.events.record(
+        Report {
+            event_type: EventType::Normal,
+            reason: "Scheduled",
+            message,
+            involved: &key,
+            field_path: None,
+            source: SOURCE,
+        },
+        now,
+    );
+    true
+}
+
+fn node_ready(node: &Node) -> bool {
+    node.status.conditions.iter().find(|c| c.condition_type == "Ready").is_none_or(|c| c.status == "True")
+}
