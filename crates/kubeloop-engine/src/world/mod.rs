@@ -8,6 +8,7 @@
 
 mod deployment_controller;
 pub mod events;
+pub mod history;
 pub mod kubelet;
 mod replicaset_controller;
 pub mod rng;
@@ -191,7 +192,7 @@ impl World {
         manifests.objects.iter().map(|loaded| self.apply_object(loaded.object.clone())).collect()
     }
 
-    fn apply_object(&mut self, object: Object) -> Result<Applied, StoreError> {
+    pub(crate) fn apply_object(&mut self, object: Object) -> Result<Applied, StoreError> {
         let key = Key::of(&object);
         if self.store.get(&key).is_none() {
             if key.kind == "Node" {
