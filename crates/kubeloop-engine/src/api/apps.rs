@@ -1,7 +1,7 @@
 //! `apps/v1`: Deployment and ReplicaSet.
 
 use super::core::PodTemplateSpec;
-use super::decode::api_struct;
+use super::decode::{api_struct, status_struct};
 use super::intstr::IntOrString;
 use super::meta::{Condition, ObjectMeta, Opaque};
 use super::selector::LabelSelector;
@@ -14,7 +14,7 @@ api_struct! {
     }
 }
 
-api_struct! {
+status_struct! {
     pub struct DeploymentStatus {
         observed_generation: i64 = "observedGeneration",
         replicas: i32 = "replicas",
@@ -66,7 +66,7 @@ api_struct! {
     }
 }
 
-api_struct! {
+status_struct! {
     pub struct ReplicaSetStatus {
         replicas: i32 = "replicas",
         fully_labeled_replicas: i32 = "fullyLabeledReplicas",

@@ -1,6 +1,6 @@
 //! `autoscaling/v2`: HorizontalPodAutoscaler.
 
-use super::decode::api_struct;
+use super::decode::{api_struct, status_struct};
 use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
 use super::time::Time;
@@ -13,7 +13,7 @@ api_struct! {
     }
 }
 
-api_struct! {
+status_struct! {
     pub struct HorizontalPodAutoscalerStatus {
         observed_generation: Option<i64> = "observedGeneration",
         last_scale_time: Option<Time> = "lastScaleTime",

@@ -1,7 +1,7 @@
 //! The core (`v1`) kinds: Pod, Service, ConfigMap, Secret, Namespace, Node,
 //! and the pod spec the workload kinds embed.
 
-use super::decode::api_struct;
+use super::decode::{api_struct, status_struct};
 use super::intstr::IntOrString;
 use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
@@ -16,7 +16,7 @@ api_struct! {
     }
 }
 
-api_struct! {
+status_struct! {
     pub struct PodStatus {
         /// Pending, Running, Succeeded, Failed or Unknown.
         phase: String = "phase",

@@ -127,6 +127,24 @@ impl<T: HasSchema> HasSchema for BTreeMap<String, T> {
     const SCHEMA: Schema = Schema::Map(&T::SCHEMA);
 }
 
+/// The body of a generated decoder: start from the default and read each
+/// field that is present.
+macro_rules! decode_fields {
+    ($value:expr, $( $field:ident = $json:literal ),*) => {{
+        #[allow(unused_mut)]
+        let mut out = Self::default();
+        if let Some(fields) = $crate::api::decode::mapping($value) {
+            $( if let Some(field) = fields.get($json) {
+                out.$field = $crate::api::decode::FromYaml::from_yaml(field);
+            } )*
+            let _ = fields;
+        }
+        out
+    }};
+}
+
+pub(crate) use decode_fields;
+
 /// Declares an API struct: the struct (public fields, `Clone, Debug,
 /// Default, PartialEq`), its decoder and its schema. Each field names its
 /// JSON key: `replicas: Option<i32> = "replicas",`.
@@ -145,15 +163,7 @@ macro_rules! api_struct {
 
         impl $crate::api::decode::FromYaml for $name {
             fn from_yaml(value: &serde_yaml::Value) -> Self {
-                #[allow(unused_mut)]
-                let mut out = Self::default();
-                if let Some(fields) = $crate::api::decode::mapping(value) {
-                    $( if let Some(field) = fields.get($json) {
-                        out.$field = $crate::api::decode::FromYaml::from_yaml(field);
-                    } )*
-                    let _ = fields;
-                }
-                out
+                $crate::api::decode::decode_fields!(value, $( $field = $json ),*)
             }
         }
 
@@ -167,6 +177,82 @@ macro_rules! api_struct {
 }
 
 pub(crate) use api_struct;
+
+/// Declares a status struct: set by the world, never read from a user's
+/// YAML (the API server ignores `status` on create), so it decodes as its
+/// default and its schema accepts anything. (Decoding it would also cost
+/// bundle bytes for nothing.)
+macro_rules! status_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* $field:ident : $type:ty = $json:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct $name {
+            $( $(#[$field_meta])* pub $field: $type, )*
+        }
+
+        impl $crate::api::decode::FromYaml for $name {
+            fn from_yaml(_: &serde_yaml::Value) -> Self {
+                Self::default()
+            }
+        }
+
+        impl $crate::api::decode::HasSchema for $name {
+            const SCHEMA: $crate::yaml::Schema = $crate::yaml::Schema::Any;
+        }
+
+        impl $crate::api::decode::StatusFromYaml for $name {
+            fn status_from_yaml(value: &serde_yaml::Value) -> Self {
+                $crate::api::decode::decode_fields!(value, $( $field = $json ),*)
+            }
+        }
+    };
+}
+
+/// The full decoder of a status struct, for tests and tools that build
+/// objects with a status from YAML (never the loader).
+pub trait StatusFromYaml: Sized {
+    fn status_from_yaml(value: &Value) -> Self;
+}
+
+/// Objects whose `status` the loader ignores but a test may want to set.
+pub trait WithStatus {
+    fn set_status_from_yaml(&mut self, status: &Value);
+}
+
+macro_rules! with_status {
+    ($($type:ty),*) => {
+        $(impl WithStatus for $type {
+            fn set_status_from_yaml(&mut self, status: &Value) {
+                self.status = StatusFromYaml::status_from_yaml(status);
+            }
+        })*
+    };
+}
+
+with_status!(
+    super::apps::Deployment,
+    super::apps::ReplicaSet,
+    super::core::Pod,
+    super::autoscaling::HorizontalPodAutoscaler,
+    super::policy::PodDisruptionBudget
+);
+
+/// Like [`from_yaml_str`], and also reads the `status` (tests and tools).
+pub fn from_yaml_str_with_status<T: FromYaml + WithStatus>(text: &str) -> T {
+    let value = serde_yaml::from_str::<Value>(text).unwrap_or(Value::Null);
+    let mut object = T::from_yaml(&value);
+    if let Some(status) = value.get("status") {
+        object.set_status_from_yaml(status);
+    }
+    object
+}
+
+pub(crate) use status_struct;
 
 /// The root struct of a kind, for the loader.
 pub fn struct_schema<T: HasSchema>() -> &'static StructSchema {

@@ -1,6 +1,6 @@
 //! `policy/v1`: PodDisruptionBudget.
 
-use super::decode::api_struct;
+use super::decode::{api_struct, status_struct};
 use super::intstr::IntOrString;
 use super::meta::{Condition, ObjectMeta};
 use super::selector::LabelSelector;
@@ -15,7 +15,7 @@ api_struct! {
     }
 }
 
-api_struct! {
+status_struct! {
     pub struct PodDisruptionBudgetStatus {
         observed_generation: i64 = "observedGeneration",
         /// Pods the eviction API let go and the controller has not yet seen

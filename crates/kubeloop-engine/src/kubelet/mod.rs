@@ -3,3 +3,4 @@
 
 pub mod backoff;
 pub mod prober;
+pub mod status;

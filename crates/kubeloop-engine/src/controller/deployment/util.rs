@@ -206,7 +206,7 @@ pub fn find_old_replica_sets(deployment: &Deployment, rs_list: &[&ReplicaSet]) -
 }
 
 /// Go's `strconv.ParseInt(text, 10, 64)` and its error text.
-fn parse_int64(text: &str) -> Result<i64, String> {
+pub fn parse_int64(text: &str) -> Result<i64, String> {
     text.parse::<i64>().map_err(|error| {
         let reason = match error.kind() {
             IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => "value out of range",
