@@ -4,13 +4,18 @@ use std::io::Read;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: kubeloop check FILE...   check Kubernetes manifests (- reads standard input)
-       kubeloop help            show this message";
+usage: kubeloop check FILE...        check Kubernetes manifests (- reads standard input)
+       kubeloop conformance FILE     run a conformance cases file against the engine
+       kubeloop help                 show this message";
+
+mod conformance;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("check") if args.len() > 1 => check(&args[1..]),
+        Some("conformance") if args.len() == 2 => run_conformance(&args[1]),
+        Some("conformance") => usage_error("conformance needs exactly one FILE"),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -46,6 +51,28 @@ fn check(files: &[String]) -> ExitCode {
         failed |= manifests.has_errors();
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Prints each failure with its id and expected vs actual, then
+/// `N passed, M failed`; exits 1 when any case failed.
+fn run_conformance(file: &str) -> ExitCode {
+    let text = match read_input(file) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{file}: error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match conformance::run(&text) {
+        Ok((report, all_passed)) => {
+            print!("{report}");
+            if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(error) => {
+            eprintln!("{file}: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn read_input(file: &str) -> std::io::Result<String> {
