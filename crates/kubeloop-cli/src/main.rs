@@ -6,9 +6,11 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: kubeloop check FILE...        check Kubernetes manifests (- reads standard input)
        kubeloop conformance FILE     run a conformance cases file against the engine
+       kubeloop run SCRIPT [--seed N] run a session script and print its transcript
        kubeloop help                 show this message";
 
 mod conformance;
+mod script;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,6 +18,7 @@ fn main() -> ExitCode {
         Some("check") if args.len() > 1 => check(&args[1..]),
         Some("conformance") if args.len() == 2 => run_conformance(&args[1]),
         Some("conformance") => usage_error("conformance needs exactly one FILE"),
+        Some("run") => run_script(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -51,6 +54,29 @@ fn check(files: &[String]) -> ExitCode {
         failed |= manifests.has_errors();
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Runs a session script; exits 1 when a command in it failed.
+fn run_script(args: &[String]) -> ExitCode {
+    let (file, seed) = match args {
+        [file] => (file, 1),
+        [file, flag, seed] if flag == "--seed" => match seed.parse() {
+            Ok(seed) => (file, seed),
+            Err(_) => return usage_error(&format!("invalid seed {seed:?}: give a whole number")),
+        },
+        _ => return usage_error("run needs a SCRIPT (and optionally --seed N)"),
+    };
+    let text = match read_input(file) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{file}: error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
+    let (transcript, all_ok) = script::run(&text, base, seed);
+    print!("{transcript}");
+    if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// Prints each failure with its id and expected vs actual, then

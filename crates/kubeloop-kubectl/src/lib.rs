@@ -5,5 +5,6 @@ pub mod describe;
 pub mod duration;
 pub mod printers;
 pub mod rollout;
+pub mod session;
 
 pub use duration::{human_duration, human_duration_ms};

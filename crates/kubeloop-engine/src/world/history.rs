@@ -16,6 +16,14 @@ pub enum Input {
     Apply(Vec<Object>),
 }
 
+impl History {
+    /// Runs the world to quiescence at the current instant (after an
+    /// input, so the controllers react before anyone looks).
+    pub fn settle(&mut self) {
+        self.advance(0);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct History {
     seed: u64,

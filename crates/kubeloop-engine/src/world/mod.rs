@@ -192,7 +192,8 @@ impl World {
         manifests.objects.iter().map(|loaded| self.apply_object(loaded.object.clone())).collect()
     }
 
-    pub(crate) fn apply_object(&mut self, object: Object) -> Result<Applied, StoreError> {
+    /// Creates or updates one object, as `kubectl apply` does.
+    pub fn apply_object(&mut self, object: Object) -> Result<Applied, StoreError> {
         let key = Key::of(&object);
         if self.store.get(&key).is_none() {
             if key.kind == "Node" {
