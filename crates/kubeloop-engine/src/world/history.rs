@@ -14,6 +14,8 @@ pub const CHECKPOINT_INTERVAL_MS: u64 = 10_000;
 pub enum Input {
     /// `kubectl apply` of these objects.
     Apply(Vec<Object>),
+    /// A fault or other timed action.
+    Fault(super::faults::Fault),
 }
 
 impl History {
@@ -106,6 +108,7 @@ fn apply(world: &mut World, input: &Input) {
                 let _ = world.apply_object(object.clone());
             }
         }
+        Input::Fault(fault) => world.apply_fault(fault),
     }
 }
 

@@ -85,6 +85,12 @@ pub fn observe(world: &mut World) -> bool {
     wrote
 }
 
+/// Faults aimed at containers (readiness, liveness, memory, kill). Not
+/// handled yet: returns false.
+pub fn apply_fault(_world: &mut World, _fault: &super::faults::Fault) -> bool {
+    false
+}
+
 /// The next instant at which some kubelet has something to do.
 pub fn next_timer(world: &World) -> Option<i64> {
     world

@@ -8,12 +8,16 @@
 
 mod deployment_controller;
 pub mod events;
+pub mod faults;
+mod gc;
 pub mod history;
 pub mod kubelet;
+mod nodes;
 mod replicaset_controller;
 pub mod rng;
 mod scheduler;
 pub mod store;
+pub mod traffic;
 
 use crate::api::{Object, Time};
 use crate::manifest::Manifests;
@@ -92,6 +96,8 @@ pub struct World {
     runtimes: kubelet::Runtimes,
     next_pod_ip: u32,
     retry_unschedulable: bool,
+    traffic: traffic::TrafficState,
+    nodes: nodes::NodeState,
 }
 
 impl World {
@@ -105,6 +111,8 @@ impl World {
             runtimes: kubelet::Runtimes::default(),
             next_pod_ip: 0,
             retry_unschedulable: false,
+            traffic: traffic::TrafficState::default(),
+            nodes: nodes::NodeState::default(),
         };
         for name in DEFAULT_NODES {
             let text = format!(
@@ -153,10 +161,10 @@ impl World {
         loop {
             self.reconcile();
             let epoch = EPOCH_UNIX_MS;
-            match kubelet::next_timer(self).map(|at| (at - epoch).max(0) as u64) {
+            match self.next_timer().map(|at| (at - epoch).max(0) as u64) {
                 Some(at) if at <= target => {
                     self.now_ms = at.max(self.now_ms);
-                    kubelet::fire(self);
+                    self.fire();
                 }
                 _ => {
                     self.now_ms = target;
@@ -165,6 +173,29 @@ impl World {
                 }
             }
         }
+    }
+
+    /// The next instant (unix ms) at which some part of the world has
+    /// something to do.
+    fn next_timer(&self) -> Option<i64> {
+        [kubelet::next_timer(self), traffic::next_timer(self), nodes::next_timer(self)].into_iter().flatten().min()
+    }
+
+    /// Does what is due now.
+    fn fire(&mut self) {
+        kubelet::fire(self);
+        traffic::fire(self);
+        nodes::fire(self);
+    }
+
+    /// Applies a fault now (the history records it).
+    pub fn apply_fault(&mut self, fault: &faults::Fault) {
+        let handled = kubelet::apply_fault(self, fault)
+            || traffic::apply_fault(self, fault)
+            || nodes::apply_fault(self, fault)
+            || gc::apply_fault(self, fault);
+        debug_assert!(handled, "no part of the world handles {fault:?}");
+        self.reconcile();
     }
 
     /// Every controller syncs until a whole round writes nothing.
@@ -179,8 +210,11 @@ impl World {
             for key in &replica_sets {
                 wrote |= replicaset_controller::sync_replica_set(self, key);
             }
+            wrote |= gc::collect(self);
             wrote |= scheduler::schedule(self);
             wrote |= kubelet::observe(self);
+            wrote |= traffic::observe(self);
+            wrote |= nodes::observe(self);
             if !wrote {
                 return;
             }
