@@ -1,13 +1,98 @@
-//! The garbage collector (being written): deleting an owner deletes what
-//! it owns (cascading, as `kubectl delete` does by default).
+//! The garbage collector: deleting an owner deletes what it owns
+//! (cascading background deletion, `kubectl delete`'s default), and
+//! `kubectl delete` itself (`Fault::Delete`).
+//!
+//! Upstream's collector (pkg/controller/garbagecollector) deletes a
+//! dependent once its owner, looked up by kind and name, is gone or has
+//! another UID. Here only the controller reference is followed, and an
+//! owner of a kind the playground does not simulate is assumed present.
 
-use super::World;
 use super::faults::Fault;
+use super::store::Key;
+use super::{Decision, World};
+use crate::api::{KINDS, Object, OwnerReference, Time, kind_info};
+use std::collections::BTreeSet;
 
-pub fn collect(_world: &mut World) -> bool {
-    false
+const SOURCE: &str = "garbage-collector";
+
+/// Deletes every object whose controller no longer exists. True if it
+/// wrote anything.
+pub fn collect(world: &mut World) -> bool {
+    let mut checked: BTreeSet<&str> = BTreeSet::new();
+    let mut gone: Vec<(String, String)> = Vec::new();
+    for info in KINDS {
+        for object in world.store.list(info.kind, None) {
+            let Some(owner) = object.metadata().controller() else { continue };
+            if checked.insert(owner.uid.as_str()) && !owner_exists(world, owner, object.metadata().namespace()) {
+                gone.push((owner.uid.clone(), format!("{}/{}", owner.kind, owner.name)));
+            }
+        }
+    }
+    let mut wrote = false;
+    for (uid, owner) in gone {
+        let dependents: Vec<Key> = world
+            .store
+            .owned_by(&uid)
+            .filter(|object| object.metadata().controller().is_some_and(|o| o.uid == uid))
+            .map(Key::of)
+            .collect();
+        for key in dependents {
+            if delete(world, &key) {
+                world.decide(Decision::new(SOURCE, &key, "delete", vec![format!("its owner {owner} is gone")]));
+                wrote = true;
+            }
+        }
+    }
+    wrote
 }
 
-pub fn apply_fault(_world: &mut World, _fault: &Fault) -> bool {
-    false
+/// The owner, by kind and name in the dependent's namespace, with the same
+/// UID. Kinds the playground does not know are taken to exist.
+fn owner_exists(world: &World, owner: &OwnerReference, namespace: &str) -> bool {
+    let Some(info) = kind_info(&owner.kind) else { return true };
+    let key = Key::new(info.kind, namespace, &owner.name);
+    world.store.get(&key).is_some_and(|object| object.metadata().uid.as_deref() == Some(owner.uid.as_str()))
+}
+
+/// `kubectl delete`: pods gracefully, anything else at once (what it owns
+/// follows through `collect`). Other faults are not the collector's.
+pub fn apply_fault(world: &mut World, fault: &Fault) -> bool {
+    let Fault::Delete { object } = fault else { return false };
+    let key = Key::of(object);
+    delete(world, &key);
+    true
+}
+
+/// Deletes one object as the API server does. True if it wrote anything.
+pub(super) fn delete(world: &mut World, key: &Key) -> bool {
+    match world.store.get(key) {
+        None => false,
+        Some(Object::Pod(_)) => delete_pod(world, key),
+        Some(_) => world.store.remove(key).is_some(),
+    }
+}
+
+/// Graceful pod deletion (the pod strategy's CheckGracefulDelete): a pod
+/// bound to a node and not yet terminal gets deletionTimestamp = now +
+/// its grace period and is removed when its kubelet has stopped it; an
+/// unscheduled or terminal pod goes at once. True if it wrote anything.
+pub(super) fn delete_pod(world: &mut World, key: &Key) -> bool {
+    let Some(Object::Pod(pod)) = world.store.get(key) else { return false };
+    if pod.metadata.deletion_timestamp.is_some() {
+        return false;
+    }
+    let unscheduled = pod.spec.node_name.as_deref().unwrap_or("").is_empty();
+    let terminal = matches!(pod.status.phase.as_str(), "Succeeded" | "Failed");
+    if unscheduled || terminal {
+        world.runtimes.remove(key);
+        world.store.remove(key);
+        world.retry_unschedulable = true;
+        return true;
+    }
+    let mut pod = pod.clone();
+    let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30).max(0);
+    pod.metadata.deletion_timestamp = Some(Time::from_unix_ms(world.now().unix_ms + grace * 1000));
+    pod.metadata.deletion_grace_period_seconds = Some(grace);
+    world.store.write(key.clone(), Object::Pod(pod));
+    true
 }

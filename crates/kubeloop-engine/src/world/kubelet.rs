@@ -1,49 +1,170 @@
 //! The kubelet of every node, as one simulation: it starts the containers
 //! of bound pods, runs the app behind each image (from `App` documents, or
-//! the healthy default), probes readiness with the tested `ProbeWorker`,
-//! and stops pods being deleted.
+//! the healthy default), probes with the tested `ProbeWorker` (startup,
+//! liveness, readiness), restarts exited containers with the tested
+//! CrashLoopBackOff schedule (`kubelet::backoff`), OOM-kills containers whose
+//! memory passes their limit, applies the container faults, and stops pods
+//! being deleted.
+//!
+//! The simulated app (spec §6):
+//! - It starts `CONTAINER_START_MS` after binding (restarts at once: the
+//!   image is present), serves `startupSeconds` later, and exits by itself
+//!   `crash.afterSeconds` after each start when the App says so (exit code
+//!   `crash.exitCode`: `Error`, or `Completed` for 0).
+//! - It honours SIGTERM: killed for a failed liveness or startup probe, it
+//!   exits `SHUTDOWN_MS` later with code 0 (`Completed`, as nginx and most
+//!   servers with a shutdown handler do; the grace period, at least 2 s, is
+//!   never reached). `Fault::KillPod` is `kill -9`: 137, `Error`, at once.
+//! - Its memory is `traffic::pod_usage` (the App's baseline + perRequest ×
+//!   the rate it serves) + `Fault::ExtraMemory`, counted once it serves;
+//!   above the container's memory limit it is OOM-killed (137, `OOMKilled`).
+//! - Its checks answer the App's `endpoints` statuses (or a fault's):
+//!   readiness probes the readiness endpoint, liveness and startup probes
+//!   the liveness endpoint; before it serves every probe is refused.
+//!
+//! Probe ticks follow each worker's period grid, but a worker whose outcome
+//! cannot change (its result and last outcome pass and the app passes, it is
+//! on hold, or its container is not running) is not woken: its skipped ticks
+//! change nothing, and `catch_up` moves its clock past them before anything
+//! that could wake it.
 //!
 //! Simplifications, to be lifted as the engine grows (docs/engine-plan.md):
-//! one container's probes decide readiness; liveness, startup probes,
-//! crashes and OOM are not run yet; once a pod is Ready its readiness
-//! probe is not ticked again (nothing can change it without faults).
+//! the first container alone runs the app, is probed, crashes, is killed and
+//! restarts (its readiness decides every container's `ready`); restarts
+//! report `Container image ... already present on machine`; one BackOff event
+//! per back-off window (upstream repeats it at every pod sync).
 
 use super::World;
 use super::events::{EventType, Report};
 use super::store::Key;
-use crate::api::core::{ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, Pod};
+use crate::api::core::{
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
+    Pod, Probe,
+};
 use crate::api::playground::App;
 use crate::api::{Condition, Object, Time};
-use crate::kubelet::prober::{
-    ProbeKind, ProbeOutcome, ProbeResult, ProbeWorker, http_probe_failure_output, probe_failed_event_message,
+use crate::kubelet::backoff::{
+    BACK_OFF_EVENT_REASON, ContainerRestarts, OOM_KILLED_EXIT_CODE, RestartDecision, back_off_event_message,
+    container_terminated_reason, crash_loop_waiting_state,
 };
+use crate::kubelet::prober::{
+    KILLING_EVENT_REASON, ProbeKind, ProbeOutcome, ProbeResult, ProbeWorker, UNHEALTHY_EVENT_REASON,
+    http_probe_failure_output, probe_failed_event_message,
+};
+use crate::kubelet::status::get_phase;
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
 
 const SOURCE: &str = "kubelet";
 /// From bound to running: image pull and container creation.
 const CONTAINER_START_MS: i64 = 1_000;
 /// How long a healthy app takes to exit after SIGTERM.
 const SHUTDOWN_MS: i64 = 1_000;
+/// `kill -9`.
+const SIGKILL_EXIT_CODE: i32 = 137;
+
+/// How a probe checks the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CheckKind {
+    #[default]
+    Http,
+    Tcp,
+    Exec,
+    Grpc,
+}
+
+/// One probe of the pod's container: the tested worker plus what the
+/// kubelet needs to run it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeState {
+    pub worker: ProbeWorker,
+    pub period_ms: i64,
+    pub check: CheckKind,
+    /// The probe's output while the app does not listen yet.
+    pub refused_output: String,
+    /// The last outcome the worker counted passed (the worker's own
+    /// `lastResult`, which starts as Success).
+    pub passed: bool,
+}
+
+/// A pending exit of the running container.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PendingExit {
+    pub at_ms: i64,
+    pub exit_code: i32,
+}
 
 /// What the kubelet keeps about a pod between ticks.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PodRuntime {
+    /// When the current container instance started (or the next one starts).
     pub start_at_ms: i64,
+    /// An instance starts at `start_at_ms` (the first, or a restart).
+    pub pending_start: bool,
+    /// The container is running.
     pub started: bool,
+    /// Instances started so far (restartCount + 1).
+    pub instances: i32,
     /// When the app answers requests (container start + its startup time).
     pub serving_at_ms: i64,
+    pub startup_ms: i64,
+    /// `crash.afterSeconds` in ms and `crash.exitCode`, from the App.
+    pub crash: Option<PendingExit>,
+    /// When the running instance exits, and how.
+    pub exit: Option<PendingExit>,
+    /// When the last instance exited.
+    pub finished_at_ms: i64,
+    pub restarts: ContainerRestarts,
     /// The HTTP status its readiness check answers once serving.
     pub readiness_status: i32,
-    pub readiness: Option<ProbeWorker>,
+    /// The HTTP status its liveness check answers once serving.
+    pub liveness_status: i32,
+    /// Memory added by `Fault::ExtraMemory`.
+    pub extra_memory_bytes: i64,
+    /// The container's memory limit, if any.
+    pub memory_limit_bytes: Option<i64>,
+    /// The startup probe succeeded (or there is none).
+    pub startup_done: bool,
+    pub startup: Option<ProbeState>,
+    pub liveness: Option<ProbeState>,
+    pub readiness: Option<ProbeState>,
     pub stop_at_ms: Option<i64>,
     pub pod_ip: String,
 }
 
-/// Every pod the kubelets are running, by pod key.
-pub type Runtimes = BTreeMap<Key, PodRuntime>;
+/// Faults aimed at a Deployment (for its pods to come) or at a pod not yet
+/// running.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppFaults {
+    pub readiness_status: Option<i32>,
+    pub liveness_status: Option<i32>,
+    pub extra_memory_bytes: Option<i64>,
+}
 
-/// New bound pods get a runtime; pods being deleted get a stop time.
-/// True if it wrote anything.
+/// Every pod the kubelets are running, by pod key (the map derefs to it),
+/// and the faults by Deployment or pod key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Runtimes {
+    pods: BTreeMap<Key, PodRuntime>,
+    faults: BTreeMap<Key, AppFaults>,
+}
+
+impl Deref for Runtimes {
+    type Target = BTreeMap<Key, PodRuntime>;
+    fn deref(&self) -> &Self::Target {
+        &self.pods
+    }
+}
+
+impl DerefMut for Runtimes {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.pods
+    }
+}
+
+/// New bound pods get a runtime; pods being deleted get a stop time;
+/// running containers over their memory limit are OOM-killed. True if it
+/// wrote anything.
 pub fn observe(world: &mut World) -> bool {
     let now = world.now();
     let pods: Vec<Pod> = world
@@ -66,9 +187,14 @@ pub fn observe(world: &mut World) -> bool {
                 let grace_ms = pod.metadata.deletion_grace_period_seconds.unwrap_or(30) * 1000;
                 let stop_at = now.unix_ms + SHUTDOWN_MS.min(grace_ms);
                 if let Some(runtime) = world.runtimes.get_mut(&key) {
+                    catch_up(runtime, now.unix_ms);
                     runtime.stop_at_ms = Some(stop_at);
+                    runtime.pending_start = false;
+                    for state in [&mut runtime.liveness, &mut runtime.startup].into_iter().flatten() {
+                        state.worker.pod_deleting();
+                    }
                 }
-                let container = pod.spec.containers.first().map_or("", |c| c.name.as_str()).to_string();
+                let container = first_container_name(&pod);
                 event(
                     world,
                     &key,
@@ -82,37 +208,65 @@ pub fn observe(world: &mut World) -> bool {
             _ => {}
         }
     }
+    wrote |= oom_kill(world);
     wrote
 }
 
-/// Faults aimed at containers (readiness, liveness, memory, kill). Not
-/// handled yet: returns false.
-pub fn apply_fault(_world: &mut World, _fault: &super::faults::Fault) -> bool {
-    false
+/// Faults aimed at containers: readiness, liveness, memory, kill.
+pub fn apply_fault(world: &mut World, fault: &super::faults::Fault) -> bool {
+    use super::faults::Fault;
+    let now = world.now().unix_ms;
+    match fault {
+        Fault::Readiness { target, status } => {
+            let status = *status;
+            for key in targeted(world, target, |faults| faults.readiness_status = Some(status)) {
+                update_runtime(world, &key, now, |runtime| runtime.readiness_status = status);
+            }
+            true
+        }
+        Fault::Liveness { target, status } => {
+            let status = *status;
+            for key in targeted(world, target, |faults| faults.liveness_status = Some(status)) {
+                update_runtime(world, &key, now, |runtime| runtime.liveness_status = status);
+            }
+            true
+        }
+        Fault::ExtraMemory { target, bytes } => {
+            let bytes = *bytes;
+            for key in targeted(world, target, |faults| faults.extra_memory_bytes = Some(bytes)) {
+                update_runtime(world, &key, now, |runtime| runtime.extra_memory_bytes = bytes);
+            }
+            true
+        }
+        Fault::KillPod { namespace, name } => {
+            let key = Key::new("Pod", namespace, name);
+            if world.runtimes.get(&key).is_some_and(|runtime| runtime.started) {
+                with_pod(world, &key, |world, pod, runtime| {
+                    catch_up(runtime, now);
+                    exit_container(world, &key, pod, runtime, now, SIGKILL_EXIT_CODE, false);
+                });
+            }
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The next instant at which some kubelet has something to do.
 pub fn next_timer(world: &World) -> Option<i64> {
-    world
-        .runtimes
-        .values()
-        .filter_map(|runtime| {
-            let start = (!runtime.started).then_some(runtime.start_at_ms);
-            let probe = runtime
-                .readiness
-                .as_ref()
-                .filter(|worker| worker.result() != ProbeResult::Success)
-                .and_then(ProbeWorker::next_probe_at);
-            [start, probe, runtime.stop_at_ms].into_iter().flatten().min()
-        })
-        .min()
+    let now = world.now().unix_ms;
+    world.runtimes.values().filter_map(|runtime| runtime_next(runtime, now)).min()
 }
 
 /// Does what is due at the current time. True if it wrote anything.
 pub fn fire(world: &mut World) -> bool {
     let now = world.now().unix_ms;
-    let due: Vec<Key> =
-        world.runtimes.iter().filter(|(_, runtime)| runtime_due(runtime, now)).map(|(key, _)| key.clone()).collect();
+    let due: Vec<Key> = world
+        .runtimes
+        .iter()
+        .filter(|(_, runtime)| runtime_next(runtime, now).is_some_and(|at| at <= now))
+        .map(|(key, _)| key.clone())
+        .collect();
     let mut wrote = false;
     for key in due {
         wrote |= fire_pod(world, &key, now);
@@ -120,21 +274,103 @@ pub fn fire(world: &mut World) -> bool {
     wrote
 }
 
-fn runtime_due(runtime: &PodRuntime, now: i64) -> bool {
-    (!runtime.started && runtime.start_at_ms <= now)
-        || runtime.stop_at_ms.is_some_and(|stop| stop <= now)
-        || runtime
-            .readiness
-            .as_ref()
-            .filter(|worker| worker.result() != ProbeResult::Success)
-            .and_then(ProbeWorker::next_probe_at)
-            .is_some_and(|at| at <= now)
+/// The runtime's next timer: its start, stop, exit, the moment it starts
+/// serving (memory is counted from then), and the ticks of probes whose
+/// outcome can change.
+fn runtime_next(runtime: &PodRuntime, now: i64) -> Option<i64> {
+    let start = runtime.pending_start.then_some(runtime.start_at_ms);
+    let exit = runtime.exit.filter(|_| runtime.started).map(|exit| exit.at_ms);
+    let serving = (runtime.started && runtime.memory_limit_bytes.is_some() && runtime.serving_at_ms > now)
+        .then_some(runtime.serving_at_ms);
+    let probes = probe_states(runtime)
+        .filter(|(kind, state)| !dormant(runtime, *kind, state, now))
+        .filter_map(|(_, state)| state.worker.next_probe_at())
+        .min();
+    [start, runtime.stop_at_ms, exit, serving, probes].into_iter().flatten().min()
+}
+
+fn probe_states(runtime: &PodRuntime) -> impl Iterator<Item = (ProbeKind, &ProbeState)> {
+    [
+        (ProbeKind::Startup, runtime.startup.as_ref()),
+        (ProbeKind::Liveness, runtime.liveness.as_ref()),
+        (ProbeKind::Readiness, runtime.readiness.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(kind, state)| state.map(|state| (kind, state)))
+}
+
+/// A worker whose next tick cannot change anything: skipped.
+fn dormant(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: i64) -> bool {
+    let worker = &state.worker;
+    if worker.is_stopped() || worker.is_on_hold() || !runtime.started {
+        return true;
+    }
+    if kind == ProbeKind::Startup {
+        return runtime.startup_done;
+    }
+    if !runtime.startup_done {
+        return true;
+    }
+    worker.result() == ProbeResult::Success && state.passed && probe_passes(runtime, kind, state, now)
+}
+
+/// Moves every worker's clock past the ticks it skipped (to the last grid
+/// tick before `now`): a skipped tick is counted as nothing, as an errored
+/// probe is, which is what it would have been worth.
+fn catch_up(runtime: &mut PodRuntime, now: i64) {
+    for state in [&mut runtime.startup, &mut runtime.liveness, &mut runtime.readiness].into_iter().flatten() {
+        if let Some(next) = state.worker.next_probe_at().filter(|next| *next < now) {
+            let last_tick = next + (now - 1 - next) / state.period_ms * state.period_ms;
+            state.worker.observe(last_tick, ProbeOutcome::Error);
+        }
+    }
+}
+
+/// Whether the app's check passes now, for the probe of this kind.
+fn probe_passes(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: i64) -> bool {
+    probe_result(runtime, kind, state, now).is_ok()
+}
+
+/// The probe's verdict now: Ok, or Err(output).
+fn probe_result(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: i64) -> Result<(), String> {
+    if !runtime.started || now < runtime.serving_at_ms {
+        return Err(state.refused_output.clone());
+    }
+    let status = if kind == ProbeKind::Readiness { runtime.readiness_status } else { runtime.liveness_status };
+    let healthy = (200..400).contains(&status);
+    match state.check {
+        CheckKind::Tcp => Ok(()),
+        _ if healthy => Ok(()),
+        CheckKind::Http => Err(http_probe_failure_output(status)),
+        CheckKind::Grpc => Err("service unhealthy (responded with \"NOT_SERVING\")".to_string()),
+        CheckKind::Exec => Err(String::new()),
+    }
 }
 
 fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
     let app = app_for(world, pod.spec.containers.first().and_then(|c| c.image.as_deref()).unwrap_or(""));
     let startup_ms = i64::from(app.as_ref().and_then(|a| a.spec.startup_seconds).unwrap_or(2)) * 1000;
-    let readiness_status = app.as_ref().and_then(|a| a.spec.endpoints.readiness).unwrap_or(200);
+    let crash = app.as_ref().and_then(|a| a.spec.crash.as_ref()).map(|crash| PendingExit {
+        at_ms: i64::from(crash.after_seconds.unwrap_or(0).max(0)) * 1000,
+        exit_code: crash.exit_code.unwrap_or(1),
+    });
+    let mut faults = owning_deployment(world, &pod)
+        .and_then(|deployment| world.runtimes.faults.get(&deployment).cloned())
+        .unwrap_or_default();
+    if let Some(own) = world.runtimes.faults.get(&key) {
+        faults.readiness_status = own.readiness_status.or(faults.readiness_status);
+        faults.liveness_status = own.liveness_status.or(faults.liveness_status);
+        faults.extra_memory_bytes = own.extra_memory_bytes.or(faults.extra_memory_bytes);
+    }
+    let endpoints = app.as_ref().map(|a| a.spec.endpoints.clone()).unwrap_or_default();
+    let readiness_status = faults.readiness_status.or(endpoints.readiness).unwrap_or(200);
+    let liveness_status = faults.liveness_status.or(endpoints.liveness).unwrap_or(200);
+    let memory_limit_bytes = pod
+        .spec
+        .containers
+        .first()
+        .and_then(|c| c.resources.limits.get("memory"))
+        .map(crate::api::quantity::Quantity::value);
     world.next_pod_ip += 1;
     let pod_ip = format!("10.244.{}.{}", world.next_pod_ip / 250, world.next_pod_ip % 250 + 2);
     let start_at = now.unix_ms + CONTAINER_START_MS;
@@ -142,12 +378,16 @@ fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
         key.clone(),
         PodRuntime {
             start_at_ms: start_at,
-            started: false,
+            pending_start: true,
             serving_at_ms: start_at + startup_ms,
+            startup_ms,
+            crash,
             readiness_status,
-            readiness: None,
-            stop_at_ms: None,
+            liveness_status,
+            extra_memory_bytes: faults.extra_memory_bytes.unwrap_or(0),
+            memory_limit_bytes,
             pod_ip: pod_ip.clone(),
+            ..PodRuntime::default()
         },
     );
     pod.status.phase = "Pending".to_string();
@@ -172,95 +412,380 @@ fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
         })
         .collect();
     let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
-    let container = pod.spec.containers.first().map_or(String::new(), |c| c.name.clone());
+    let container = first_container_name(&pod);
     world.store.write(key.clone(), Object::Pod(pod));
     event(world, &key, EventType::Normal, "Pulling", format!("Pulling image \"{image}\""), Some(&container));
 }
 
-fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
+/// Runs `change` on the pod and its runtime (both written back after).
+fn with_pod(world: &mut World, key: &Key, change: impl FnOnce(&mut World, &mut Pod, &mut PodRuntime)) -> bool {
     let Some(Object::Pod(mut pod)) = world.store.get(key).cloned() else {
         world.runtimes.remove(key);
         return false;
     };
     let Some(mut runtime) = world.runtimes.get(key).cloned() else { return false };
-    let time = Time::from_unix_ms(now);
-    let container = pod.spec.containers.first().map_or(String::new(), |c| c.name.clone());
-    if runtime.stop_at_ms.is_some_and(|stop| stop <= now) {
+    change(world, &mut pod, &mut runtime);
+    pod.status.phase = get_phase(&pod).to_string();
+    world.runtimes.insert(key.clone(), runtime);
+    world.store.write(key.clone(), Object::Pod(pod));
+    true
+}
+
+fn update_runtime(world: &mut World, key: &Key, now: i64, change: impl FnOnce(&mut PodRuntime)) {
+    if let Some(runtime) = world.runtimes.get_mut(key) {
+        catch_up(runtime, now);
+        change(runtime);
+    }
+}
+
+fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
+    if world.runtimes.get(key).is_some_and(|runtime| runtime.stop_at_ms.is_some_and(|stop| stop <= now)) {
         world.runtimes.remove(key);
+        world.runtimes.faults.remove(key);
         world.store.remove(key);
         world.retry_unschedulable = true;
         return true;
     }
-    if !runtime.started && runtime.start_at_ms <= now {
-        runtime.started = true;
-        let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
-        pod.status.phase = "Running".to_string();
-        for status in &mut pod.status.container_statuses {
+    with_pod(world, key, |world, pod, runtime| {
+        catch_up(runtime, now);
+        if let Some(exit) = runtime.exit.filter(|exit| runtime.started && exit.at_ms <= now) {
+            exit_container(world, key, pod, runtime, now, exit.exit_code, false);
+        }
+        if runtime.pending_start && runtime.start_at_ms <= now {
+            if runtime.instances == 0 {
+                start_instance(world, key, pod, runtime, now);
+            } else {
+                restart(world, key, pod, runtime, now);
+            }
+        }
+        run_probes(world, key, pod, runtime, now);
+    })
+}
+
+/// Ticks the due probes, in upstream's order of importance.
+fn run_probes(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
+    let container = first_container_name(pod);
+    let time = Time::from_unix_ms(now);
+    for kind in [ProbeKind::Startup, ProbeKind::Liveness, ProbeKind::Readiness] {
+        let Some(state) = probe_ref(runtime, kind) else { continue };
+        if dormant(runtime, kind, state, now) || state.worker.next_probe_at().is_none_or(|at| at > now) {
+            continue;
+        }
+        let verdict = probe_result(runtime, kind, state, now);
+        let Some(state) = probe_slot(runtime, kind).as_mut() else { continue };
+        let will_run = state.worker.will_probe(now);
+        let outcome = if verdict.is_ok() { ProbeOutcome::Success } else { ProbeOutcome::Failure };
+        let changed = state.worker.observe(now, outcome);
+        if will_run {
+            state.passed = verdict.is_ok();
+        }
+        if will_run && let Err(output) = &verdict {
+            event(
+                world,
+                key,
+                EventType::Warning,
+                UNHEALTHY_EVENT_REASON,
+                probe_failed_event_message(kind, output),
+                Some(&container),
+            );
+        }
+        match (kind, changed) {
+            (ProbeKind::Readiness, Some(ProbeResult::Success)) => set_ready(pod, true, time),
+            (ProbeKind::Readiness, Some(ProbeResult::Failure)) => set_ready(pod, false, time),
+            (ProbeKind::Startup, Some(ProbeResult::Success)) => container_became_started(world, key, pod, runtime, now),
+            (_, Some(ProbeResult::Failure)) => {
+                let message = kind.kill_message(&container).unwrap_or_default();
+                event(world, key, EventType::Normal, KILLING_EVENT_REASON, message, Some(&container));
+                let at_ms = now + SHUTDOWN_MS;
+                if runtime.exit.is_none_or(|exit| exit.at_ms > at_ms) {
+                    runtime.exit = Some(PendingExit { at_ms, exit_code: 0 });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn probe_ref(runtime: &PodRuntime, kind: ProbeKind) -> Option<&ProbeState> {
+    match kind {
+        ProbeKind::Startup => runtime.startup.as_ref(),
+        ProbeKind::Liveness => runtime.liveness.as_ref(),
+        ProbeKind::Readiness => runtime.readiness.as_ref(),
+    }
+}
+
+fn probe_slot(runtime: &mut PodRuntime, kind: ProbeKind) -> &mut Option<ProbeState> {
+    match kind {
+        ProbeKind::Startup => &mut runtime.startup,
+        ProbeKind::Liveness => &mut runtime.liveness,
+        ProbeKind::Readiness => &mut runtime.readiness,
+    }
+}
+
+/// A new container instance runs: status, events, probe workers, timers.
+fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
+    let time = Time::from_unix_ms(now);
+    let first = runtime.instances == 0;
+    runtime.instances += 1;
+    runtime.pending_start = false;
+    runtime.started = true;
+    runtime.start_at_ms = now;
+    runtime.serving_at_ms = now + runtime.startup_ms;
+    runtime.exit = runtime.crash.map(|crash| PendingExit { at_ms: now + crash.at_ms, exit_code: crash.exit_code });
+    let container = pod.spec.containers.first().cloned().unwrap_or_default();
+    let image = container.image.clone().unwrap_or_default();
+    if let Some(status) = pod.status.container_statuses.first_mut() {
+        if !first {
+            if let Some(terminated) = status.state.terminated.take() {
+                status.last_state = ContainerState { terminated: Some(terminated), ..ContainerState::default() };
+            }
+            status.restart_count += 1;
+        }
+        status.state = ContainerState {
+            running: Some(ContainerStateRunning { started_at: Some(time) }),
+            ..ContainerState::default()
+        };
+    }
+    if first {
+        // The other containers (not simulated beyond this) run from now on.
+        for status in pod.status.container_statuses.iter_mut().skip(1) {
             status.state = ContainerState {
                 running: Some(ContainerStateRunning { started_at: Some(time) }),
                 ..ContainerState::default()
             };
             status.started = Some(true);
         }
-        event(
-            world,
-            key,
-            EventType::Normal,
-            "Pulled",
-            format!("Successfully pulled image \"{image}\" in 1s (1s including waiting). Image size: 52428800 bytes."),
-            Some(&container),
-        );
-        event(world, key, EventType::Normal, "Created", "Container created".to_string(), Some(&container));
-        event(world, key, EventType::Normal, "Started", "Container started".to_string(), Some(&container));
-        match pod.spec.containers.first().and_then(|c| c.readiness_probe.clone()) {
-            // No readiness probe: ready as soon as the container runs.
-            None => set_ready(&mut pod, true, time),
-            Some(probe) => runtime.readiness = Some(ProbeWorker::new(ProbeKind::Readiness, &probe, now)),
+    }
+    let pulled = if first {
+        format!("Successfully pulled image \"{image}\" in 1s (1s including waiting). Image size: 52428800 bytes.")
+    } else {
+        format!("Container image \"{image}\" already present on machine and can be accessed by the pod")
+    };
+    event(world, key, EventType::Normal, "Pulled", pulled, Some(&container.name));
+    event(world, key, EventType::Normal, "Created", "Container created".to_string(), Some(&container.name));
+    event(world, key, EventType::Normal, "Started", "Container started".to_string(), Some(&container.name));
+    let ip = runtime.pod_ip.clone();
+    for (kind, probe) in [
+        (ProbeKind::Startup, container.startup_probe.as_ref()),
+        (ProbeKind::Liveness, container.liveness_probe.as_ref()),
+        (ProbeKind::Readiness, container.readiness_probe.as_ref()),
+    ] {
+        let slot = probe_slot(runtime, kind);
+        match (slot.as_mut(), probe) {
+            (Some(state), _) => {
+                state.worker.new_container(now);
+            }
+            (None, Some(probe)) => *slot = Some(probe_state(kind, probe, now, &ip)),
+            (None, None) => {}
         }
     }
-    if let Some(worker) = runtime.readiness.as_mut()
-        && worker.result() != ProbeResult::Success
-        && worker.next_probe_at().is_some_and(|at| at <= now)
-    {
-        let will_run = worker.will_probe(now);
-        let serving = now >= runtime.serving_at_ms;
-        let passes = serving && (200..400).contains(&runtime.readiness_status);
-        let outcome = if passes { ProbeOutcome::Success } else { ProbeOutcome::Failure };
-        let changed = worker.observe(now, outcome);
-        if will_run && !passes {
-            let output = if serving {
-                http_probe_failure_output(runtime.readiness_status)
-            } else {
-                let port = readiness_port(&pod);
-                format!(
-                    "Get \"http://{}:{port}/\": dial tcp {}:{port}: connect: connection refused",
-                    runtime.pod_ip, runtime.pod_ip
-                )
-            };
-            event(
-                world,
-                key,
-                EventType::Warning,
-                "Unhealthy",
-                probe_failed_event_message(ProbeKind::Readiness, &output),
-                Some(&container),
-            );
-        }
-        match changed {
-            Some(ProbeResult::Success) => set_ready(&mut pod, true, time),
-            Some(ProbeResult::Failure) => set_ready(&mut pod, false, time),
-            _ => {}
+    runtime.startup_done = runtime.startup.is_none();
+    if let Some(status) = pod.status.container_statuses.first_mut() {
+        status.started = Some(runtime.startup_done);
+    }
+    if runtime.startup_done {
+        container_became_started(world, key, pod, runtime, now);
+    } else {
+        for state in [&mut runtime.liveness, &mut runtime.readiness].into_iter().flatten() {
+            state.worker.set_container_started(false);
         }
     }
-    world.runtimes.insert(key.clone(), runtime);
-    world.store.write(key.clone(), Object::Pod(pod));
-    true
 }
 
-fn readiness_port(pod: &Pod) -> String {
-    let probe = pod.spec.containers.first().and_then(|c| c.readiness_probe.as_ref());
-    let port = probe.and_then(|p| p.http_get.as_ref()).and_then(|h| h.port.as_ref());
-    port.map_or("80".to_string(), ToString::to_string)
+/// The container counts as started (no startup probe, or it succeeded):
+/// liveness and readiness run; readiness is probed at once.
+fn container_became_started(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
+    runtime.startup_done = true;
+    for state in [&mut runtime.startup, &mut runtime.liveness, &mut runtime.readiness].into_iter().flatten() {
+        state.worker.set_container_started(true);
+    }
+    if let Some(status) = pod.status.container_statuses.first_mut() {
+        status.started = Some(true);
+    }
+    match runtime.readiness.as_ref() {
+        // No readiness probe: ready as soon as the container has started.
+        None => set_ready(pod, true, Time::from_unix_ms(now)),
+        // The manual trigger when a container becomes started: a readiness
+        // probe now (the ticker keeps its grid; a tick due now runs anyway).
+        Some(state) if state.worker.next_probe_at() != Some(now) => {
+            let verdict = probe_result(runtime, ProbeKind::Readiness, state, now);
+            let container = first_container_name(pod);
+            if let Some(state) = runtime.readiness.as_mut() {
+                let will_run = state.worker.will_probe(now);
+                let outcome = if verdict.is_ok() { ProbeOutcome::Success } else { ProbeOutcome::Failure };
+                let changed = state.worker.observe(now, outcome);
+                if will_run {
+                    state.passed = verdict.is_ok();
+                }
+                if will_run && let Err(output) = &verdict {
+                    let message = probe_failed_event_message(ProbeKind::Readiness, output);
+                    event(world, key, EventType::Warning, UNHEALTHY_EVENT_REASON, message, Some(&container));
+                }
+                if changed == Some(ProbeResult::Success) {
+                    set_ready(pod, true, Time::from_unix_ms(now));
+                }
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+/// The running container exits now: terminated state, not ready, then the
+/// restart policy decides (through the back-off).
+fn exit_container(
+    world: &mut World,
+    key: &Key,
+    pod: &mut Pod,
+    runtime: &mut PodRuntime,
+    now: i64,
+    exit_code: i32,
+    oom_killed: bool,
+) {
+    let time = Time::from_unix_ms(now);
+    runtime.started = false;
+    runtime.exit = None;
+    runtime.finished_at_ms = now;
+    for state in [&mut runtime.startup, &mut runtime.liveness, &mut runtime.readiness].into_iter().flatten() {
+        state.worker.container_not_running();
+    }
+    set_ready(pod, false, time);
+    if let Some(status) = pod.status.container_statuses.first_mut() {
+        status.started = Some(false);
+        status.state = ContainerState {
+            terminated: Some(ContainerStateTerminated {
+                exit_code,
+                reason: Some(container_terminated_reason(exit_code, oom_killed).to_string()),
+                started_at: Some(Time::from_unix_ms(runtime.start_at_ms)),
+                finished_at: Some(time),
+                ..ContainerStateTerminated::default()
+            }),
+            ..ContainerState::default()
+        };
+    }
+    let restarts = match pod.spec.restart_policy.as_deref().unwrap_or("Always") {
+        "Never" => false,
+        "OnFailure" => exit_code != 0,
+        _ => true,
+    };
+    if restarts && runtime.stop_at_ms.is_none() {
+        runtime.pending_start = true;
+        runtime.start_at_ms = now;
+        restart(world, key, pod, runtime, now);
+    }
+}
+
+/// doBackOff for the exited container: start it now, or wait in
+/// CrashLoopBackOff until the window has passed.
+fn restart(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
+    match runtime.restarts.do_back_off(runtime.finished_at_ms, now) {
+        RestartDecision::Start => start_instance(world, key, pod, runtime, now),
+        RestartDecision::BackOff { back_off_ms, until_ms } => {
+            runtime.start_at_ms = until_ms;
+            let container = first_container_name(pod);
+            let waiting = crash_loop_waiting_state(back_off_ms, &container, pod);
+            let message = back_off_event_message(&container, pod);
+            if let Some(status) = pod.status.container_statuses.first_mut()
+                && status.state.waiting.as_ref() != Some(&waiting)
+            {
+                if let Some(terminated) = status.state.terminated.take() {
+                    status.last_state = ContainerState { terminated: Some(terminated), ..ContainerState::default() };
+                }
+                status.state = ContainerState { waiting: Some(waiting), ..ContainerState::default() };
+                event(world, key, EventType::Warning, BACK_OFF_EVENT_REASON, message, Some(&container));
+            }
+        }
+    }
+}
+
+/// OOM-kills every running container whose memory passes its limit.
+fn oom_kill(world: &mut World) -> bool {
+    let now = world.now().unix_ms;
+    let candidates: Vec<(Key, i64, i64)> = world
+        .runtimes
+        .iter()
+        .filter(|(_, runtime)| runtime.started && now >= runtime.serving_at_ms)
+        .filter_map(|(key, runtime)| {
+            runtime.memory_limit_bytes.map(|limit| (key.clone(), limit, runtime.extra_memory_bytes))
+        })
+        .collect();
+    let mut wrote = false;
+    for (key, limit, extra) in candidates {
+        let used = super::traffic::pod_usage(world, &key).1.saturating_add(extra);
+        if used > limit {
+            wrote |= with_pod(world, &key, |world, pod, runtime| {
+                catch_up(runtime, now);
+                exit_container(world, &key, pod, runtime, now, OOM_KILLED_EXIT_CODE, true);
+            });
+        }
+    }
+    wrote
+}
+
+/// The pods a fault is aimed at (running ones), after recording it for the
+/// pods to come.
+fn targeted(world: &mut World, target: &super::faults::Target, record: impl FnOnce(&mut AppFaults)) -> Vec<Key> {
+    use super::faults::Target;
+    match target {
+        Target::Pod { namespace, name } => {
+            let key = Key::new("Pod", namespace, name);
+            record(world.runtimes.faults.entry(key.clone()).or_default());
+            vec![key]
+        }
+        Target::Deployment { namespace, name } => {
+            let deployment = Key::new("Deployment", namespace, name);
+            record(world.runtimes.faults.entry(deployment.clone()).or_default());
+            let Some(uid) = world.store.get(&deployment).and_then(|d| d.metadata().uid.clone()) else {
+                return Vec::new();
+            };
+            let replica_sets: Vec<String> = world
+                .store
+                .owned_by(&uid)
+                .filter(|object| object.kind() == "ReplicaSet")
+                .filter_map(|rs| rs.metadata().uid.clone())
+                .collect();
+            replica_sets
+                .iter()
+                .flat_map(|rs_uid| world.store.owned_by(rs_uid).filter(|o| o.kind() == "Pod").map(Key::of))
+                .collect()
+        }
+    }
+}
+
+/// The Deployment owning a pod through its ReplicaSet.
+fn owning_deployment(world: &World, pod: &Pod) -> Option<Key> {
+    let namespace = pod.metadata.namespace();
+    let controller = |refs: &[crate::api::OwnerReference], kind: &str| {
+        refs.iter().find(|r| r.controller == Some(true) && r.kind == kind).map(|r| r.name.clone())
+    };
+    let rs_name = controller(&pod.metadata.owner_references, "ReplicaSet")?;
+    let rs = world.store.get(&Key::new("ReplicaSet", namespace, &rs_name))?;
+    let deployment = controller(&rs.metadata().owner_references, "Deployment")?;
+    Some(Key::new("Deployment", namespace, &deployment))
+}
+
+fn probe_state(kind: ProbeKind, probe: &Probe, now: i64, ip: &str) -> ProbeState {
+    let (check, refused_output) = if let Some(http) = &probe.http_get {
+        let port = http.port.as_ref().map_or("80".to_string(), ToString::to_string);
+        let path = http.path.as_deref().unwrap_or("/");
+        let scheme = http.scheme.as_deref().unwrap_or("HTTP").to_lowercase();
+        (
+            CheckKind::Http,
+            format!("Get \"{scheme}://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused"),
+        )
+    } else if let Some(tcp) = &probe.tcp_socket {
+        let port = tcp.port.as_ref().map_or("80".to_string(), ToString::to_string);
+        (CheckKind::Tcp, format!("dial tcp {ip}:{port}: connect: connection refused"))
+    } else if let Some(grpc) = &probe.grpc {
+        (CheckKind::Grpc, format!("timeout: failed to connect service \"{ip}:{}\" within 1s", grpc.port))
+    } else {
+        (CheckKind::Exec, String::new())
+    };
+    let period_ms = i64::from(probe.period_seconds.filter(|p| *p > 0).unwrap_or(10)) * 1000;
+    ProbeState { worker: ProbeWorker::new(kind, probe, now), period_ms, check, refused_output, passed: true }
+}
+
+fn first_container_name(pod: &Pod) -> String {
+    pod.spec.containers.first().map_or(String::new(), |c: &Container| c.name.clone())
 }
 
 fn set_ready(pod: &mut Pod, ready: bool, now: Time) {
@@ -291,7 +816,7 @@ fn set_condition(pod: &mut Pod, condition_type: &str, status: &str, now: Time) {
 
 /// The App behind an image: one naming this exact image first, then one
 /// naming its repository (any tag).
-fn app_for(world: &World, image: &str) -> Option<App> {
+pub(super) fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
     let repository = image.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map_or(image, |(repo, _)| repo);
     let apps: Vec<&App> = world
         .store
@@ -304,7 +829,7 @@ fn app_for(world: &World, image: &str) -> Option<App> {
     apps.iter()
         .find(|app| app.spec.image == image)
         .or_else(|| apps.iter().find(|app| app.spec.image == repository))
-        .map(|app| (*app).clone())
+        .copied()
 }
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String, container: Option<&str>) {
@@ -315,3 +840,7 @@ fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, mess
         now,
     );
 }
+
+#[cfg(test)]
+#[path = "kubelet_tests.rs"]
+mod tests;

@@ -123,6 +123,8 @@ impl World {
                 let _ = world.store.create(loaded.object, now, &mut world.rng);
             }
         }
+        // The kubelets post their nodes' first status.
+        nodes::observe(&mut world);
         world
     }
 
@@ -299,3 +301,5 @@ mod tests {
 
 #[cfg(test)]
 mod story_tests;
+#[cfg(test)]
+mod test_support;

@@ -119,9 +119,17 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
                 reasons.push(format!("{count} {reason}"));
             }
         }
-        let not_ready = total_nodes - nodes.len();
-        if not_ready > 0 {
-            reasons.push(format!("{not_ready} node(s) had untolerated taint {{node.kubernetes.io/not-ready: }}"));
+        // Nodes left out for their NoSchedule taint, by taint key.
+        let mut tainted: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for object in world.store.list("Node", None) {
+            if let Object::Node(node) = object
+                && !nodes.iter().any(|n| n.metadata.name() == node.metadata.name())
+            {
+                *tainted.entry(no_schedule_taint(node)).or_default() += 1;
+            }
+        }
+        for (key, count) in tainted {
+            reasons.push(format!("{count} node(s) had untolerated taint {{{key}: }}"));
         }
         let message = format!(
             "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {total_nodes} No preemption victims found for incoming pod.",
@@ -175,6 +183,19 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
         now,
     );
     true
+}
+
+/// The key of a node's NoSchedule taint (`node.kubernetes.io/unreachable`
+/// for a node that stopped reporting), or the not-ready one.
+fn no_schedule_taint(node: &Node) -> String {
+    let taints = node.spec.taints.as_ref().and_then(serde_yaml::Value::as_sequence);
+    taints
+        .into_iter()
+        .flatten()
+        .find(|taint| taint.get("effect").and_then(serde_yaml::Value::as_str) == Some("NoSchedule"))
+        .and_then(|taint| taint.get("key").and_then(serde_yaml::Value::as_str))
+        .unwrap_or("node.kubernetes.io/not-ready")
+        .to_string()
 }
 
 fn node_ready(node: &Node) -> bool {

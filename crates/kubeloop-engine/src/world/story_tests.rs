@@ -1,8 +1,9 @@
 //! The seeds' stories, run through the world.
 
 use super::*;
-use crate::api::apps::{Deployment, ReplicaSet};
+use crate::api::apps::Deployment;
 use crate::api::core::Pod;
+use crate::world::test_support::{pods, replica_sets};
 use crate::{DEMO_MANIFESTS, parse_manifests};
 
 fn deployment(world: &World, name: &str) -> Deployment {
@@ -10,22 +11,6 @@ fn deployment(world: &World, name: &str) -> Deployment {
         Some(Object::Deployment(d)) => d.clone(),
         other => panic!("no deployment {name}: {other:?}"),
     }
-}
-
-fn replica_sets(world: &World) -> Vec<ReplicaSet> {
-    world
-        .store()
-        .list("ReplicaSet", None)
-        .filter_map(|o| if let Object::ReplicaSet(rs) = o { Some(rs.clone()) } else { None })
-        .collect()
-}
-
-fn pods(world: &World) -> Vec<Pod> {
-    world
-        .store()
-        .list("Pod", None)
-        .filter_map(|o| if let Object::Pod(p) = o { Some(p.clone()) } else { None })
-        .collect()
 }
 
 fn ready(pod: &Pod) -> bool {

@@ -1,0 +1,286 @@
+//! The kubelet's container lifecycle, run through the world: crash loops,
+//! liveness kills, OOM kills, readiness faults, kills.
+
+use super::*;
+use crate::api::core::ContainerStatus;
+use crate::parse_manifests;
+use crate::world::World;
+use crate::world::faults::{Fault, Target};
+use crate::world::test_support::pods;
+
+const S: u64 = 1_000;
+
+/// A one-replica Deployment of `app:1` (container `app`), with `extra`
+/// lines appended to the container, and an App with `app_spec` lines.
+fn manifests(container_extra: &str, app_spec: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers:
+      - name: app
+        image: app:1
+{container_extra}---
+apiVersion: kubeloop.dev/v1
+kind: App
+metadata: {{name: app}}
+spec:
+  image: app:1
+{app_spec}"
+    )
+}
+
+fn world_with(text: &str) -> World {
+    let mut world = World::new(1);
+    let loaded = parse_manifests(text);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert!(world.apply(&loaded).iter().all(Result::is_ok));
+    world
+}
+
+/// Advances to `ms` since the world began.
+fn at(world: &mut World, ms: u64) {
+    world.advance(ms - world.now_ms());
+}
+
+fn the_pod(world: &World) -> Pod {
+    let pods = pods(world);
+    assert_eq!(pods.len(), 1, "{pods:#?}");
+    pods[0].clone()
+}
+
+fn container(world: &World) -> ContainerStatus {
+    the_pod(world).status.container_statuses[0].clone()
+}
+
+fn ready(pod: &Pod) -> bool {
+    crate::controller::replicaset::is_pod_ready(pod)
+}
+
+/// (reason, count) of the events with this reason and message prefix.
+fn events(world: &World, reason: &str) -> Vec<(String, u32)> {
+    world.events().all().iter().filter(|e| e.reason == reason).map(|e| (e.message.clone(), e.count)).collect()
+}
+
+fn waiting(status: &ContainerStatus) -> Option<(String, String)> {
+    status.state.waiting.as_ref().map(|w| (w.reason.clone().unwrap_or_default(), w.message.clone().unwrap_or_default()))
+}
+
+fn last_exit(status: &ContainerStatus) -> Option<(i32, String)> {
+    status.last_state.terminated.as_ref().map(|t| (t.exit_code, t.reason.clone().unwrap_or_default()))
+}
+
+fn pod_ref(pod: &Pod) -> String {
+    format!("{}_default({})", pod.metadata.name(), pod.metadata.uid.as_deref().unwrap_or(""))
+}
+
+/// crash.afterSeconds 5: exits at 6 s (started at 1 s), restarted at once,
+/// then after 10, 20, 40 s of CrashLoopBackOff measured from each exit.
+#[test]
+fn a_crashing_app_restarts_on_the_back_off_schedule() {
+    let mut world = world_with(&manifests("", "  crash: {afterSeconds: 5, exitCode: 1}\n"));
+    at(&mut world, 5_999);
+    assert_eq!((container(&world).restart_count, container(&world).state.running.is_some()), (0, true));
+    at(&mut world, 6 * S);
+    let status = container(&world);
+    assert_eq!((status.restart_count, status.state.running.is_some()), (1, true), "first restart: at once");
+    assert_eq!(last_exit(&status), Some((1, "Error".to_string())));
+    let finished = status.last_state.terminated.as_ref().and_then(|t| t.finished_at).unwrap();
+    assert_eq!(finished.to_rfc3339(), "2026-01-01T00:00:06Z");
+    // (exit, restart, window) for the next three exits.
+    let pod = pod_ref(&the_pod(&world));
+    for (count, (exit, start, window)) in [(11, 21, "10s"), (26, 46, "20s"), (51, 91, "40s")].into_iter().enumerate() {
+        at(&mut world, exit * S);
+        let status = container(&world);
+        assert_eq!(
+            waiting(&status),
+            Some((
+                "CrashLoopBackOff".to_string(),
+                format!("back-off {window} restarting failed container=app pod={pod}")
+            )),
+            "at {exit} s"
+        );
+        assert_eq!(status.restart_count, count as i32 + 1);
+        assert_eq!(last_exit(&status), Some((1, "Error".to_string())));
+        assert!(!status.ready);
+        let pod_now = the_pod(&world);
+        assert_eq!(pod_now.status.phase, "Running", "CrashLoopBackOff under Always stays Running");
+        assert!(!ready(&pod_now));
+        at(&mut world, start * S - 1);
+        assert!(container(&world).state.waiting.is_some());
+        at(&mut world, start * S);
+        let status = container(&world);
+        assert_eq!((status.restart_count, status.state.running.is_some()), (count as i32 + 2, true), "at {start} s");
+        assert!(ready(&the_pod(&world)), "no readiness probe: ready while running");
+    }
+    assert_eq!(events(&world, "BackOff"), [(format!("Back-off restarting failed container app in pod {pod}"), 3)]);
+    let pulled = events(&world, "Pulled");
+    assert_eq!(
+        pulled[1],
+        ("Container image \"app:1\" already present on machine and can be accessed by the pod".to_string(), 4)
+    );
+}
+
+/// Liveness period 5 s, failureThreshold 3: killed on the third failing
+/// probe, 10 s after the first; the app exits 0 a second later and restarts
+/// at once; the next kill waits out a 10 s back-off.
+#[test]
+fn a_failing_liveness_endpoint_restarts_the_container() {
+    let probe = "        livenessProbe:\n          httpGet: {path: /healthz, port: 8080}\n          periodSeconds: 5\n          failureThreshold: 3\n";
+    let mut world = world_with(&manifests(probe, ""));
+    at(&mut world, 30 * S);
+    assert!(ready(&the_pod(&world)));
+    // Started at 1 s: the probe grid is 1, 6, 11, ... s.
+    let target = Target::Deployment { namespace: "default".into(), name: "web".into() };
+    world.apply_fault(&Fault::Liveness { target: target.clone(), status: 500 });
+    at(&mut world, 41 * S - 1);
+    assert!(events(&world, "Killing").is_empty());
+    let unhealthy = "Liveness probe failed: HTTP probe failed with statuscode: 500".to_string();
+    assert_eq!(events(&world, "Unhealthy").last(), Some(&(unhealthy.clone(), 2)));
+    at(&mut world, 41 * S);
+    assert_eq!(events(&world, "Killing"), [("Container app failed liveness probe, will be restarted".to_string(), 1)]);
+    assert_eq!(container(&world).restart_count, 0, "the app takes a second to exit");
+    at(&mut world, 42 * S);
+    let status = container(&world);
+    assert_eq!((status.restart_count, status.state.running.is_some()), (1, true));
+    assert_eq!(last_exit(&status), Some((0, "Completed".to_string())));
+    // Still failing: killed at 56 s (ticks 46, 51, 56), exits at 57 s, back-off 10 s.
+    at(&mut world, 57 * S);
+    let status = container(&world);
+    assert_eq!(waiting(&status).map(|w| w.0), Some("CrashLoopBackOff".to_string()));
+    at(&mut world, 67 * S);
+    assert_eq!(container(&world).restart_count, 2);
+    world.apply_fault(&Fault::Liveness { target, status: 200 });
+    at(&mut world, 300 * S);
+    let status = container(&world);
+    assert_eq!((status.restart_count, status.state.running.is_some()), (2, true));
+    assert!(ready(&the_pod(&world)));
+}
+
+/// A 32Mi limit under the App's 64Mi baseline: OOMKilled (137) as soon as
+/// the app is up, then CrashLoopBackOff with growing windows.
+#[test]
+fn a_memory_limit_under_the_baseline_is_oom_killed() {
+    let limits = "        resources: {limits: {memory: 32Mi}}\n";
+    let mut world = world_with(&manifests(limits, "  memory: {baseline: 64Mi}\n"));
+    // Starts at 1 s, serves (and uses its memory) at 3 s: killed, restarted at once.
+    at(&mut world, 3 * S - 1);
+    assert_eq!(container(&world).restart_count, 0);
+    at(&mut world, 3 * S);
+    let status = container(&world);
+    assert_eq!((status.restart_count, last_exit(&status)), (1, Some((137, "OOMKilled".to_string()))));
+    let pod = pod_ref(&the_pod(&world));
+    for (exit, start, window) in [(5, 15, "10s"), (17, 37, "20s"), (39, 79, "40s")] {
+        at(&mut world, exit * S);
+        let status = container(&world);
+        assert_eq!(
+            waiting(&status),
+            Some((
+                "CrashLoopBackOff".to_string(),
+                format!("back-off {window} restarting failed container=app pod={pod}")
+            )),
+            "at {exit} s"
+        );
+        assert_eq!(last_exit(&status), Some((137, "OOMKilled".to_string())));
+        at(&mut world, start * S);
+        assert!(container(&world).state.running.is_some(), "at {start} s");
+    }
+    assert_eq!(container(&world).restart_count, 4);
+}
+
+/// Extra memory past the limit OOM-kills a running pod; 0 restores it.
+#[test]
+fn extra_memory_past_the_limit_oom_kills() {
+    let limits = "        resources: {limits: {memory: 128Mi}}\n";
+    let mut world = world_with(&manifests(limits, "  memory: {baseline: 64Mi}\n"));
+    at(&mut world, 10 * S);
+    let target = Target::Deployment { namespace: "default".into(), name: "web".into() };
+    world.apply_fault(&Fault::ExtraMemory { target: target.clone(), bytes: 32 << 20 });
+    assert_eq!(container(&world).restart_count, 0);
+    world.apply_fault(&Fault::ExtraMemory { target: target.clone(), bytes: 100 << 20 });
+    assert_eq!(last_exit(&container(&world)), Some((137, "OOMKilled".to_string())));
+    // Restarted at once; up again at 12 s, still over: 10 s of back-off.
+    at(&mut world, 12 * S);
+    assert_eq!(waiting(&container(&world)).map(|w| w.0), Some("CrashLoopBackOff".to_string()));
+    world.apply_fault(&Fault::ExtraMemory { target, bytes: 0 });
+    at(&mut world, 100 * S);
+    let status = container(&world);
+    assert_eq!((status.restart_count, status.state.running.is_some()), (2, true));
+}
+
+/// Readiness 500 makes a Ready pod NotReady after failureThreshold periods
+/// (never restarting it); 200 heals it; new pods of the Deployment inherit
+/// the fault.
+#[test]
+fn a_readiness_fault_makes_the_pod_not_ready_and_heals() {
+    let probe = "        readinessProbe:\n          httpGet: {path: /ready, port: 8080}\n          periodSeconds: 5\n          failureThreshold: 3\n        livenessProbe:\n          httpGet: {path: /healthz, port: 8080}\n";
+    let mut world = world_with(&manifests(probe, ""));
+    at(&mut world, 20 * S);
+    assert!(ready(&the_pod(&world)));
+    assert_eq!(kubelet_next(&world), None, "nothing can change: no wake-ups");
+    let target = Target::Deployment { namespace: "default".into(), name: "web".into() };
+    world.apply_fault(&Fault::Readiness { target: target.clone(), status: 500 });
+    // Ticks at 21, 26, 31 s fail.
+    at(&mut world, 31 * S - 1);
+    assert!(ready(&the_pod(&world)));
+    at(&mut world, 31 * S);
+    let pod = the_pod(&world);
+    assert!(!ready(&pod));
+    let containers_ready = pod.status.conditions.iter().find(|c| c.condition_type == "ContainersReady").unwrap();
+    assert_eq!(containers_ready.status, "False");
+    assert_eq!(pod.status.phase, "Running");
+    assert_eq!(
+        events(&world, "Unhealthy").last(),
+        Some(&("Readiness probe failed: HTTP probe failed with statuscode: 500".to_string(), 3))
+    );
+    at(&mut world, 60 * S);
+    assert_eq!(container(&world).restart_count, 0, "readiness never restarts");
+    world.apply_fault(&Fault::Readiness { target: target.clone(), status: 200 });
+    at(&mut world, 66 * S);
+    assert!(ready(&the_pod(&world)));
+    // The fault is the Deployment's: a new pod of it fails too.
+    world.apply_fault(&Fault::Readiness { target, status: 503 });
+    let scaled = manifests(probe, "").replace("replicas: 1", "replicas: 2");
+    world.apply(&parse_manifests(&scaled));
+    at(&mut world, 120 * S);
+    let pods = pods(&world);
+    assert_eq!(pods.len(), 2);
+    assert!(pods.iter().all(|p| !ready(p)), "{pods:#?}");
+}
+
+fn kubelet_next(world: &World) -> Option<i64> {
+    super::next_timer(world)
+}
+
+/// KillPod: exit 137 (Error), restarted once, at once.
+#[test]
+fn kill_pod_restarts_the_container_once() {
+    let mut world = world_with(&manifests("", ""));
+    at(&mut world, 10 * S);
+    let name = the_pod(&world).metadata.name().to_string();
+    world.apply_fault(&Fault::KillPod { namespace: "default".into(), name });
+    let status = container(&world);
+    assert_eq!((status.restart_count, status.state.running.is_some()), (1, true));
+    assert_eq!(last_exit(&status), Some((137, "Error".to_string())));
+    at(&mut world, 120 * S);
+    let status = container(&world);
+    assert_eq!((status.restart_count, status.state.running.is_some()), (1, true));
+    assert!(ready(&the_pod(&world)));
+    assert!(events(&world, "BackOff").is_empty());
+}
+
+#[test]
+fn crash_loops_are_deterministic() {
+    let run = || {
+        let mut world = world_with(&manifests("", "  crash: {afterSeconds: 3, exitCode: 2}\n"));
+        world.advance(200 * S);
+        world.digest()
+    };
+    assert_eq!(run(), run());
+}
