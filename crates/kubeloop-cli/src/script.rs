@@ -2,7 +2,9 @@
 //! transcript printed: each command echoed as `$ LINE` (heredoc lines
 //! follow as typed), then its output. Lines: `kubectl ...` (with
 //! `-f FILE` relative to the script, or `-f - <<EOF` ... `EOF`),
-//! `sleep DURATION`, `# comments` and blank lines (printed as they are).
+//! `fault ...` lines (stop-node, start-node, readiness, liveness, memory,
+//! kill, traffic; see kubeloop_kubectl::session), `sleep DURATION`,
+//! `# comments` and blank lines (printed as they are).
 //! The same script and seed always print the same bytes.
 
 use kubeloop_kubectl::session::{Session, parse_duration};
@@ -55,6 +57,11 @@ pub fn run(script: &str, base_dir: &Path, seed: u64) -> (String, bool) {
                 transcript.push_str(&answer.output);
                 all_ok &= answer.ok;
             }
+            Some("fault") => {
+                let answer = session.fault(&words[1..]);
+                transcript.push_str(&answer.output);
+                all_ok &= answer.ok;
+            }
             Some("sleep") if words.len() == 2 => match parse_duration(&words[1]) {
                 Some(ms) => session.sleep(ms),
                 None => {
@@ -63,7 +70,7 @@ pub fn run(script: &str, base_dir: &Path, seed: u64) -> (String, bool) {
                 }
             },
             _ => {
-                transcript.push_str("error: unknown script line (the playground runs kubectl commands, sleep DURATION and # comments)\n");
+                transcript.push_str("error: unknown script line (the playground runs kubectl commands, fault lines, sleep DURATION and # comments)\n");
                 all_ok = false;
             }
         }

@@ -4,10 +4,12 @@
 //! `-f` are read by the caller's `read_file`.
 
 use crate::printers::get_table;
-use crate::printers::pods::{POD_COLUMNS, pod_row};
+use crate::printers::pods::{POD_COLUMNS, POD_WIDE_COLUMNS, pod_row, pod_row_wide};
 use crate::printers::workloads::{DEPLOYMENT_COLUMNS, REPLICA_SET_COLUMNS, deployment_row, replica_set_row};
 use crate::rollout::deployment_status;
 use kubeloop_engine::api::Object;
+use kubeloop_engine::api::quantity::Quantity;
+use kubeloop_engine::world::faults::{Fault, Target};
 use kubeloop_engine::world::history::{History, Input};
 use kubeloop_engine::world::store::Key;
 use kubeloop_engine::{Severity, parse_manifests};
@@ -49,6 +51,53 @@ impl Session {
     /// `sleep 30s`: lets simulated time pass.
     pub fn sleep(&mut self, ms: u64) {
         self.history.advance(ms);
+    }
+
+    /// A fault line of a session script (`fault stop-node node-1`, ...):
+    /// the words after `fault`.
+    pub fn fault(&mut self, words: &[String]) -> Answer {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let (fault, said) = match words.as_slice() {
+            ["stop-node", node] => (Fault::StopNode { name: node.to_string() }, format!("node {node} stops reporting")),
+            ["start-node", node] => (Fault::StartNode { name: node.to_string() }, format!("node {node} is back")),
+            [check @ ("readiness" | "liveness"), target, status] => {
+                let (Some(parsed), Ok(code)) = (fault_target(target), status.parse::<i32>()) else {
+                    return Answer::error(FAULT_USAGE);
+                };
+                let fault = if *check == "readiness" {
+                    Fault::Readiness { target: parsed, status: code }
+                } else {
+                    Fault::Liveness { target: parsed, status: code }
+                };
+                (fault, format!("the {check} check of {target} answers {code}"))
+            }
+            ["memory", target, amount] => {
+                let (Some(parsed), Ok(quantity)) = (fault_target(target), Quantity::parse(amount)) else {
+                    return Answer::error(FAULT_USAGE);
+                };
+                (
+                    Fault::ExtraMemory { target: parsed, bytes: quantity.value() },
+                    format!("{target} uses {amount} more memory"),
+                )
+            }
+            ["kill", pod] => match pod.strip_prefix("pod/") {
+                Some(name) => {
+                    (Fault::KillPod { namespace: "default".into(), name: name.into() }, format!("{pod} is killed"))
+                }
+                None => return Answer::error(FAULT_USAGE),
+            },
+            ["traffic", service, rate] => match (service.strip_prefix("service/"), rate.parse::<i32>()) {
+                (Some(name), Ok(rate)) => (
+                    Fault::Traffic { namespace: "default".into(), service: name.into(), requests_per_second: rate },
+                    format!("{service} gets {rate} requests per second"),
+                ),
+                _ => return Answer::error(FAULT_USAGE),
+            },
+            _ => return Answer::error(FAULT_USAGE),
+        };
+        self.history.input(Input::Fault(fault));
+        self.history.settle();
+        Answer::ok(format!("fault: {said}\n"))
     }
 
     /// Runs one kubectl command line (without the leading `kubectl`);
@@ -111,29 +160,36 @@ impl Session {
             [name, rest @ ..] if !name.starts_with('-') => (Some(*name), rest),
             _ => (None, rest),
         };
+        let wide = rest.ends_with(&["-o", "wide"]);
+        let rest = if wide { &rest[..rest.len() - 2] } else { rest };
         let namespace = match rest {
             [] => "default",
             ["-n" | "--namespace", namespace] => namespace,
             _ => {
                 return Answer::error(&format!(
-                    "error: unsupported arguments {rest:?} (this playground supports -n NAMESPACE)"
+                    "error: unsupported arguments {rest:?} (this playground supports -n NAMESPACE and -o wide)"
                 ));
             }
         };
         let world = self.history.world();
         let now = world.now();
+        let pod_header: Vec<&str> =
+            POD_COLUMNS.iter().chain(if wide { &POD_WIDE_COLUMNS[..] } else { &[] }).copied().collect();
         let (kind, header): (&'static str, &[&str]) = match resource {
-            "pods" | "pod" | "po" => ("Pod", &POD_COLUMNS),
+            "pods" | "pod" | "po" => ("Pod", &pod_header),
+            "nodes" | "node" | "no" => ("Node", &NODE_COLUMNS),
             "replicasets" | "replicaset" | "rs" => ("ReplicaSet", &REPLICA_SET_COLUMNS),
             "deployments" | "deployment" | "deploy" => ("Deployment", &DEPLOYMENT_COLUMNS),
             other => return Answer::error(&format!("error: the server doesn't have a resource type \"{other}\"")),
         };
         let rows: Vec<Vec<String>> = world
             .store()
-            .list(kind, Some(namespace))
+            .list(kind, if kind == "Node" { None } else { Some(namespace) })
             .filter(|object| name.is_none_or(|name| object.name() == name))
             .filter_map(|object| match object {
+                Object::Pod(pod) if wide => Some(pod_row_wide(pod, now, None)),
                 Object::Pod(pod) => Some(pod_row(pod, now)),
+                Object::Node(node) => Some(node_row(node, now)),
                 Object::ReplicaSet(rs) => Some(replica_set_row(rs, now, false)),
                 Object::Deployment(d) => Some(deployment_row(d, now, false)),
                 _ => None,
@@ -143,6 +199,9 @@ impl Session {
             if let Some(name) = name {
                 let resource = kubeloop_engine::api::resource_of(kind);
                 return Answer::error(&format!("Error from server (NotFound): {resource} \"{name}\" not found"));
+            }
+            if kind == "Node" {
+                return Answer::ok("No resources found\n".to_string());
             }
             return Answer::ok(format!("No resources found in {namespace} namespace.\n"));
         }
@@ -228,6 +287,46 @@ impl Session {
             self.history.advance(1_000);
             waited += 1_000;
         }
+    }
+}
+
+const NODE_COLUMNS: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+/// The kubelet version the simulated nodes report.
+const KUBELET_VERSION: &str = "v1.35.0";
+
+/// printNode: STATUS is Ready or NotReady (also for Unknown), with
+/// `,SchedulingDisabled` when cordoned.
+fn node_row(node: &kubeloop_engine::api::core::Node, now: kubeloop_engine::api::Time) -> Vec<String> {
+    let ready = node.status.conditions.iter().find(|c| c.condition_type == "Ready");
+    let mut status = match ready.map(|c| c.status.as_str()) {
+        Some("True") => "Ready".to_string(),
+        Some(_) => "NotReady".to_string(),
+        None => "Unknown".to_string(),
+    };
+    if node.spec.unschedulable {
+        status.push_str(",SchedulingDisabled");
+    }
+    vec![
+        node.metadata.name().to_string(),
+        status,
+        "<none>".to_string(),
+        crate::printers::age(node.metadata.creation_timestamp, now),
+        KUBELET_VERSION.to_string(),
+    ]
+}
+
+const FAULT_USAGE: &str = "error: unknown fault (the playground knows: stop-node NODE, start-node NODE, \
+readiness TARGET STATUS, liveness TARGET STATUS, memory TARGET QUANTITY, kill pod/NAME, traffic service/NAME RPS; \
+TARGET is deployment/NAME or pod/NAME)";
+
+/// `deployment/web` or `pod/web-1` (in the default namespace).
+fn fault_target(text: &str) -> Option<Target> {
+    let (kind, name) = text.split_once('/')?;
+    let (namespace, name) = ("default".to_string(), name.to_string());
+    match kind {
+        "deployment" | "deploy" => Some(Target::Deployment { namespace, name }),
+        "pod" | "po" => Some(Target::Pod { namespace, name }),
+        _ => None,
     }
 }
 
