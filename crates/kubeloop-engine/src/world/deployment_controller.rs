@@ -6,12 +6,19 @@
 use super::events::{EventType, Report};
 use super::store::Key;
 use super::{Decision, World};
-use crate::api::apps::{Deployment, ReplicaSet};
+use crate::api::Time;
+use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
+use crate::api::core::Pod;
 use crate::api::{Object, OwnerReference};
 use crate::controller::deployment::hash::{compute_hash, replica_set_name};
-use crate::controller::deployment::progress::{deployment_complete, sync_rollout_status};
+use crate::controller::deployment::progress::{
+    check_paused_conditions, deployment_complete, stuck_deployment_requeue_at, sync_rollout_status,
+};
+use crate::controller::deployment::recreate::{
+    old_pods_running, scale_down_old_replica_sets_for_recreate, scale_up_new_replica_set_for_recreate,
+};
 use crate::controller::deployment::rolling::{RollingStep, reconcile_new_replica_set, reconcile_old_replica_sets};
-use crate::controller::deployment::sync::{ReplicaSetRef, cleanup_deployment, scale};
+use crate::controller::deployment::sync::{ReplicaSetRef, calculate_status, cleanup_deployment, scale};
 use crate::controller::deployment::util::{
     DESIRED_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, find_new_replica_set, find_old_replica_sets,
     get_non_negative_int32_from_annotation, max_revision, max_surge, new_rs_new_replicas,
@@ -28,90 +35,200 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
     if deployment.metadata.deletion_timestamp.is_some() {
         return false;
     }
-    let replica_sets = owned_replica_sets(world, &deployment);
-    let mut wrote = false;
-
-    // getAllReplicaSetsAndSyncRevision: find or create the new ReplicaSet.
-    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
-    let new_index = find_new_replica_set(&deployment, &refs);
-    let old_refs: Vec<&ReplicaSet> =
-        refs.iter().enumerate().filter(|(i, _)| Some(*i) != new_index).map(|(_, rs)| *rs).collect();
-    let new_revision = (max_revision(&old_refs) + 1).to_string();
-    match new_index {
-        Some(index) => {
-            let mut new_rs = replica_sets[index].clone();
-            if set_new_replica_set_annotations(
-                &deployment,
-                &mut new_rs,
-                &new_revision,
-                true,
-                REVISION_HISTORY_LIMIT_IN_CHARS,
-            ) {
-                write_replica_set(world, new_rs);
-                wrote = true;
-            }
-        }
-        None => {
-            wrote |= create_new_replica_set(world, &deployment, &old_refs, &new_revision);
-        }
-    }
-    if wrote {
-        // Level-triggered: the loop syncs again on what the store now holds.
+    if let Some(status) = check_paused_conditions(&deployment, world.now()) {
+        let mut updated = deployment;
+        updated.status = status;
+        world.store.write(key.clone(), Object::Deployment(updated));
         return true;
     }
+    let replica_sets = owned_replica_sets(world, &deployment);
+    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let new_index = find_new_replica_set(&deployment, &refs);
 
-    let new_rs = new_index.map(|i| &replica_sets[i]);
-    let old_rss: Vec<&ReplicaSet> = old_refs.clone();
+    // getAllReplicaSetsAndSyncRevision(createIfNotExisted=false): an
+    // existing new ReplicaSet takes the next revision. Level-triggered: once
+    // anything is written, the loop syncs again on what the store holds.
+    if let Some(index) = new_index {
+        let mut new_rs = replica_sets[index].clone();
+        if set_new_replica_set_annotations(
+            &deployment,
+            &mut new_rs,
+            &next_revision(&refs, new_index),
+            true,
+            REVISION_HISTORY_LIMIT_IN_CHARS,
+        ) {
+            write_replica_set(world, new_rs);
+            return true;
+        }
+    }
 
-    // A replica change while ReplicaSets disagree: proportional scaling
-    // first (isScalingEvent); the rollout continues on the next sync.
-    if is_scaling_event(&deployment, &refs) || deployment.spec.paused {
-        let result = scale(&deployment, new_rs, &old_rss);
-        for write in &result.writes {
-            let target = match write.replica_set {
-                ReplicaSetRef::New => new_rs,
-                ReplicaSetRef::Old(i) => old_rss.get(i).copied(),
-            };
-            if let Some(rs) = target {
-                let mut rs = rs.clone();
-                rs.spec.replicas = Some(write.to);
-                set_replicas_annotations(&mut rs, write.desired_replicas, write.max_replicas);
-                write_replica_set(world, rs);
-                wrote = true;
+    // Paused, or a replica change while ReplicaSets disagree: sync scales
+    // proportionally and makes no new ReplicaSet (a paused template change
+    // waits for resume).
+    let sync = DeploymentSync { deployment: &deployment, key, replica_sets: &replica_sets, new_index };
+    if deployment.spec.paused || is_scaling_event(&deployment, &refs) {
+        return sync_paused_or_scaling(world, &sync);
+    }
+    match deployment.spec.strategy.strategy_type.as_deref() {
+        Some("Recreate") => rollout_recreate(world, &sync),
+        _ => rollout_rolling(world, &sync),
+    }
+}
+
+/// One sync's view: the Deployment, its ReplicaSets (oldest first) and which
+/// of them is the new one.
+#[derive(Clone, Copy)]
+struct DeploymentSync<'a> {
+    deployment: &'a Deployment,
+    key: &'a Key,
+    replica_sets: &'a [ReplicaSet],
+    new_index: Option<usize>,
+}
+
+/// requeueStuckDeployment: a rollout still in progress is looked at again
+/// one second after its progress deadline passes, so
+/// `ProgressDeadlineExceeded` appears on time even when nothing else
+/// happens. A paused Deployment is never held to its deadline.
+pub fn next_timer(world: &World) -> Option<i64> {
+    let now = world.now();
+    world
+        .store
+        .list("Deployment", None)
+        .filter_map(|object| match object {
+            Object::Deployment(d) if !d.spec.paused && d.metadata.deletion_timestamp.is_none() => {
+                stuck_deployment_requeue_at(d, now)
             }
-        }
-        for message in &result.events {
-            scaling_event(world, key, message.clone());
-        }
-        if wrote {
-            world.decide(Decision::new("deployment-controller", key, "proportional scaling", result.why));
-        }
-        return sync_status(world, key) || wrote;
-    }
+            _ => None,
+        })
+        .map(|at| at.unix_ms)
+        .filter(|&at| at > now.unix_ms)
+        .min()
+}
 
-    if deployment.spec.strategy.strategy_type.as_deref() == Some("RollingUpdate")
-        && let Some(new_index) = new_index
-    {
-        let step = reconcile_new_replica_set(&deployment, &refs, new_index);
-        if apply_step(world, &deployment, key, &replica_sets, step, "scale up the new ReplicaSet") {
-            sync_status(world, key);
-            return true;
-        }
-        let (active_old, _) = find_old_replica_sets(&deployment, &refs);
-        let step = reconcile_old_replica_sets(&deployment, &refs, &active_old, new_index);
-        if apply_step(world, &deployment, key, &replica_sets, step, "scale down old ReplicaSets") {
-            sync_status(world, key);
-            return true;
-        }
-    }
-    if deployment_complete(&deployment, &deployment.status) {
-        for index in cleanup_deployment(&deployment, &old_rss) {
-            let rs_key = Key::new("ReplicaSet", deployment.metadata.namespace(), old_rss[index].metadata.name());
-            world.store.remove(&rs_key);
+/// The revision a new ReplicaSet gets: one past the old ones' highest.
+fn next_revision(all_rss: &[&ReplicaSet], new_index: Option<usize>) -> String {
+    (max_revision(&old_replica_sets(all_rss, new_index)) + 1).to_string()
+}
+
+fn old_replica_sets<'a>(all_rss: &[&'a ReplicaSet], new_index: Option<usize>) -> Vec<&'a ReplicaSet> {
+    all_rss.iter().enumerate().filter(|(i, _)| Some(*i) != new_index).map(|(_, rs)| *rs).collect()
+}
+
+/// `sync`: proportional scaling (and, when paused, history cleanup).
+fn sync_paused_or_scaling(world: &mut World, sync: &DeploymentSync) -> bool {
+    let DeploymentSync { deployment, key, replica_sets, new_index } = *sync;
+    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let new_rs = new_index.map(|i| refs[i]);
+    let old_rss = old_replica_sets(&refs, new_index);
+    let result = scale(deployment, new_rs, &old_rss);
+    let mut wrote = false;
+    for write in &result.writes {
+        let target = match write.replica_set {
+            ReplicaSetRef::New => new_rs,
+            ReplicaSetRef::Old(i) => old_rss.get(i).copied(),
+        };
+        if let Some(rs) = target {
+            let mut rs = rs.clone();
+            rs.spec.replicas = Some(write.to);
+            set_replicas_annotations(&mut rs, write.desired_replicas, write.max_replicas);
+            write_replica_set(world, rs);
             wrote = true;
         }
     }
+    for message in &result.events {
+        scaling_event(world, key, message.clone());
+    }
+    if wrote {
+        world.decide(Decision::new(SOURCE, key, "proportional scaling", result.why));
+        return true;
+    }
+    if deployment.spec.paused {
+        wrote |= cleanup_old_replica_sets(world, deployment, &old_rss);
+    }
+    // syncDeploymentStatus: the counts only; a paused Deployment is never
+    // held against its progress deadline.
+    write_status(world, key, calculate_status) || wrote
+}
+
+/// rolloutRolling: make the new ReplicaSet if there is none, then one step
+/// up (within maxSurge) or one step down (within maxUnavailable).
+fn rollout_rolling(world: &mut World, sync: &DeploymentSync) -> bool {
+    let DeploymentSync { deployment, key, replica_sets, new_index } = *sync;
+    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let Some(new_index) = new_index else {
+        return create_new_replica_set(world, deployment, &old_replica_sets(&refs, None), &next_revision(&refs, None));
+    };
+    let step = reconcile_new_replica_set(deployment, &refs, new_index);
+    if apply_step(world, deployment, key, replica_sets, step, "scale up the new ReplicaSet") {
+        sync_status(world, key);
+        return true;
+    }
+    let (active_old, _) = find_old_replica_sets(deployment, &refs);
+    let step = reconcile_old_replica_sets(deployment, &refs, &active_old, new_index);
+    if apply_step(world, deployment, key, replica_sets, step, "scale down old ReplicaSets") {
+        sync_status(world, key);
+        return true;
+    }
+    finish_rollout(world, deployment, key, &old_replica_sets(&refs, Some(new_index)))
+}
+
+/// rolloutRecreate: old ReplicaSets to zero, wait until no old pod runs,
+/// then make the new ReplicaSet (or grow it) straight to `replicas`.
+fn rollout_recreate(world: &mut World, sync: &DeploymentSync) -> bool {
+    let DeploymentSync { deployment, key, replica_sets, new_index } = *sync;
+    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let (active_old, _) = find_old_replica_sets(deployment, &refs);
+    let step = scale_down_old_replica_sets_for_recreate(&refs, &active_old);
+    if apply_step(world, deployment, key, replica_sets, step, "scale down old ReplicaSets") {
+        sync_status(world, key);
+        return true;
+    }
+    let old_rss = old_replica_sets(&refs, new_index);
+    let new_uid = new_index.and_then(|i| refs[i].metadata.uid.as_deref());
+    let pods: Vec<(&str, &Pod)> = refs
+        .iter()
+        .filter_map(|rs| rs.metadata.uid.as_deref())
+        .flat_map(|uid| {
+            world.store.owned_by(uid).filter_map(move |object| match object {
+                Object::Pod(pod) if pod.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some((uid, pod)),
+                _ => None,
+            })
+        })
+        .collect();
+    if let Some(waiting) = old_pods_running(new_uid, &old_rss, &pods) {
+        let why = vec![format!("Recreate: the new ReplicaSet waits until every old pod is gone; {waiting}")];
+        world.decide_once(Decision::new(SOURCE, key, "wait for old pods", why));
+        return sync_status(world, key);
+    }
+    let Some(new_index) = new_index else {
+        return create_new_replica_set(world, deployment, &old_rss, &next_revision(&refs, None));
+    };
+    let step = scale_up_new_replica_set_for_recreate(deployment, &refs, new_index);
+    if apply_step(world, deployment, key, replica_sets, step, "scale up the new ReplicaSet") {
+        sync_status(world, key);
+        return true;
+    }
+    finish_rollout(world, deployment, key, &old_rss)
+}
+
+/// Once complete, old ReplicaSets beyond revisionHistoryLimit go; then the
+/// status.
+fn finish_rollout(world: &mut World, deployment: &Deployment, key: &Key, old_rss: &[&ReplicaSet]) -> bool {
+    let mut wrote = false;
+    if deployment_complete(deployment, &deployment.status) {
+        wrote |= cleanup_old_replica_sets(world, deployment, old_rss);
+    }
     sync_status(world, key) || wrote
+}
+
+/// cleanupDeployment: removes the old ReplicaSets past the history limit.
+fn cleanup_old_replica_sets(world: &mut World, deployment: &Deployment, old_rss: &[&ReplicaSet]) -> bool {
+    let doomed = cleanup_deployment(deployment, old_rss);
+    for &index in &doomed {
+        let rs_key = Key::new("ReplicaSet", deployment.metadata.namespace(), old_rss[index].metadata.name());
+        world.store.remove(&rs_key);
+    }
+    !doomed.is_empty()
 }
 
 /// The ReplicaSets this Deployment controls, oldest first.
@@ -222,12 +339,20 @@ fn apply_step(
     true
 }
 
+/// syncRolloutStatus: the counts and the Progressing condition.
 fn sync_status(world: &mut World, key: &Key) -> bool {
+    write_status(world, key, sync_rollout_status)
+}
+
+type StatusFn = fn(&[&ReplicaSet], Option<&ReplicaSet>, &Deployment, Time) -> DeploymentStatus;
+
+/// Recomputes the status from what the store holds now; true if it changed.
+fn write_status(world: &mut World, key: &Key, compute: StatusFn) -> bool {
     let Some(Object::Deployment(current)) = world.store.get(key).cloned() else { return false };
     let replica_sets = owned_replica_sets(world, &current);
     let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
     let new_rs = find_new_replica_set(&current, &refs).map(|i| refs[i]);
-    let mut status = sync_rollout_status(&refs, new_rs, &current, world.now());
+    let mut status = compute(&refs, new_rs, &current, world.now());
     status.observed_generation = current.metadata.generation.unwrap_or(1);
     if status == current.status {
         return false;

@@ -137,6 +137,18 @@ impl World {
         self.decisions.push(decision);
     }
 
+    /// Records a decision unless the same controller's latest decision about
+    /// the same object says the same thing (a controller that keeps waiting
+    /// explains it once, not on every sync).
+    pub(crate) fn decide_once(&mut self, decision: Decision) {
+        let latest =
+            self.decisions.iter().rev().find(|d| d.controller == decision.controller && d.object == decision.object);
+        if latest.is_some_and(|d| d.what == decision.what && d.why == decision.why) {
+            return;
+        }
+        self.decide(decision);
+    }
+
     /// Simulated milliseconds since the world began.
     pub fn now_ms(&self) -> u64 {
         self.now_ms
@@ -180,7 +192,15 @@ impl World {
     /// The next instant (unix ms) at which some part of the world has
     /// something to do.
     fn next_timer(&self) -> Option<i64> {
-        [kubelet::next_timer(self), traffic::next_timer(self), nodes::next_timer(self)].into_iter().flatten().min()
+        [
+            kubelet::next_timer(self),
+            traffic::next_timer(self),
+            nodes::next_timer(self),
+            deployment_controller::next_timer(self),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Does what is due now.
@@ -301,5 +321,7 @@ mod tests {
 
 #[cfg(test)]
 mod story_tests;
+#[cfg(test)]
+mod strategy_tests;
 #[cfg(test)]
 mod test_support;

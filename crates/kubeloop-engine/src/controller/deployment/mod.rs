@@ -2,6 +2,7 @@
 
 pub mod hash;
 pub mod progress;
+pub mod recreate;
 pub mod rolling;
 pub mod sync;
 pub mod util;

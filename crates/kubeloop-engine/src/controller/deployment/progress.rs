@@ -178,6 +178,17 @@ pub fn requeue_stuck_deployment(deployment: &Deployment, new_status: &Deployment
     if after_ms < 1000 { Some(0) } else { Some(after_ms) }
 }
 
+/// When the requeue from [`requeue_stuck_deployment`] comes due: one second
+/// past the deadline, counted from the Progressing condition's
+/// lastUpdateTime. A simulation has no work queue to hold "after d + 1s", so
+/// it keeps the absolute instant instead (the same for every `now` before
+/// it). `None` when upstream would not requeue.
+pub fn stuck_deployment_requeue_at(deployment: &Deployment, now: Time) -> Option<Time> {
+    requeue_stuck_deployment(deployment, &deployment.status, now)?;
+    let from = get_deployment_condition(&deployment.status, DEPLOYMENT_PROGRESSING)?.last_update_time?;
+    Some(Time::from_unix_ms(from.unix_ms.saturating_add(deadline_ms(deployment)).saturating_add(1000)))
+}
+
 /// checkPausedConditions (spec 4.1 step 5): with a progress deadline, a
 /// paused Deployment gets Progressing=Unknown `DeploymentPaused` "Deployment
 /// is paused" and a resumed one Progressing=Unknown `DeploymentResumed`

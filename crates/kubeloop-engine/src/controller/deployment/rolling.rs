@@ -58,7 +58,7 @@ impl RollingStep {
         self.scales.iter().map(Scale::event_message).collect()
     }
 
-    fn scale(&mut self, index: usize, replica_set: &ReplicaSet, from: i32, to: i32) {
+    pub(super) fn scale(&mut self, index: usize, replica_set: &ReplicaSet, from: i32, to: i32) {
         if from != to {
             self.scales.push(Scale { index, name: replica_set.metadata.name().to_string(), from, to });
         }
