@@ -11,6 +11,7 @@ pub mod events;
 pub mod faults;
 mod gc;
 pub mod history;
+pub mod hpa;
 pub mod kubelet;
 mod nodes;
 mod replicaset_controller;
@@ -98,6 +99,7 @@ pub struct World {
     retry_unschedulable: bool,
     traffic: traffic::TrafficState,
     nodes: nodes::NodeState,
+    hpa: hpa::HpaState,
 }
 
 impl World {
@@ -113,6 +115,7 @@ impl World {
             retry_unschedulable: false,
             traffic: traffic::TrafficState::default(),
             nodes: nodes::NodeState::default(),
+            hpa: hpa::HpaState::default(),
         };
         for name in DEFAULT_NODES {
             let text = format!(
@@ -197,6 +200,7 @@ impl World {
             traffic::next_timer(self),
             nodes::next_timer(self),
             deployment_controller::next_timer(self),
+            hpa::next_timer(self),
         ]
         .into_iter()
         .flatten()
@@ -237,6 +241,7 @@ impl World {
             wrote |= kubelet::observe(self);
             wrote |= traffic::observe(self);
             wrote |= nodes::observe(self);
+            wrote |= hpa::sync_all(self);
             if !wrote {
                 return;
             }
@@ -278,8 +283,10 @@ impl World {
     /// A fingerprint of the whole world: equal digests mean equal worlds.
     /// (sha256 of a canonical dump: ordered maps, fixed field order.)
     pub fn digest(&self) -> String {
-        let dump =
-            format!("{:?}", (self.now_ms, &self.rng, &self.store, &self.events, &self.decisions, &self.runtimes));
+        let dump = format!(
+            "{:?}",
+            (self.now_ms, &self.rng, &self.store, &self.events, &self.decisions, &self.runtimes, &self.hpa)
+        );
         let hash = Sha256::digest(dump.as_bytes());
         hash.iter().map(|byte| format!("{byte:02x}")).collect()
     }
