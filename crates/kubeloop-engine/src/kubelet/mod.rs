@@ -2,5 +2,6 @@
 //! back-off and probe workers (`pkg/kubelet`, client-go `flowcontrol`).
 
 pub mod backoff;
+pub mod images;
 pub mod prober;
 pub mod status;

@@ -47,6 +47,7 @@ use crate::kubelet::backoff::{
     BACK_OFF_EVENT_REASON, ContainerRestarts, OOM_KILLED_EXIT_CODE, RestartDecision, back_off_event_message,
     container_terminated_reason, crash_loop_waiting_state,
 };
+use crate::kubelet::images::{POD_WORKER_RETRY_MS, PullBackOff};
 use crate::kubelet::prober::{
     KILLING_EVENT_REASON, ProbeKind, ProbeOutcome, ProbeResult, ProbeWorker, UNHEALTHY_EVENT_REASON,
     http_probe_failure_output, probe_failed_event_message,
@@ -130,6 +131,9 @@ pub struct PodRuntime {
     pub readiness: Option<ProbeState>,
     pub stop_at_ms: Option<i64>,
     pub pod_ip: String,
+    /// The App says the image does not exist (`pull: NotFound`).
+    pub image_not_found: bool,
+    pub pull_back_off: PullBackOff,
 }
 
 /// Faults aimed at a Deployment (for its pods to come) or at a pod not yet
@@ -350,6 +354,7 @@ fn probe_result(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: 
 fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
     let app = app_for(world, pod.spec.containers.first().and_then(|c| c.image.as_deref()).unwrap_or(""));
     let startup_ms = i64::from(app.as_ref().and_then(|a| a.spec.startup_seconds).unwrap_or(2)) * 1000;
+    let image_not_found = app.as_ref().is_some_and(|a| a.spec.pull.as_deref() == Some("NotFound"));
     let crash = app.as_ref().and_then(|a| a.spec.crash.as_ref()).map(|crash| PendingExit {
         at_ms: i64::from(crash.after_seconds.unwrap_or(0).max(0)) * 1000,
         exit_code: crash.exit_code.unwrap_or(1),
@@ -387,6 +392,7 @@ fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
             extra_memory_bytes: faults.extra_memory_bytes.unwrap_or(0),
             memory_limit_bytes,
             pod_ip: pod_ip.clone(),
+            image_not_found,
             ..PodRuntime::default()
         },
     );
@@ -452,7 +458,9 @@ fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
             exit_container(world, key, pod, runtime, now, exit.exit_code, false);
         }
         if runtime.pending_start && runtime.start_at_ms <= now {
-            if runtime.instances == 0 {
+            if runtime.instances == 0 && runtime.image_not_found {
+                fail_pull(world, key, pod, runtime, now);
+            } else if runtime.instances == 0 {
                 start_instance(world, key, pod, runtime, now);
             } else {
                 restart(world, key, pod, runtime, now);
@@ -460,6 +468,29 @@ fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
         }
         run_probes(world, key, pod, runtime, now);
     })
+}
+
+/// The image is not found: ErrImagePull or ImagePullBackOff, and the pod
+/// worker tries again in 10 s (`kubelet::images`).
+fn fail_pull(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
+    let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
+    let first_attempt = runtime.pull_back_off.last_failure_ms.is_none();
+    let attempt = runtime.pull_back_off.attempt(&image, now, !first_attempt);
+    if let Some(status) = pod.status.container_statuses.first_mut() {
+        status.state = ContainerState {
+            waiting: Some(ContainerStateWaiting {
+                reason: Some(attempt.reason.to_string()),
+                message: Some(attempt.message.clone()),
+            }),
+            ..ContainerState::default()
+        };
+    }
+    let container = first_container_name(pod);
+    for (warning, reason, message) in attempt.events {
+        let event_type = if warning { EventType::Warning } else { EventType::Normal };
+        event(world, key, event_type, reason, message, Some(&container));
+    }
+    runtime.start_at_ms = now + POD_WORKER_RETRY_MS;
 }
 
 /// Ticks the due probes, in upstream's order of importance.

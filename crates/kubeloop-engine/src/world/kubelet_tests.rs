@@ -284,3 +284,48 @@ fn crash_loops_are_deterministic() {
     };
     assert_eq!(run(), run());
 }
+
+/// `pull: NotFound`: ErrImagePull, a retry at 10 s (ErrImagePull again),
+/// ImagePullBackOff at 20 s, the next pull at 30 s; the pod never runs.
+#[test]
+fn a_missing_image_backs_off_between_pulls() {
+    let mut world = world_with(&manifests("", "  pull: NotFound\n"));
+    let waiting = |world: &World| {
+        let state = container(world).state;
+        assert!(state.running.is_none() && state.terminated.is_none(), "{state:?}");
+        state.waiting.and_then(|w| w.reason).unwrap_or_default()
+    };
+    // Bound at 0 s, the first pull fails 1 s later.
+    at(&mut world, 1_500);
+    assert_eq!(waiting(&world), "ErrImagePull");
+    assert_eq!(
+        container(&world).state.waiting.and_then(|w| w.message).as_deref(),
+        Some(
+            "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/app:1\": failed to resolve reference \"docker.io/library/app:1\": docker.io/library/app:1: not found"
+        )
+    );
+    at(&mut world, 11_500);
+    assert_eq!(waiting(&world), "ErrImagePull");
+    at(&mut world, 21_500);
+    assert_eq!(waiting(&world), "ImagePullBackOff");
+    at(&mut world, 31_500);
+    assert_eq!(waiting(&world), "ErrImagePull");
+    at(&mut world, 600 * S);
+    let pod = the_pod(&world);
+    assert_eq!(pod.status.phase, "Pending");
+    assert_eq!(pod.status.container_statuses[0].restart_count, 0);
+    let events: Vec<String> = world
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.involved.kind == "Pod")
+        .map(|e| format!("{:?} {}: {} (x{})", e.event_type, e.reason, e.message, e.count))
+        .collect();
+    // Pulls at 1, 11, 31, 71, 151, 311 s (back-off 10 → 160 s), back-off
+    // reports on the 10 s retries between: the recorder aggregates them.
+    assert!(events.contains(&"Normal Pulling: Pulling image \"app:1\" (x6)".to_string()), "{events:#?}");
+    assert!(events.contains(&"Warning Failed: Error: ErrImagePull (x6)".to_string()), "{events:#?}");
+    assert!(events.iter().any(|e| e.starts_with("Normal BackOff: Back-off pulling image \"app:1\"")), "{events:#?}");
+    assert!(events.iter().any(|e| e.starts_with("Warning Failed: Error: ImagePullBackOff")), "{events:#?}");
+    assert!(!events.iter().any(|e| e.contains("Started")), "{events:#?}");
+}
