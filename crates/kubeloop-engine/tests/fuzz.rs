@@ -8,6 +8,8 @@
 //! cases (the test command does); `KUBELOOP_FUZZ_CASES=200000` runs longer,
 //! `KUBELOOP_FUZZ_SEED=N` replays one seed.
 
+mod common;
+
 use kubeloop_engine::{DEMO_MANIFESTS, parse_manifests};
 
 const DEFAULT_CASES: u64 = 1500;
@@ -86,16 +88,12 @@ const TOKENS: &[&str] = &[
     "containers",
 ];
 
-/// splitmix64: small, fast, and the same everywhere.
+/// The test's seeded source (splitmix64).
 struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        common::splitmix64(&mut self.0)
     }
 
     fn below(&mut self, n: usize) -> usize {

@@ -149,14 +149,12 @@ fn create_pod(world: &mut World, rs: &ReplicaSet, key: &Key) {
 
 /// Graceful deletion: the pod gets its deletionTimestamp and leaves the
 /// active count at once; the kubelet stops it and then it is removed.
-fn delete_pod(world: &mut World, mut pod: Pod, key: &Key) {
+fn delete_pod(world: &mut World, pod: Pod, key: &Key) {
     let now = world.now();
-    let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
-    pod.metadata.deletion_timestamp = Some(crate::api::Time::from_unix_ms(now.unix_ms + grace * 1000));
-    pod.metadata.deletion_grace_period_seconds = Some(grace);
     let name = pod.metadata.name().to_string();
-    let pod_key = Key::new("Pod", pod.metadata.namespace(), &name);
-    world.store.write(pod_key, Object::Pod(pod));
+    // The API server's delete: graceful for a pod a kubelet runs, at once
+    // for one never scheduled (no kubelet would ever finish it).
+    super::gc::delete_pod(world, &Key::new("Pod", pod.metadata.namespace(), &name));
     world.events.record(
         Report {
             event_type: EventType::Normal,
