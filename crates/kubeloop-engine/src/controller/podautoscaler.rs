@@ -195,6 +195,14 @@ impl ReplicaCalculator {
         PodGroup::Ready
     }
 
+    /// How groupPods splits the pods, as counts: (ready with a sample,
+    /// unready, without a sample). For explanations; the calculations use
+    /// the groups themselves.
+    pub fn group_counts(&self, pods: &[PodMetricInput<'_>], resource: &str, now: Time) -> (usize, usize, usize) {
+        let grouped = self.group_pods(pods, resource, now);
+        (grouped.metrics.len(), grouped.unready.len(), grouped.missing.len())
+    }
+
     fn group_pods(&self, pods: &[PodMetricInput<'_>], resource: &str, now: Time) -> Grouped {
         let mut grouped = Grouped { metrics: Vec::new(), unready: Vec::new(), missing: Vec::new() };
         for (i, input) in pods.iter().enumerate() {

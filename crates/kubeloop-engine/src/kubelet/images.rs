@@ -11,19 +11,22 @@
 //! again, back-off now 20 s), shows ImagePullBackOff at 20 s, is pulled
 //! again at 30 s, and so on.
 
-use super::backoff::{CONTAINER_BACK_OFF_PERIOD_MS, MAX_CONTAINER_BACK_OFF_MS};
+use super::backoff::{Backoff, CONTAINER_BACK_OFF_PERIOD_MS, MAX_CONTAINER_BACK_OFF_MS};
 
 pub const ERR_IMAGE_PULL: &str = "ErrImagePull";
 pub const IMAGE_PULL_BACK_OFF: &str = "ImagePullBackOff";
 /// kubelet's `backOffPeriod`: how soon the pod worker retries a failed sync.
 pub const POD_WORKER_RETRY_MS: i64 = 10_000;
 
-/// The pull back-off of one image on one pod.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PullBackOff {
-    /// When the last pull failed, and the back-off it started.
-    pub last_failure_ms: Option<i64>,
-    pub back_off_ms: i64,
+/// The image manager's pull back-off (flowcontrol.Backoff, 10 s doubling to
+/// 300 s), keyed by image like upstream's per-pod, per-image key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PullBackOff(Backoff);
+
+impl Default for PullBackOff {
+    fn default() -> Self {
+        PullBackOff(Backoff::new(CONTAINER_BACK_OFF_PERIOD_MS, MAX_CONTAINER_BACK_OFF_MS))
+    }
 }
 
 /// What one attempt to get the image does.
@@ -41,8 +44,7 @@ impl PullBackOff {
     /// `announce_pull`: emit `Pulling` (the first attempt's comes with
     /// admission).
     pub fn attempt(&mut self, image: &str, now_ms: i64, announce_pull: bool) -> PullAttempt {
-        let in_back_off = self.last_failure_ms.is_some_and(|last| now_ms - last < self.back_off_ms);
-        if in_back_off {
+        if self.0.is_in_back_off_since_update(image, now_ms) {
             let message = format!("Back-off pulling image \"{image}\"");
             return PullAttempt {
                 reason: IMAGE_PULL_BACK_OFF,
@@ -50,11 +52,7 @@ impl PullBackOff {
                 events: vec![(false, "BackOff", message), (true, "Failed", format!("Error: {IMAGE_PULL_BACK_OFF}"))],
             };
         }
-        self.back_off_ms = match self.last_failure_ms {
-            None => CONTAINER_BACK_OFF_PERIOD_MS,
-            Some(_) => (self.back_off_ms * 2).min(MAX_CONTAINER_BACK_OFF_MS),
-        };
-        self.last_failure_ms = Some(now_ms);
+        self.0.next(image, now_ms, now_ms);
         let message = not_found_error(image);
         let mut events = Vec::new();
         if announce_pull {
@@ -63,6 +61,16 @@ impl PullBackOff {
         events.push((true, "Failed", format!("Failed to pull image \"{image}\": {message}")));
         events.push((true, "Failed", format!("Error: {ERR_IMAGE_PULL}")));
         PullAttempt { reason: ERR_IMAGE_PULL, message, events }
+    }
+
+    /// A pull of this image has failed before (its back-off is running).
+    pub fn has_failed(&self, image: &str) -> bool {
+        self.0.entry(image).is_some()
+    }
+
+    /// The current back-off window for the image.
+    pub fn window_ms(&self, image: &str) -> i64 {
+        self.0.get(image)
     }
 }
 
@@ -119,7 +127,7 @@ mod tests {
         let pulls: Vec<i64> = reasons.iter().filter(|(_, r)| *r == ERR_IMAGE_PULL).map(|(t, _)| *t).collect();
         assert_eq!(pulls, [0, 10, 30, 70, 150, 310]);
         assert_eq!(reasons[2], (20, IMAGE_PULL_BACK_OFF));
-        assert_eq!(back_off.back_off_ms, 300_000, "capped at 300 s");
+        assert_eq!(back_off.window_ms("app:2"), 300_000, "capped at 300 s");
     }
 
     #[test]

@@ -453,7 +453,7 @@ fn compute_metric(
         .collect();
     let calculator = ReplicaCalculator::default();
     let target = &resource.target;
-    let counts = PodCounts::of(&inputs, &calculator, now);
+    let counts = PodCounts::of(&inputs, &calculator, name, now);
     if let Some(average) = target.average_value.as_ref() {
         let target_milli = average.milli_value();
         let (replicas, usage) = calculator
@@ -543,41 +543,11 @@ struct PodCounts {
 }
 
 impl PodCounts {
-    fn of(inputs: &[PodMetricInput<'_>], calculator: &ReplicaCalculator, now: Time) -> PodCounts {
-        let mut counts = PodCounts { ready: 0, unready: 0, missing: 0 };
-        for input in inputs {
-            let pod = input.pod;
-            if pod.metadata.deletion_timestamp.is_some() || pod.status.phase == "Failed" {
-                continue;
-            }
-            if pod.status.phase == "Pending" {
-                counts.unready += 1;
-                continue;
-            }
-            let Some(metric) = input.metric else {
-                counts.missing += 1;
-                continue;
-            };
-            let ready = pod.status.conditions.iter().find(|c| c.condition_type == "Ready");
-            let warm = match (ready, pod.status.start_time) {
-                (Some(condition), Some(start)) => {
-                    let transition = condition.last_transition_time.map_or(i64::MIN / 2, |t| t.unix_ms);
-                    if start.unix_ms + calculator.cpu_initialization_period_ms > now.unix_ms {
-                        condition.status == "True" && metric.timestamp.unix_ms >= transition + metric.window_ms
-                    } else {
-                        condition.status == "True"
-                            || start.unix_ms + calculator.delay_of_initial_readiness_status_ms <= transition
-                    }
-                }
-                _ => false,
-            };
-            if warm {
-                counts.ready += 1;
-            } else {
-                counts.unready += 1;
-            }
-        }
-        counts
+    /// The calculator's own grouping (groupPods), so the words match what
+    /// it counted.
+    fn of(inputs: &[PodMetricInput<'_>], calculator: &ReplicaCalculator, resource: &str, now: Time) -> PodCounts {
+        let (ready, unready, missing) = calculator.group_counts(inputs, resource, now);
+        PodCounts { ready, unready, missing }
     }
 
     fn describe(&self) -> String {

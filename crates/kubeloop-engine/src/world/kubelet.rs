@@ -474,7 +474,7 @@ fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
 /// worker tries again in 10 s (`kubelet::images`).
 fn fail_pull(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
     let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
-    let first_attempt = runtime.pull_back_off.last_failure_ms.is_none();
+    let first_attempt = !runtime.pull_back_off.has_failed(&image);
     let attempt = runtime.pull_back_off.attempt(&image, now, !first_attempt);
     if let Some(status) = pod.status.container_statuses.first_mut() {
         status.state = ContainerState {
