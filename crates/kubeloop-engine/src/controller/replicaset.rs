@@ -69,6 +69,15 @@ pub fn is_pod_available(pod: &Pod, min_ready_seconds: i32, now: Time) -> bool {
     since.is_some_and(|since| since.saturating_add(i64::from(min_ready_seconds) * 1000) < now.unix_ms)
 }
 
+/// When the ReplicaSet of a pod that just turned Ready looks again, so
+/// the pod counts as available once minReadySeconds have passed: upstream's
+/// `updatePod` enqueues it minReadySeconds + 1 s later ("to avoid
+/// milliseconds skew in AddAfter"). None without minReadySeconds.
+pub fn available_requeue_at(pod: &Pod, min_ready_seconds: i32) -> Option<i64> {
+    let since = pod_ready_time(pod).filter(|_| min_ready_seconds > 0)?;
+    Some(since.saturating_add(i64::from(min_ready_seconds) * 1000 + 1000))
+}
+
 /// podReadyTime: when a ready pod became Ready (`None`: not ready, or zero).
 fn pod_ready_time(pod: &Pod) -> Option<i64> {
     if !is_pod_ready(pod) {

@@ -90,19 +90,25 @@ struct DeploymentSync<'a> {
 /// `ProgressDeadlineExceeded` appears on time even when nothing else
 /// happens. A paused Deployment is never held to its deadline.
 pub fn next_timer(world: &World) -> Option<i64> {
+    let now = world.now().unix_ms;
+    stuck_requeues(world).map(|(_, at)| at).filter(|&at| at > now).min()
+}
+
+/// The Deployments whose requeueStuckDeployment instant has come.
+pub fn due(world: &World) -> Vec<Key> {
+    let now = world.now().unix_ms;
+    stuck_requeues(world).filter(|&(_, at)| at <= now).map(|(key, _)| key).collect()
+}
+
+/// Each Deployment held to its deadline, with its requeue instant (unix ms).
+fn stuck_requeues(world: &World) -> impl Iterator<Item = (Key, i64)> + '_ {
     let now = world.now();
-    world
-        .store
-        .list("Deployment", None)
-        .filter_map(|object| match object {
-            Object::Deployment(d) if !d.spec.paused && d.metadata.deletion_timestamp.is_none() => {
-                stuck_deployment_requeue_at(d, now)
-            }
-            _ => None,
-        })
-        .map(|at| at.unix_ms)
-        .filter(|&at| at > now.unix_ms)
-        .min()
+    world.store.list("Deployment", None).filter_map(move |object| match object {
+        Object::Deployment(d) if !d.spec.paused && d.metadata.deletion_timestamp.is_none() => {
+            stuck_deployment_requeue_at(d, now).map(|at| (Key::of(object), at.unix_ms))
+        }
+        _ => None,
+    })
 }
 
 /// The revision a new ReplicaSet gets: one past the old ones' highest.

@@ -4,6 +4,8 @@
 
 use super::store::Key;
 use crate::api::Time;
+use crate::controller::deployment::hash::Fnv32a;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventType {
@@ -37,9 +39,22 @@ pub struct Event {
 }
 
 /// Every event of the world, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct EventLog {
     events: Vec<Event>,
+    /// Involved object -> its events' positions, oldest first (the
+    /// recorder's aggregation cache, and `about`).
+    by_object: BTreeMap<Key, Vec<usize>>,
+    /// FNV-1a of an aggregation key -> the event that holds it (checked on
+    /// use: after a collision the object's own events are searched).
+    latest: BTreeMap<u32, usize>,
+}
+
+/// The events alone: the index is derived from them.
+impl std::fmt::Debug for EventLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventLog").field("events", &self.events).finish()
+    }
 }
 
 /// What is being reported (the time is the log's to stamp).
@@ -54,19 +69,24 @@ pub struct Report<'a> {
 
 impl EventLog {
     pub fn record(&mut self, report: Report, now: Time) {
-        let same = |event: &&mut Event| {
-            event.involved == *report.involved
-                && event.event_type == report.event_type
+        let same = |event: &Event| {
+            event.event_type == report.event_type
                 && event.reason == report.reason
                 && event.message == report.message
                 && event.source == report.source
                 && event.field_path.as_deref() == report.field_path
         };
-        if let Some(event) = self.events.iter_mut().rev().find(same) {
+        let hash = aggregation_hash(&report);
+        let positions = self.by_object.entry(report.involved.clone()).or_default();
+        let cached = self.latest.get(&hash).copied().filter(|&at| same(&self.events[at]));
+        if let Some(at) = cached.or_else(|| positions.iter().rev().copied().find(|&at| same(&self.events[at]))) {
+            let event = &mut self.events[at];
             event.count += 1;
             event.last_timestamp = now;
             return;
         }
+        positions.push(self.events.len());
+        self.latest.insert(hash, self.events.len());
         self.events.push(Event {
             event_type: report.event_type,
             reason: report.reason.to_string(),
@@ -86,8 +106,28 @@ impl EventLog {
 
     /// The events about one object, oldest first.
     pub fn about<'a>(&'a self, key: &'a Key) -> impl Iterator<Item = &'a Event> + 'a {
-        self.events.iter().filter(move |event| &event.involved == key)
+        self.by_object.get(key).into_iter().flatten().map(|&at| &self.events[at])
     }
+}
+
+/// What makes two events the same one, hashed.
+fn aggregation_hash(report: &Report) -> u32 {
+    let mut hash = Fnv32a::new();
+    let involved = report.involved;
+    for part in [
+        involved.kind,
+        &involved.namespace,
+        &involved.name,
+        report.event_type.as_str(),
+        report.reason,
+        &report.message,
+        report.source,
+        report.field_path.unwrap_or(""),
+    ] {
+        hash.write(part.as_bytes());
+        hash.write(&[0]);
+    }
+    hash.sum32()
 }
 
 #[cfg(test)]

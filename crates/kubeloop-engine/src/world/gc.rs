@@ -10,33 +10,38 @@
 use super::faults::Fault;
 use super::store::Key;
 use super::{Decision, World};
-use crate::api::{KINDS, Object, OwnerReference, Time, kind_info};
+use crate::api::{Object, OwnerReference, Time, kind_info};
 use std::collections::BTreeSet;
 
 const SOURCE: &str = "garbage-collector";
 
-/// Deletes every object whose controller no longer exists. True if it
-/// wrote anything.
+/// Deletes what a removed owner controlled, and any changed object whose
+/// controller no longer exists. True if it wrote anything.
 pub fn collect(world: &mut World) -> bool {
-    let mut checked: BTreeSet<&str> = BTreeSet::new();
-    let mut gone: Vec<(String, String)> = Vec::new();
-    for info in KINDS {
-        for object in world.store.list(info.kind, None) {
-            let Some(owner) = object.metadata().controller() else { continue };
-            if checked.insert(owner.uid.as_str()) && !owner_exists(world, owner, object.metadata().namespace()) {
-                gone.push((owner.uid.clone(), format!("{}/{}", owner.kind, owner.name)));
-            }
+    let mut gone: BTreeSet<String> = BTreeSet::new();
+    for uid in std::mem::take(&mut world.queues.removed_owners) {
+        if world.store.owned_by(&uid).next().is_some() {
+            gone.insert(uid);
+        }
+    }
+    for key in std::mem::take(&mut world.queues.dependents) {
+        let Some(object) = world.store.get(&key) else { continue };
+        let Some(owner) = object.metadata().controller() else { continue };
+        if !gone.contains(&owner.uid) && !owner_exists(world, owner, object.metadata().namespace()) {
+            gone.insert(owner.uid.clone());
         }
     }
     let mut wrote = false;
-    for (uid, owner) in gone {
-        let dependents: Vec<Key> = world
+    for uid in gone {
+        let dependents: Vec<(Key, String)> = world
             .store
             .owned_by(&uid)
-            .filter(|object| object.metadata().controller().is_some_and(|o| o.uid == uid))
-            .map(Key::of)
+            .filter_map(|object| {
+                let owner = object.metadata().controller().filter(|o| o.uid == uid)?;
+                Some((Key::of(object), format!("{}/{}", owner.kind, owner.name)))
+            })
             .collect();
-        for key in dependents {
+        for (key, owner) in dependents {
             if delete(world, &key) {
                 world.decide(Decision::new(SOURCE, &key, "delete", vec![format!("its owner {owner} is gone")]));
                 wrote = true;

@@ -53,8 +53,7 @@ use crate::kubelet::prober::{
     http_probe_failure_output, probe_failed_event_message,
 };
 use crate::kubelet::status::get_phase;
-use std::collections::BTreeMap;
-use std::ops::{Deref, DerefMut};
+use std::collections::{BTreeMap, BTreeSet};
 
 const SOURCE: &str = "kubelet";
 /// From bound to running: image pull and container creation.
@@ -145,24 +144,125 @@ pub struct AppFaults {
     pub extra_memory_bytes: Option<i64>,
 }
 
-/// Every pod the kubelets are running, by pod key (the map derefs to it),
-/// and the faults by Deployment or pod key.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Every pod the kubelets are running, by pod key, and the faults by
+/// Deployment or pod key. Every change to a runtime goes through
+/// `get_mut`/`insert`/`remove`, which note it, so the timer queue and the
+/// OOM checks visit only the runtimes that changed.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Runtimes {
     pods: BTreeMap<Key, PodRuntime>,
     faults: BTreeMap<Key, AppFaults>,
+    /// (instant, pod): a lower bound of each runtime's next timer. Dormant
+    /// probes only grow more dormant as time passes, so a bound computed
+    /// earlier is never late; `fire` checks it again before acting.
+    timers: BTreeSet<(i64, Key)>,
+    timer_of: BTreeMap<Key, i64>,
+    /// Changed since the timers were last brought up to date.
+    touched: BTreeSet<Key>,
+    /// Changed since the last OOM check, or every runtime when the load or
+    /// the apps changed.
+    oom_check: BTreeSet<Key>,
+    oom_check_all: bool,
 }
 
-impl Deref for Runtimes {
-    type Target = BTreeMap<Key, PodRuntime>;
-    fn deref(&self) -> &Self::Target {
-        &self.pods
+/// The runtimes and faults alone: the rest is derived from them (and from
+/// when it was computed), so it stays out of the world's digest.
+impl std::fmt::Debug for Runtimes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtimes").field("pods", &self.pods).field("faults", &self.faults).finish()
     }
 }
 
-impl DerefMut for Runtimes {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.pods
+impl Runtimes {
+    pub fn get(&self, key: &Key) -> Option<&PodRuntime> {
+        self.pods.get(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.pods.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pods.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &PodRuntime)> {
+        self.pods.iter()
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &Key) -> Option<&mut PodRuntime> {
+        let runtime = self.pods.get_mut(key)?;
+        self.touched.insert(key.clone());
+        self.oom_check.insert(key.clone());
+        Some(runtime)
+    }
+
+    fn insert(&mut self, key: Key, runtime: PodRuntime) {
+        self.touched.insert(key.clone());
+        self.oom_check.insert(key.clone());
+        self.pods.insert(key, runtime);
+    }
+
+    pub(crate) fn remove(&mut self, key: &Key) -> Option<PodRuntime> {
+        self.touched.insert(key.clone());
+        self.pods.remove(key)
+    }
+
+    /// This pod's memory must be checked again (its object changed).
+    pub(crate) fn check_memory(&mut self, key: &Key) {
+        if self.pods.contains_key(key) {
+            self.oom_check.insert(key.clone());
+        }
+    }
+
+    /// Every runtime's memory must be checked again (the load or an app's
+    /// usage changed).
+    pub(crate) fn check_all_memory(&mut self) {
+        self.oom_check_all = true;
+    }
+
+    /// Brings the timers of the changed runtimes up to date.
+    pub(crate) fn reschedule(&mut self, now: i64) {
+        for key in std::mem::take(&mut self.touched) {
+            if let Some(at) = self.timer_of.remove(&key) {
+                self.timers.remove(&(at, key.clone()));
+            }
+            if let Some(at) = self.pods.get(&key).and_then(|runtime| runtime_next(runtime, now)) {
+                self.timers.insert((at, key.clone()));
+                self.timer_of.insert(key, at);
+            }
+        }
+    }
+
+    /// The earliest timer (unix ms); `reschedule` must have run since the
+    /// last change.
+    fn next_timer(&self) -> Option<i64> {
+        self.timers.first().map(|(at, _)| *at)
+    }
+
+    /// The runtimes whose timer is due now, taken off the queue (those
+    /// that turn out not to be due go back on when rescheduled).
+    fn take_due(&mut self, now: i64) -> Vec<Key> {
+        let mut due = Vec::new();
+        while let Some((at, _)) = self.timers.first()
+            && *at <= now
+        {
+            let Some((_, key)) = self.timers.pop_first() else { break };
+            self.timer_of.remove(&key);
+            // Its timer may be the moment it starts serving, and using memory.
+            self.touched.insert(key.clone());
+            self.oom_check.insert(key.clone());
+            due.push(key);
+        }
+        due.sort();
+        due
+    }
+
+    /// The runtimes to check for OOM now, in key order.
+    fn take_oom_checks(&mut self) -> Vec<Key> {
+        let all = std::mem::take(&mut self.oom_check_all);
+        let some = std::mem::take(&mut self.oom_check);
+        if all { self.pods.keys().cloned().collect() } else { some.into_iter().collect() }
     }
 }
 
@@ -171,11 +271,10 @@ impl DerefMut for Runtimes {
 /// wrote anything.
 pub fn observe(world: &mut World) -> bool {
     let now = world.now();
-    let pods: Vec<Pod> = world
-        .store
-        .list("Pod", None)
-        .filter_map(|object| match object {
-            Object::Pod(pod) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => Some(pod.clone()),
+    let pods: Vec<Pod> = std::mem::take(&mut world.queues.pods)
+        .into_iter()
+        .filter_map(|key| match world.store.get(&key) {
+            Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => Some(pod.clone()),
             _ => None,
         })
         .collect();
@@ -258,8 +357,7 @@ pub fn apply_fault(world: &mut World, fault: &super::faults::Fault) -> bool {
 
 /// The next instant at which some kubelet has something to do.
 pub fn next_timer(world: &World) -> Option<i64> {
-    let now = world.now().unix_ms;
-    world.runtimes.values().filter_map(|runtime| runtime_next(runtime, now)).min()
+    world.runtimes.next_timer()
 }
 
 /// Does what is due at the current time. True if it wrote anything.
@@ -267,9 +365,11 @@ pub fn fire(world: &mut World) -> bool {
     let now = world.now().unix_ms;
     let due: Vec<Key> = world
         .runtimes
-        .iter()
-        .filter(|(_, runtime)| runtime_next(runtime, now).is_some_and(|at| at <= now))
-        .map(|(key, _)| key.clone())
+        .take_due(now)
+        .into_iter()
+        .filter(|key| {
+            world.runtimes.get(key).and_then(|runtime| runtime_next(runtime, now)).is_some_and(|at| at <= now)
+        })
         .collect();
     let mut wrote = false;
     for key in due {
@@ -733,10 +833,13 @@ fn oom_kill(world: &mut World) -> bool {
     let now = world.now().unix_ms;
     let candidates: Vec<(Key, i64, i64)> = world
         .runtimes
-        .iter()
-        .filter(|(_, runtime)| runtime.started && now >= runtime.serving_at_ms)
-        .filter_map(|(key, runtime)| {
-            runtime.memory_limit_bytes.map(|limit| (key.clone(), limit, runtime.extra_memory_bytes))
+        .take_oom_checks()
+        .into_iter()
+        .filter_map(|key| {
+            let runtime = world.runtimes.get(&key).filter(|r| r.started && now >= r.serving_at_ms)?;
+            let limit = runtime.memory_limit_bytes?;
+            let extra = runtime.extra_memory_bytes;
+            Some((key, limit, extra))
         })
         .collect();
     let mut wrote = false;

@@ -14,6 +14,7 @@ pub mod history;
 pub mod hpa;
 pub mod kubelet;
 mod nodes;
+mod queues;
 mod replicaset_controller;
 pub mod rng;
 mod scheduler;
@@ -100,6 +101,7 @@ pub struct World {
     traffic: traffic::TrafficState,
     nodes: nodes::NodeState,
     hpa: hpa::HpaState,
+    queues: queues::WorkQueues,
 }
 
 impl World {
@@ -116,6 +118,7 @@ impl World {
             traffic: traffic::TrafficState::default(),
             nodes: nodes::NodeState::default(),
             hpa: hpa::HpaState::default(),
+            queues: queues::WorkQueues::default(),
         };
         for name in DEFAULT_NODES {
             let text = format!(
@@ -177,6 +180,7 @@ impl World {
         let target = self.now_ms.saturating_add(ms);
         loop {
             self.reconcile();
+            self.runtimes.reschedule(self.now().unix_ms);
             let epoch = EPOCH_UNIX_MS;
             match self.next_timer().map(|at| (at - epoch).max(0) as u64) {
                 Some(at) if at <= target => {
@@ -201,6 +205,7 @@ impl World {
             nodes::next_timer(self),
             deployment_controller::next_timer(self),
             hpa::next_timer(self),
+            self.queues.next_timer(),
         ]
         .into_iter()
         .flatten()
@@ -209,6 +214,10 @@ impl World {
 
     /// Does what is due now.
     fn fire(&mut self) {
+        let now = self.now().unix_ms;
+        self.queues.release_due(now);
+        let stuck = deployment_controller::due(self);
+        self.queues.deployments.extend(stuck);
         kubelet::fire(self);
         traffic::fire(self);
         nodes::fire(self);
@@ -224,25 +233,32 @@ impl World {
         self.reconcile();
     }
 
-    /// Every controller syncs until a whole round writes nothing.
+    /// Every controller syncs what is queued for it, in upstream's order,
+    /// until a whole round writes nothing and no queue holds anything.
+    /// Writes are delivered to the queues before each step, so a step sees
+    /// what the one before it did.
     fn reconcile(&mut self) {
         for _ in 0..MAX_ROUNDS {
             let mut wrote = false;
-            let deployments: Vec<Key> = self.store.list("Deployment", None).map(Key::of).collect();
-            for key in &deployments {
-                wrote |= deployment_controller::sync_deployment(self, key);
+            queues::route_changes(self);
+            for key in std::mem::take(&mut self.queues.deployments) {
+                wrote |= deployment_controller::sync_deployment(self, &key);
             }
-            let replica_sets: Vec<Key> = self.store.list("ReplicaSet", None).map(Key::of).collect();
-            for key in &replica_sets {
-                wrote |= replicaset_controller::sync_replica_set(self, key);
+            queues::route_changes(self);
+            for key in std::mem::take(&mut self.queues.replica_sets) {
+                wrote |= replicaset_controller::sync_replica_set(self, &key);
             }
+            queues::route_changes(self);
             wrote |= gc::collect(self);
+            queues::route_changes(self);
             wrote |= scheduler::schedule(self);
+            queues::route_changes(self);
             wrote |= kubelet::observe(self);
             wrote |= traffic::observe(self);
             wrote |= nodes::observe(self);
             wrote |= hpa::sync_all(self);
-            if !wrote {
+            queues::route_changes(self);
+            if !wrote && self.queues.is_empty() {
                 return;
             }
         }
@@ -285,7 +301,16 @@ impl World {
     pub fn digest(&self) -> String {
         let dump = format!(
             "{:?}",
-            (self.now_ms, &self.rng, &self.store, &self.events, &self.decisions, &self.runtimes, &self.hpa)
+            (
+                self.now_ms,
+                &self.rng,
+                &self.store,
+                &self.events,
+                &self.decisions,
+                &self.runtimes,
+                &self.hpa,
+                &self.queues.replica_sets_after,
+            )
         );
         let hash = Sha256::digest(dump.as_bytes());
         hash.iter().map(|byte| format!("{byte:02x}")).collect()

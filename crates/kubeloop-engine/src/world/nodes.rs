@@ -435,6 +435,8 @@ fn start(world: &mut World, name: &str, stopped: &StoppedNode) {
     for pod in pods_on(world, name) {
         let pod_key = pod_key(&pod);
         world.runtimes.remove(&pod_key);
+        // The restarted kubelet finds its pods again.
+        world.queues.pods.insert(pod_key.clone());
         if pod.metadata.deletion_timestamp.is_some() {
             world.store.remove(&pod_key);
             removed += 1;

@@ -2,13 +2,14 @@
 //! pkg/controller/replicaset), over the store.
 
 use super::events::{EventType, Report};
-use super::store::Key;
+use super::store::{Key, Store};
 use super::{Decision, World};
-use crate::api::apps::ReplicaSet;
+use crate::api::Time;
+use crate::api::apps::{ReplicaSet, ReplicaSetStatus};
 use crate::api::core::Pod;
 use crate::api::{Object, OwnerReference};
 use crate::controller::replicaset::{
-    BURST_REPLICAS, get_pods_to_delete, is_pod_active, is_pod_available, is_pod_ready,
+    BURST_REPLICAS, available_requeue_at, get_pods_to_delete, is_pod_active, is_pod_available, is_pod_ready,
 };
 
 const SOURCE: &str = "replicaset-controller";
@@ -16,14 +17,33 @@ const SOURCE: &str = "replicaset-controller";
 /// Syncs one ReplicaSet: creates or deletes pods towards spec.replicas,
 /// then writes its status. True if it wrote anything.
 pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
-    let Some(Object::ReplicaSet(rs)) = world.store.get(key).cloned() else { return false };
-    let Some(uid) = rs.metadata.uid.clone() else { return false };
-    let pods = controlled_pods(world, &uid);
-    let active: Vec<&Pod> = pods.iter().filter(|pod| is_pod_active(pod)).collect();
+    let Some(Object::ReplicaSet(rs)) = world.store.get(key) else { return false };
+    let Some(uid) = rs.metadata.uid.as_deref() else { return false };
     let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
+    let now = world.now();
+    // What manageReplicas decides, from the pods as they are now (borrowed
+    // from the store; nothing is written until the decision is made).
+    let pods = controlled_pods(&world.store, uid);
+    let active: Vec<&Pod> = pods.iter().copied().filter(|pod| is_pod_active(pod)).collect();
+    let status = calculate_status(rs, &pods, &active, now);
+    let requeue: Vec<i64> = active
+        .iter()
+        .filter_map(|pod| available_requeue_at(pod, rs.spec.min_ready_seconds))
+        .filter(|&at| at > now.unix_ms)
+        .collect();
+    let active_count = active.len();
+    let victims: Vec<Key> = if active_count > desired {
+        let related = related_pods(&world.store, rs);
+        let diff = (active_count - desired).min(BURST_REPLICAS);
+        get_pods_to_delete(&active, &related, diff, now).into_iter().map(Key::of_pod).collect()
+    } else {
+        Vec::new()
+    };
+    let rs = rs.clone();
+    world.queues.replica_sets_after.extend(requeue.into_iter().map(|at| (at, key.clone())));
     let mut wrote = false;
-    if active.len() < desired {
-        let count = (desired - active.len()).min(BURST_REPLICAS);
+    if active_count < desired {
+        let count = (desired - active_count).min(BURST_REPLICAS);
         for _ in 0..count {
             create_pod(world, &rs, key);
         }
@@ -31,17 +51,13 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
             SOURCE,
             key,
             &format!("create {count} pod{}", if count == 1 { "" } else { "s" }),
-            vec![format!("{} active pods, {desired} wanted", active.len())],
+            vec![format!("{active_count} active pods, {desired} wanted")],
         ));
         wrote = true;
-    } else if active.len() > desired {
-        let related = related_pods(world, &rs);
-        let related_refs: Vec<&Pod> = related.iter().collect();
-        let diff = (active.len() - desired).min(BURST_REPLICAS);
-        let now = world.now();
-        let victims: Vec<Pod> = get_pods_to_delete(&active, &related_refs, diff, now).into_iter().cloned().collect();
-        let names: Vec<String> = victims.iter().map(|pod| pod.metadata.name().to_string()).collect();
-        for victim in victims {
+    } else if !victims.is_empty() {
+        let diff = victims.len();
+        let names: Vec<String> = victims.iter().map(|key| key.name.clone()).collect();
+        for victim in &victims {
             delete_pod(world, victim, key);
         }
         world.decide(Decision::new(
@@ -49,7 +65,7 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
             key,
             &format!("delete {diff} pod{}", if diff == 1 { "" } else { "s" }),
             vec![
-                format!("{} active pods, {desired} wanted", active.len()),
+                format!("{active_count} active pods, {desired} wanted"),
                 format!(
                     "deleted first by upstream's ranking (unscheduled, pending, not ready, ... newest): {}",
                     names.join(", ")
@@ -58,13 +74,12 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
         ));
         wrote = true;
     }
-    wrote | write_status(world, key, &rs, &active)
+    wrote | write_status(world, key, rs, status)
 }
 
 /// calculateStatus for a ReplicaSet (spec 5.3), from the pods seen at the
 /// start of the sync, as upstream does.
-fn write_status(world: &mut World, key: &Key, rs: &ReplicaSet, active: &[&Pod]) -> bool {
-    let now = world.now();
+fn calculate_status(rs: &ReplicaSet, pods: &[&Pod], active: &[&Pod], now: Time) -> ReplicaSetStatus {
     let template_labels = &rs.spec.template.metadata.labels;
     let mut status = rs.status.clone();
     status.replicas = active.len() as i32;
@@ -75,25 +90,26 @@ fn write_status(world: &mut World, key: &Key, rs: &ReplicaSet, active: &[&Pod]) 
     status.available_replicas =
         active.iter().filter(|pod| is_pod_available(pod, rs.spec.min_ready_seconds, now)).count() as i32;
     status.observed_generation = rs.metadata.generation.unwrap_or(1);
-    let Some(uid) = rs.metadata.uid.as_deref() else { return false };
     status.terminating_replicas =
-        Some(controlled_pods(world, uid).iter().filter(|pod| pod.metadata.deletion_timestamp.is_some()).count() as i32);
+        Some(pods.iter().filter(|pod| pod.metadata.deletion_timestamp.is_some()).count() as i32);
+    status
+}
+
+fn write_status(world: &mut World, key: &Key, mut rs: ReplicaSet, status: ReplicaSetStatus) -> bool {
     if status == rs.status {
         return false;
     }
-    let mut updated = rs.clone();
-    updated.status = status;
-    world.store.write(key.clone(), Object::ReplicaSet(updated));
+    rs.status = status;
+    world.store.write(key.clone(), Object::ReplicaSet(rs));
     true
 }
 
 /// The pods whose controller is this ReplicaSet.
-fn controlled_pods(world: &World, uid: &str) -> Vec<Pod> {
-    world
-        .store
+fn controlled_pods<'a>(store: &'a Store, uid: &str) -> Vec<&'a Pod> {
+    store
         .owned_by(uid)
         .filter_map(|object| match object {
-            Object::Pod(pod) if pod.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some(pod.clone()),
+            Object::Pod(pod) if pod.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some(pod),
             _ => None,
         })
         .collect()
@@ -101,19 +117,19 @@ fn controlled_pods(world: &World, uid: &str) -> Vec<Pod> {
 
 /// getIndirectlyRelatedPods: the active pods of every ReplicaSet owned by
 /// the same Deployment (for ranking doubled-up pods).
-fn related_pods(world: &World, rs: &ReplicaSet) -> Vec<Pod> {
+fn related_pods<'a>(store: &'a Store, rs: &ReplicaSet) -> Vec<&'a Pod> {
     let Some(owner) = rs.metadata.controller() else {
-        return rs.metadata.uid.as_deref().map(|uid| controlled_pods(world, uid)).unwrap_or_default();
+        return rs.metadata.uid.as_deref().map(|uid| controlled_pods(store, uid)).unwrap_or_default();
     };
-    let siblings: Vec<String> = world
-        .store
+    store
         .owned_by(&owner.uid)
         .filter_map(|object| match object {
-            Object::ReplicaSet(sibling) => sibling.metadata.uid.clone(),
+            Object::ReplicaSet(sibling) => sibling.metadata.uid.as_deref(),
             _ => None,
         })
-        .collect();
-    siblings.iter().flat_map(|uid| controlled_pods(world, uid)).filter(is_pod_active).collect()
+        .flat_map(|uid| controlled_pods(store, uid))
+        .filter(|pod| is_pod_active(pod))
+        .collect()
 }
 
 fn create_pod(world: &mut World, rs: &ReplicaSet, key: &Key) {
@@ -149,12 +165,12 @@ fn create_pod(world: &mut World, rs: &ReplicaSet, key: &Key) {
 
 /// Graceful deletion: the pod gets its deletionTimestamp and leaves the
 /// active count at once; the kubelet stops it and then it is removed.
-fn delete_pod(world: &mut World, pod: Pod, key: &Key) {
+fn delete_pod(world: &mut World, pod: &Key, key: &Key) {
     let now = world.now();
-    let name = pod.metadata.name().to_string();
+    let name = pod.name.clone();
     // The API server's delete: graceful for a pod a kubelet runs, at once
     // for one never scheduled (no kubelet would ever finish it).
-    super::gc::delete_pod(world, &Key::new("Pod", pod.metadata.namespace(), &name));
+    super::gc::delete_pod(world, pod);
     world.events.record(
         Report {
             event_type: EventType::Normal,

@@ -13,13 +13,16 @@ const SOURCE: &str = "default-scheduler";
 
 /// Binds every pod that waits for a node. True if it wrote anything.
 pub fn schedule(world: &mut World) -> bool {
-    // Unschedulable pods are tried again only when the cluster changed.
+    // Unschedulable pods are tried again only when the cluster changed;
+    // otherwise only the pods written since the last pass are looked at.
     let retry = std::mem::take(&mut world.retry_unschedulable);
-    let pending: Vec<Pod> = world
-        .store
-        .list("Pod", None)
-        .filter_map(|object| match object {
-            Object::Pod(pod)
+    let queued = std::mem::take(&mut world.queues.unbound_pods);
+    let candidates: Vec<Key> =
+        if retry { world.store.unbound_pods().cloned().collect() } else { queued.into_iter().collect() };
+    let pending: Vec<Pod> = candidates
+        .iter()
+        .filter_map(|key| match world.store.get(key) {
+            Some(Object::Pod(pod))
                 if pod.spec.node_name.as_deref().unwrap_or("").is_empty()
                     && pod.metadata.deletion_timestamp.is_none()
                     && (retry || !is_unschedulable_already(pod)) =>
@@ -65,31 +68,25 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
 fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
     let (cpu, memory) = pod_requests(&pod);
     let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
-    let nodes: Vec<Node> = world
+    let nodes: Vec<&Node> = world
         .store
         .list("Node", None)
         .filter_map(|object| match object {
-            Object::Node(node) if !node.spec.unschedulable && node_ready(node) => Some(node.clone()),
+            Object::Node(node) if !node.spec.unschedulable && node_ready(node) => Some(node),
             _ => None,
         })
         .collect();
     let total_nodes = world.store.list("Node", None).count();
-    let mut best: Option<(i64, usize, String)> = None;
+    let mut best: Option<(i64, i64, String)> = None;
     let (mut short_cpu, mut short_memory, mut short_pods) = (0, 0, 0);
     for node in &nodes {
         let name = node.metadata.name().to_string();
         let (node_cpu, node_memory, node_pods) = allocatable(node);
-        let (mut used_cpu, mut used_memory, mut used_pods, mut siblings) = (0, 0, 0, 0);
-        for object in world.store.pods_on_node(&name) {
-            if let Object::Pod(other) = object {
-                let (c, m) = pod_requests(other);
-                used_cpu += c;
-                used_memory += m;
-                used_pods += 1;
-                siblings +=
-                    usize::from(owner.is_some() && other.metadata.controller().map(|o| &o.uid) == owner.as_ref());
-            }
-        }
+        let (used_cpu, used_memory, used_pods, siblings) =
+            world.store.node_usage(&name).map_or((0, 0, 0, 0), |usage| {
+                let siblings = owner.as_ref().and_then(|uid| usage.by_owner.get(uid)).copied().unwrap_or(0);
+                (usage.cpu_milli, usage.memory, usage.pods, siblings)
+            });
         let fits_cpu = used_cpu + cpu <= node_cpu;
         let fits_memory = used_memory + memory <= node_memory;
         let fits_pods = used_pods < node_pods;
@@ -108,6 +105,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
             best = Some(candidate);
         }
     }
+    let schedulable: Vec<String> = nodes.iter().map(|node| node.metadata.name().to_string()).collect();
     let now = world.now();
     let key = Key::new("Pod", pod.metadata.namespace(), pod.metadata.name());
     let Some((_, _, node)) = best else {
@@ -123,7 +121,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
         let mut tainted: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
         for object in world.store.list("Node", None) {
             if let Object::Node(node) = object
-                && !nodes.iter().any(|n| n.metadata.name() == node.metadata.name())
+                && !schedulable.iter().any(|name| name == node.metadata.name())
             {
                 *tainted.entry(no_schedule_taint(node)).or_default() += 1;
             }

@@ -2,8 +2,10 @@
 //!
 //! Every write bumps the global resourceVersion; creating sets uid,
 //! generation 1 and creationTimestamp; a spec change bumps generation.
-//! Indexes by owner UID and by node keep each tick's work proportional to
-//! what changed rather than to the cluster's size.
+//! Indexes by owner UID and by node, the node's requested resources, the
+//! pods waiting for a node, and a journal of what changed (what informers
+//! deliver to controllers) keep each tick's work proportional to what
+//! changed rather than to the cluster's size.
 
 use super::rng::Rng;
 use crate::api::{Object, Time, kind_info, resource_of};
@@ -26,6 +28,10 @@ impl Key {
     pub fn of(object: &Object) -> Key {
         Key::new(object.kind(), object.metadata().namespace(), object.name())
     }
+
+    pub fn of_pod(pod: &crate::api::core::Pod) -> Key {
+        Key::new("Pod", pod.metadata.namespace(), pod.metadata.name())
+    }
 }
 
 /// The API server's refusals, in its words.
@@ -45,6 +51,30 @@ impl std::fmt::Display for StoreError {
     }
 }
 
+/// One write, as a watch event reaches the informers: enough to find the
+/// controllers that must look again, even when the object is gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub key: Key,
+    pub uid: String,
+    /// The controlling owners (kind, name) before and after the write: a
+    /// released or adopted object concerns both.
+    pub controllers: Vec<(String, String)>,
+    /// No controller after the write (an orphan controllers may adopt).
+    pub orphan: bool,
+    pub removed: bool,
+}
+
+/// What the pods bound to a node request, for the scheduler.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeUsage {
+    pub cpu_milli: i64,
+    pub memory: i64,
+    pub pods: i64,
+    /// Pods per controlling owner UID (for spreading).
+    pub by_owner: BTreeMap<String, i64>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
     objects: BTreeMap<Key, Object>,
@@ -53,6 +83,12 @@ pub struct Store {
     owned: BTreeMap<String, BTreeSet<Key>>,
     /// Node name -> the pods bound to it.
     on_node: BTreeMap<String, BTreeSet<Key>>,
+    /// Node name -> what its pods request.
+    node_usage: BTreeMap<String, NodeUsage>,
+    /// Pods bound to no node yet.
+    unbound: BTreeSet<Key>,
+    /// Writes not yet delivered (`take_changes`).
+    changes: Vec<Change>,
 }
 
 impl Store {
@@ -77,6 +113,25 @@ impl Store {
     /// The pods bound to a node.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.on_node.get(node).into_iter().flatten().filter_map(|key| self.objects.get(key))
+    }
+
+    /// What the pods bound to a node request.
+    pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
+        self.node_usage.get(node)
+    }
+
+    /// The pods bound to no node, in key order.
+    pub fn unbound_pods(&self) -> impl Iterator<Item = &Key> + '_ {
+        self.unbound.iter()
+    }
+
+    /// The writes since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -115,6 +170,7 @@ impl Store {
         meta.generation = Some(1);
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
+        self.record(&key, None, Some(&object));
         self.index(&key, &object);
         self.objects.insert(key.clone(), object);
         Ok(key)
@@ -146,7 +202,9 @@ impl Store {
     pub fn write(&mut self, key: Key, mut object: Object) {
         self.resource_version += 1;
         object.metadata_mut().resource_version = Some(self.resource_version.to_string());
-        if let Some(old) = self.objects.remove(&key) {
+        let old = self.objects.remove(&key);
+        self.record(&key, old.as_ref(), Some(&object));
+        if let Some(old) = old {
             self.unindex(&key, &old);
         }
         self.index(&key, &object);
@@ -156,19 +214,62 @@ impl Store {
     /// Removes an object at once (graceful deletion is the caller's).
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
         let object = self.objects.remove(key)?;
+        self.record(key, Some(&object), None);
         self.unindex(key, &object);
         self.resource_version += 1;
         Some(object)
+    }
+
+    /// Journals a write for the informers.
+    fn record(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
+        let controller = |object: Option<&Object>| {
+            object.and_then(|o| o.metadata().controller()).map(|c| (c.kind.clone(), c.name.clone()))
+        };
+        let (before, after) = (controller(old), controller(new));
+        let orphan = after.is_none() && new.is_some() || new.is_none() && before.is_none();
+        let mut controllers: Vec<(String, String)> = before.into_iter().collect();
+        if let Some(after) = after
+            && !controllers.contains(&after)
+        {
+            controllers.push(after);
+        }
+        let uid = new.or(old).and_then(|o| o.metadata().uid.clone()).unwrap_or_default();
+        self.changes.push(Change { key: key.clone(), uid, controllers, orphan, removed: new.is_none() });
     }
 
     fn index(&mut self, key: &Key, object: &Object) {
         for owner in &object.metadata().owner_references {
             self.owned.entry(owner.uid.clone()).or_default().insert(key.clone());
         }
-        if let Object::Pod(pod) = object
-            && let Some(node) = pod.spec.node_name.as_deref().filter(|n| !n.is_empty())
-        {
-            self.on_node.entry(node.to_string()).or_default().insert(key.clone());
+        if let Object::Pod(pod) = object {
+            match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+                Some(node) => {
+                    self.on_node.entry(node.to_string()).or_default().insert(key.clone());
+                    self.count_on_node(node, pod, 1);
+                }
+                None => {
+                    self.unbound.insert(key.clone());
+                }
+            }
+        }
+    }
+
+    /// Adds (`sign` 1) or takes away (-1) a pod's requests on its node.
+    fn count_on_node(&mut self, node: &str, pod: &crate::api::core::Pod, sign: i64) {
+        let (cpu, memory) = super::scheduler::pod_requests(pod);
+        let usage = self.node_usage.entry(node.to_string()).or_default();
+        usage.cpu_milli += sign * cpu;
+        usage.memory += sign * memory;
+        usage.pods += sign;
+        if let Some(owner) = pod.metadata.controller() {
+            let count = usage.by_owner.entry(owner.uid.clone()).or_default();
+            *count += sign;
+            if *count == 0 {
+                usage.by_owner.remove(&owner.uid);
+            }
+        }
+        if usage.pods == 0 {
+            self.node_usage.remove(node);
         }
     }
 
@@ -181,13 +282,16 @@ impl Store {
                 }
             }
         }
-        if let Object::Pod(pod) = object
-            && let Some(node) = pod.spec.node_name.as_deref()
-            && let Some(keys) = self.on_node.get_mut(node)
-        {
-            keys.remove(key);
-            if keys.is_empty() {
-                self.on_node.remove(node);
+        if let Object::Pod(pod) = object {
+            self.unbound.remove(key);
+            if let Some(node) = pod.spec.node_name.as_deref()
+                && let Some(keys) = self.on_node.get_mut(node)
+                && keys.remove(key)
+            {
+                if keys.is_empty() {
+                    self.on_node.remove(node);
+                }
+                self.count_on_node(node, pod, -1);
             }
         }
     }

@@ -160,3 +160,32 @@ fn a_stalled_rollout_exceeds_its_progress_deadline_on_time() {
     // The old pods keep serving: maxUnavailable 25% of 3 rounds down to 0.
     assert_eq!(pods(&world).iter().filter(|p| image(p) == "web:1").count(), 3);
 }
+
+/// minReadySeconds: a pod that turns Ready counts as available once it has
+/// been Ready that long, and the ReplicaSet notices on its own (upstream's
+/// updatePod requeues it minReadySeconds + 1 s later) even though nothing
+/// else happens in between.
+#[test]
+fn min_ready_seconds_requeues_the_replica_set() {
+    let manifest = RECREATE.replace("replicas: 3\n", "replicas: 1\n  minReadySeconds: 10\n");
+    let mut world = World::new(11);
+    world.apply(&parse_manifests(&manifest));
+    let available = |world: &World| replica_sets(world)[0].status.available_replicas;
+    let ready_since = |world: &World| {
+        let pod = pods(world).into_iter().next()?;
+        let ready = pod.status.conditions.iter().find(|c| c.condition_type == "Ready" && c.status == "True")?;
+        ready.last_transition_time.map(|t| t.unix_ms - EPOCH_UNIX_MS)
+    };
+    let mut now = 0;
+    while ready_since(&world).is_none() {
+        world.advance(100);
+        now += 100;
+        assert!(now < 60_000, "the pod never became Ready");
+    }
+    let since = ready_since(&world).unwrap() as u64;
+    world.advance(since + 11_000 - 1 - world.now_ms());
+    assert_eq!(available(&world), 0, "not available before minReadySeconds + 1 s");
+    world.advance(1);
+    assert_eq!(available(&world), 1, "available at minReadySeconds + 1 s");
+    assert_eq!(deployment(&world).status.available_replicas, 1, "and the Deployment follows");
+}

@@ -93,6 +93,8 @@ pub fn fire(world: &mut World) {
         }
     }
     world.traffic.pod_rates = pod_rates;
+    // Every pod's memory use may have moved with its load.
+    world.runtimes.check_all_memory();
 }
 
 /// `Fault::Traffic` sets a Service's rate until another one changes it.
