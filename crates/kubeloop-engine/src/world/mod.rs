@@ -16,6 +16,7 @@ pub mod kubelet;
 mod nodes;
 mod replicaset_controller;
 pub mod rng;
+pub mod rollback;
 mod scheduler;
 pub mod store;
 pub mod traffic;
