@@ -1,12 +1,19 @@
-//! `kubectl rollout status` (DeploymentStatusViewer) and `kubectl rollout
-//! history` (DeploymentHistoryViewer) for Deployments.
+//! `kubectl rollout status` (DeploymentStatusViewer), `kubectl rollout
+//! history` (DeploymentHistoryViewer) and `kubectl rollout undo`
+//! (DeploymentRollbacker, in the engine's `world::rollback`) for
+//! Deployments.
 
 use crate::describe::pod_template_text;
 use crate::printers::TabWriter;
+use kubeloop_engine::api::Object;
 use kubeloop_engine::api::apps::{Deployment, ReplicaSet};
 use kubeloop_engine::api::core::PodTemplateSpec;
 use kubeloop_engine::controller::deployment::util::parse_int64;
 use kubeloop_engine::validation::field::go_quote;
+use kubeloop_engine::world::World;
+use kubeloop_engine::world::history::{History, Input};
+use kubeloop_engine::world::rollback::{Rollback, deployment_replica_sets, rollback};
+use kubeloop_engine::world::store::Key;
 use std::collections::BTreeMap;
 
 pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
@@ -126,6 +133,173 @@ pub fn history_output(resource: &str, revision: i64, history: &str) -> String {
     format!("{resource} {operation}\n{history}\n")
 }
 
+/// A `kubectl rollout undo` or `rollout history` command line after the
+/// subcommand: the Deployment it names and its one integer flag.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RolloutArgs {
+    pub namespace: String,
+    pub name: String,
+    /// `--to-revision` (undo) or `--revision` (history); 0 when absent.
+    pub revision: i64,
+}
+
+impl RolloutArgs {
+    fn key(&self) -> Key {
+        Key::new("Deployment", &self.namespace, &self.name)
+    }
+
+    /// `deployment.apps/web`: the name printer's prefix.
+    fn resource(&self) -> String {
+        format!("deployment.apps/{}", self.name)
+    }
+}
+
+/// The resource types that name a Deployment (`kubectl api-resources`).
+const DEPLOYMENT_TYPES: [&str; 5] = ["deployment", "deployments", "deploy", "deployment.apps", "deployments.apps"];
+
+/// Reads `TYPE/NAME` or `TYPE NAME`, `--FLAG=N` or `--FLAG N` (anywhere, as
+/// cobra allows) and `-n`/`--namespace`. `subcommand` is `undo` or `history`
+/// (for kubectl's usage hint), `flag` the integer flag's name. The error is
+/// the whole text kubectl prints.
+pub fn parse_rollout_args(subcommand: &str, flag: &str, args: &[&str]) -> Result<RolloutArgs, String> {
+    let usage = |message: String| format!("error: {message}\nSee 'kubectl rollout {subcommand} --help' for usage.");
+    let mut positional: Vec<&str> = Vec::new();
+    let mut namespace = "default".to_string();
+    let mut revision = 0;
+    let mut words = args.iter().copied();
+    while let Some(word) = words.next() {
+        if word == "--" {
+            positional.extend(words.by_ref());
+            break;
+        }
+        if !word.starts_with('-') || word == "-" {
+            positional.push(word);
+            continue;
+        }
+        let (name, inline) = match word.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (word, None),
+        };
+        let long = name.strip_prefix("--");
+        if long != Some(flag) && long != Some("namespace") && name != "-n" {
+            return Err(match long {
+                Some(_) => usage(format!("unknown flag: {name}")),
+                None => {
+                    let letter = name.chars().nth(1).unwrap_or('-');
+                    usage(format!("unknown shorthand flag: '{letter}' in {word}"))
+                }
+            });
+        }
+        let flag_name = if name == "-n" { "-n, --namespace".to_string() } else { name.to_string() };
+        let Some(value) = inline.or_else(|| words.next()) else {
+            return Err(usage(format!("flag needs an argument: {name}")));
+        };
+        if long == Some(flag) {
+            revision = parse_go_int64(value).map_err(|error| {
+                usage(format!("invalid argument {} for {} flag: {error}", go_quote(value), go_quote(&flag_name)))
+            })?;
+        } else {
+            namespace = value.to_string();
+        }
+    }
+    let name = match positional.as_slice() {
+        [] => return Err("error: required resource not specified".to_string()),
+        [target] => match target.split_once('/') {
+            Some((kind, name)) if DEPLOYMENT_TYPES.contains(&kind) && !name.is_empty() => name,
+            Some(_) => return Err(unsupported_target(&positional)),
+            None if DEPLOYMENT_TYPES.contains(target) => return Err(unsupported_target(&positional)),
+            None => return Err(format!("error: the server doesn't have a resource type {}", go_quote(target))),
+        },
+        [kind, name] if DEPLOYMENT_TYPES.contains(kind) => name,
+        _ => return Err(unsupported_target(&positional)),
+    };
+    Ok(RolloutArgs { namespace, name: name.to_string(), revision })
+}
+
+fn unsupported_target(positional: &[&str]) -> String {
+    format!(
+        "error: unsupported arguments {positional:?} (this playground rolls back and shows the history of one Deployment: deployment/NAME)"
+    )
+}
+
+/// pflag's Int64 flag: Go's `strconv.ParseInt(text, 0, 64)`, so `0x`,
+/// `0o`, `0b` and a leading `0` (octal) choose the base. (Go also allows
+/// `_` between digits with a prefix; the playground does not.)
+pub fn parse_go_int64(text: &str) -> Result<i64, String> {
+    let error = |reason: &str| format!("strconv.ParseInt: parsing {}: {reason}", go_quote(text));
+    let (negative, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let lower = unsigned.to_ascii_lowercase();
+    let (radix, digits) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(error("invalid syntax"));
+    }
+    let magnitude = u64::from_str_radix(digits, radix).map_err(|_| error("value out of range"))?;
+    match (negative, i64::try_from(magnitude)) {
+        (false, Ok(value)) => Ok(value),
+        (true, Ok(value)) => Ok(-value),
+        (true, Err(_)) if magnitude == i64::MIN.unsigned_abs() => Ok(i64::MIN),
+        _ => Err(error("value out of range")),
+    }
+}
+
+/// `kubectl rollout undo deployment/NAME [--to-revision=N]`: kubectl's
+/// rollback, written through the history (so seeks replay it), then the
+/// name printer's line; refusals as kubectl prints them. The output, and
+/// whether the command succeeded.
+pub fn rollout_undo(history: &mut History, args: &[&str]) -> (String, bool) {
+    let args = match parse_rollout_args("undo", "to-revision", args) {
+        Ok(args) => args,
+        Err(error) => return (format!("{error}\n"), false),
+    };
+    match rollback(history.world(), &args.key(), args.revision) {
+        Ok(outcome) => {
+            let line = format!("{} {}\n", args.resource(), outcome.operation());
+            if let Rollback::RolledBack(deployment) = outcome {
+                history.input(Input::Apply(vec![Object::Deployment(*deployment)]));
+                history.settle();
+            }
+            (line, true)
+        }
+        Err(error) if error.from_server() => (format!("Error from server (NotFound): {error}\n"), false),
+        Err(error) => (format!("{}\n", error_output(&error.to_string())), false),
+    }
+}
+
+/// `kubectl rollout history deployment/NAME [--revision=N]`: the revisions
+/// table, or one revision's pod template. The output, and whether the
+/// command succeeded.
+pub fn rollout_history(world: &World, args: &[&str]) -> (String, bool) {
+    let args = match parse_rollout_args("history", "revision", args) {
+        Ok(args) => args,
+        Err(error) => return (format!("{error}\n"), false),
+    };
+    if args.revision < 0 {
+        return (format!("error: revision must be a positive integer: {}\n", args.revision), false);
+    }
+    let Some(Object::Deployment(deployment)) = world.store().get(&args.key()) else {
+        let name = go_quote(&args.name);
+        return (format!("Error from server (NotFound): deployments.apps {name} not found\n"), false);
+    };
+    match view_history(&deployment_replica_sets(world, deployment), args.revision) {
+        Ok(text) => (history_output(&args.resource(), args.revision, &text), true),
+        Err(error) => (format!("{}\n", error_output(&error)), false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +412,105 @@ mod tests {
         assert_eq!(view_history(&[], 0).unwrap(), NO_HISTORY);
         assert_eq!(history_output("deployment.apps/foo", 0, "H\n"), "deployment.apps/foo \nH\n\n");
         assert_eq!(history_output("deployment.apps/foo", 2, "H\n"), "deployment.apps/foo with revision #2\nH\n\n");
+    }
+
+    /// Command lines as kubectl reads them (cobra flags anywhere, pflag's
+    /// Int64 with Go's base prefixes) and its words for bad ones.
+    #[test]
+    fn rollout_command_lines() {
+        let ok = |namespace: &str, name: &str, revision: i64| {
+            Ok(RolloutArgs { namespace: namespace.into(), name: name.into(), revision })
+        };
+        let usage = |message: &str| Err(format!("error: {message}\nSee 'kubectl rollout undo --help' for usage."));
+        let cases: &[(&[&str], Result<RolloutArgs, String>)] = &[
+            (&["deployment/web"], ok("default", "web", 0)),
+            (&["deploy/web", "--to-revision=3"], ok("default", "web", 3)),
+            (&["--to-revision", "0x10", "deployments.apps/web"], ok("default", "web", 16)),
+            (&["deployment", "web", "--to-revision=010", "-n", "shop"], ok("shop", "web", 8)),
+            (&["--namespace=shop", "deployment/web", "--to-revision=-2"], ok("shop", "web", -2)),
+            (&[], Err("error: required resource not specified".into())),
+            (&["web"], Err("error: the server doesn't have a resource type \"web\"".into())),
+            (
+                &["deployment/web", "--to-revision=two"],
+                usage(
+                    "invalid argument \"two\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"two\": invalid syntax",
+                ),
+            ),
+            (
+                &["deployment/web", "--to-revision=99999999999999999999"],
+                usage(
+                    "invalid argument \"99999999999999999999\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"99999999999999999999\": value out of range",
+                ),
+            ),
+            (&["deployment/web", "--to-revision"], usage("flag needs an argument: --to-revision")),
+            (&["deployment/web", "--revision=2"], usage("unknown flag: --revision")),
+            (&["deployment/web", "-x"], usage("unknown shorthand flag: 'x' in -x")),
+        ];
+        for (args, expected) in cases {
+            assert_eq!(&parse_rollout_args("undo", "to-revision", args), expected, "{args:?}");
+        }
+        assert!(parse_rollout_args("undo", "to-revision", &["pod/web"]).unwrap_err().contains("unsupported arguments"));
+        assert!(parse_rollout_args("undo", "to-revision", &["deployment"]).unwrap_err().contains("unsupported"));
+        assert_eq!(parse_go_int64("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(parse_go_int64("0b101"), Ok(5));
+        assert_eq!(parse_go_int64("0o17"), Ok(15));
+        assert_eq!(parse_go_int64("+7"), Ok(7));
+        assert!(parse_go_int64("09").is_err() && parse_go_int64("").is_err() && parse_go_int64("-").is_err());
+    }
+
+    /// `rollout undo` and `rollout history` over a world: two revisions,
+    /// undone; the history renumbers; refusals in kubectl's words.
+    #[test]
+    fn undo_and_history_over_a_world() {
+        let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: 'web:1'}]}\n";
+        let apply = |history: &mut History, text: &str| {
+            let objects = kubeloop_engine::parse_manifests(text).objects.into_iter().map(|l| l.object).collect();
+            history.input(Input::Apply(objects));
+            history.advance(20_000);
+        };
+        let mut history = History::new(5);
+        apply(&mut history, manifest);
+        let undo = |history: &mut History, args: &[&str]| rollout_undo(history, args);
+        assert_eq!(
+            undo(&mut history, &["deployment/web"]),
+            ("error: no rollout history found for deployment \"web\"\n".to_string(), false)
+        );
+        apply(&mut history, &manifest.replace("web:1", "web:2"));
+        let table = |history: &History| rollout_history(history.world(), &["deployment/web"]);
+        assert_eq!(
+            table(&history),
+            ("deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n".to_string(), true)
+        );
+        assert_eq!(undo(&mut history, &["deployment/web"]), ("deployment.apps/web rolled back\n".to_string(), true));
+        history.advance(20_000);
+        assert_eq!(
+            table(&history).0,
+            "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n"
+        );
+        let (text, ok) = rollout_history(history.world(), &["deployment/web", "--revision=3"]);
+        assert!(ok && text.starts_with("deployment.apps/web with revision #3\nPod Template:\n"), "{text}");
+        assert!(text.contains("    Image:\tweb:1\n") && text.ends_with("  Tolerations:\t<none>\n\n"), "{text}");
+        assert_eq!(
+            undo(&mut history, &["deployment/web", "--to-revision=3"]),
+            ("deployment.apps/web skipped rollback (current template already matches revision 3)\n".to_string(), true)
+        );
+        let refusals: &[(&[&str], &str)] = &[
+            (&["deployment/web", "--revision=1"], "error: unable to find the specified revision\n"),
+            (&["deployment/web", "--revision=-1"], "error: revision must be a positive integer: -1\n"),
+            (&["deployment/api"], "Error from server (NotFound): deployments.apps \"api\" not found\n"),
+        ];
+        for (args, expected) in refusals {
+            assert_eq!(rollout_history(history.world(), args), (expected.to_string(), false), "{args:?}");
+        }
+        assert_eq!(
+            undo(&mut history, &["deployment/web", "--to-revision=1"]),
+            ("error: unable to find specified revision 1 in history\n".to_string(), false)
+        );
+        assert_eq!(
+            undo(&mut history, &["deploy/api"]),
+            ("Error from server (NotFound): deployments.apps \"api\" not found\n".to_string(), false)
+        );
+        let inputs = history.inputs().len();
+        assert_eq!(inputs, 3, "two applies and one undo; refusals and skips write nothing");
     }
 }

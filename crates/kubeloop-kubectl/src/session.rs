@@ -6,7 +6,7 @@
 use crate::printers::get_table;
 use crate::printers::pods::{POD_COLUMNS, POD_WIDE_COLUMNS, pod_row, pod_row_wide};
 use crate::printers::workloads::{DEPLOYMENT_COLUMNS, REPLICA_SET_COLUMNS, deployment_row, replica_set_row};
-use crate::rollout::deployment_status;
+use crate::rollout::{deployment_status, rollout_history, rollout_undo};
 use kubeloop_engine::api::Object;
 use kubeloop_engine::api::quantity::Quantity;
 use kubeloop_engine::world::faults::{Fault, Target};
@@ -36,6 +36,12 @@ impl Answer {
 
     fn error(message: &str) -> Answer {
         Answer { output: format!("{message}\n"), ok: false }
+    }
+}
+
+impl From<(String, bool)> for Answer {
+    fn from((output, ok): (String, bool)) -> Answer {
+        Answer { output, ok }
     }
 }
 
@@ -114,6 +120,8 @@ impl Session {
             ["get", resource, rest @ ..] => self.get(resource, rest),
             ["set", "image", target, assignment] => self.set_image(target, assignment),
             ["rollout", "status", target, rest @ ..] => self.rollout_status(target, rest),
+            ["rollout", "undo", rest @ ..] => Answer::from(rollout_undo(&mut self.history, rest)),
+            ["rollout", "history", rest @ ..] => Answer::from(rollout_history(self.history.world(), rest)),
             [command, ..] => Answer::error(&format!("error: unknown command \"{command}\" for \"kubectl\"")),
             [] => Answer::error("error: no command given to kubectl"),
         }

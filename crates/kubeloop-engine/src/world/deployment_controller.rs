@@ -18,11 +18,13 @@ use crate::controller::deployment::recreate::{
     old_pods_running, scale_down_old_replica_sets_for_recreate, scale_up_new_replica_set_for_recreate,
 };
 use crate::controller::deployment::rolling::{RollingStep, reconcile_new_replica_set, reconcile_old_replica_sets};
-use crate::controller::deployment::sync::{ReplicaSetRef, calculate_status, cleanup_deployment, scale};
+use crate::controller::deployment::sync::{
+    ReplicaSetRef, calculate_status, cleanup_deployment, new_replica_set_deployment_update, scale,
+};
 use crate::controller::deployment::util::{
-    DESIRED_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, find_new_replica_set, find_old_replica_sets,
-    get_non_negative_int32_from_annotation, max_revision, max_surge, new_rs_new_replicas,
-    set_new_replica_set_annotations, set_replicas_annotations,
+    DESIRED_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION,
+    find_new_replica_set, find_old_replica_sets, get_non_negative_int32_from_annotation, max_revision, max_surge,
+    new_rs_new_replicas, set_new_replica_set_annotations, set_replicas_annotations,
 };
 
 const SOURCE: &str = "deployment-controller";
@@ -57,7 +59,13 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
             true,
             REVISION_HISTORY_LIMIT_IN_CHARS,
         ) {
+            explain_renumbering(world, key, &replica_sets[index], &new_rs);
             write_replica_set(world, new_rs);
+            return true;
+        }
+        let new_rs = &replica_sets[index];
+        let revision = new_rs.metadata.annotations.get(REVISION_ANNOTATION).map_or("", String::as_str);
+        if sync_deployment_revision(world, key, new_rs, revision, false) {
             return true;
         }
     }
@@ -73,6 +81,44 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
         Some("Recreate") => rollout_recreate(world, &sync),
         _ => rollout_rolling(world, &sync),
     }
+}
+
+/// An old ReplicaSet whose template is the Deployment's again (after a
+/// rollback) becomes the new ReplicaSet, not a new one: it takes the next
+/// revision, and its former one goes onto `revision-history`.
+fn explain_renumbering(world: &mut World, key: &Key, before: &ReplicaSet, after: &ReplicaSet) {
+    let revision_of = |rs: &ReplicaSet| rs.metadata.annotations.get(REVISION_ANNOTATION).cloned();
+    let (Some(old), Some(new)) = (revision_of(before), revision_of(after)) else { return };
+    if old == new {
+        return;
+    }
+    let name = after.metadata.name();
+    let history = after.metadata.annotations.get(REVISION_HISTORY_ANNOTATION).map_or("", String::as_str);
+    world.decide(Decision::new(
+        SOURCE,
+        key,
+        &format!("reuse ReplicaSet {name} as revision {new}"),
+        vec![
+            format!(
+                "the pod template matches ReplicaSet {name} (revision {old}), so it becomes the new ReplicaSet again; no new ReplicaSet is made"
+            ),
+            format!(
+                "it takes revision {new}, one past the other ReplicaSets' highest, and revision {old} moves to its revision-history ({history})"
+            ),
+        ],
+    ));
+}
+
+/// The Deployment's side of getNewReplicaSet: its revision annotation (and,
+/// with a progress deadline, the Progressing condition) once the new
+/// ReplicaSet exists; true if it wrote.
+fn sync_deployment_revision(world: &mut World, key: &Key, new_rs: &ReplicaSet, revision: &str, created: bool) -> bool {
+    let Some(Object::Deployment(current)) = world.store.get(key) else { return false };
+    let Some(updated) = new_replica_set_deployment_update(current, new_rs, revision, created, world.now()) else {
+        return false;
+    };
+    world.store.write(key.clone(), Object::Deployment(updated));
+    true
 }
 
 /// One sync's view: the Deployment, its ReplicaSets (oldest first) and which
@@ -238,7 +284,7 @@ fn cleanup_old_replica_sets(world: &mut World, deployment: &Deployment, old_rss:
 }
 
 /// The ReplicaSets this Deployment controls, oldest first.
-fn owned_replica_sets(world: &World, deployment: &Deployment) -> Vec<ReplicaSet> {
+pub(super) fn owned_replica_sets(world: &World, deployment: &Deployment) -> Vec<ReplicaSet> {
     let Some(uid) = deployment.metadata.uid.as_deref() else { return Vec::new() };
     let mut owned: Vec<ReplicaSet> = world
         .store
@@ -288,9 +334,10 @@ fn create_new_replica_set(world: &mut World, deployment: &Deployment, old_rss: &
     set_replicas_annotations(&mut rs, desired, desired + max_surge(deployment));
     let now = world.now();
     let deployment_key = Key::new("Deployment", deployment.metadata.namespace(), deployment.metadata.name());
-    if world.store.create(Object::ReplicaSet(rs), now, &mut world.rng).is_err() {
+    if world.store.create(Object::ReplicaSet(rs.clone()), now, &mut world.rng).is_err() {
         return false;
     }
+    sync_deployment_revision(world, &deployment_key, &rs, revision, true);
     if replicas > 0 {
         scaling_event(world, &deployment_key, format!("Scaled up replica set {name} to {replicas}"));
     }

@@ -17,6 +17,7 @@ mod nodes;
 mod queues;
 mod replicaset_controller;
 pub mod rng;
+pub mod rollback;
 mod scheduler;
 pub mod store;
 pub mod traffic;

@@ -14,10 +14,10 @@
 //! `util.rs`; they can move there unchanged.
 
 use super::util::{
-    MAX_REPLICAS_ANNOTATION, get_actual_replica_count_for_replica_sets, get_available_replica_count_for_replica_sets,
-    get_non_negative_int32_from_annotation, get_ready_replica_count_for_replica_sets,
-    get_replica_count_for_replica_sets, is_rolling_update, is_saturated, max_surge, max_unavailable,
-    replica_sets_by_creation_timestamp, replicas_annotations_need_update, revision,
+    MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION, get_actual_replica_count_for_replica_sets,
+    get_available_replica_count_for_replica_sets, get_non_negative_int32_from_annotation,
+    get_ready_replica_count_for_replica_sets, get_replica_count_for_replica_sets, is_rolling_update, is_saturated,
+    max_surge, max_unavailable, replica_sets_by_creation_timestamp, replicas_annotations_need_update, revision,
 };
 use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
 use crate::api::meta::Condition;
@@ -484,6 +484,48 @@ pub fn cleanup_deployment(deployment: &Deployment, old_rss: &[&ReplicaSet]) -> V
 }
 
 // ---------------------------------------------------------------------------
+// getNewReplicaSet: the Deployment's side
+
+/// What getNewReplicaSet writes to the Deployment (with UpdateStatus) once
+/// its new ReplicaSet exists: SetDeploymentRevision (the revision
+/// annotation becomes `revision`; a missing one reads as ""), and, when a
+/// progress deadline is set, the Progressing condition: `NewReplicaSetCreated`
+/// (`Created new replica set "<rs>"`) right after `created` the ReplicaSet,
+/// or `FoundNewReplicaSet` (`Found new replica set "<rs>"`) when the
+/// Deployment has no Progressing condition yet. `None` when nothing changes.
+pub fn new_replica_set_deployment_update(
+    deployment: &Deployment,
+    new_rs: &ReplicaSet,
+    revision: &str,
+    created: bool,
+    now: Time,
+) -> Option<Deployment> {
+    let mut updated = deployment.clone();
+    let annotations = &mut updated.metadata.annotations;
+    let mut needs_update = false;
+    if annotations.get(REVISION_ANNOTATION).map_or("", String::as_str) != revision {
+        annotations.insert(REVISION_ANNOTATION.to_string(), revision.to_string());
+        needs_update = true;
+    }
+    let name = crate::validation::field::go_quote(new_rs.metadata.name());
+    let condition = if !has_progress_deadline(deployment) {
+        None
+    } else if created {
+        Some((NEW_REPLICA_SET_REASON, format!("Created new replica set {name}")))
+    } else if get_deployment_condition(&deployment.status, DEPLOYMENT_PROGRESSING).is_none() {
+        Some((FOUND_NEW_RS_REASON, format!("Found new replica set {name}")))
+    } else {
+        None
+    };
+    if let Some((reason, message)) = condition {
+        let condition = new_deployment_condition(DEPLOYMENT_PROGRESSING, CONDITION_TRUE, reason, message, now);
+        set_deployment_condition(&mut updated.status, condition);
+        needs_update = true;
+    }
+    needs_update.then_some(updated)
+}
+
+// ---------------------------------------------------------------------------
 // calculateStatus
 
 /// calculateStatus (spec 4.4): the counts from the ReplicaSets (`all_rss`
@@ -542,7 +584,7 @@ mod tests {
     use super::*;
     use crate::api::apps::RollingUpdateDeployment;
     use crate::api::intstr::IntOrString;
-    use crate::controller::deployment::util::{DESIRED_REPLICAS_ANNOTATION, REVISION_ANNOTATION};
+    use crate::controller::deployment::util::DESIRED_REPLICAS_ANNOTATION;
 
     fn deployment(replicas: i32, surge: i32, unavailable: i32) -> Deployment {
         let mut d = Deployment::default();
@@ -1001,5 +1043,33 @@ mod tests {
         let progressing = get_deployment_condition(&status, "Progressing").unwrap();
         assert_eq!((progressing.last_update_time, progressing.last_transition_time), (Some(t1), Some(t0)));
         assert_eq!(progressing.reason, "C");
+    }
+
+    /// getNewReplicaSet's Deployment update: the revision annotation always;
+    /// the Progressing condition only with a deadline, `NewReplicaSetCreated`
+    /// on creation, `FoundNewReplicaSet` only when there is none yet.
+    #[test]
+    fn new_replica_set_updates_the_deployment() {
+        let now = Time::from_unix_ms(5_000);
+        let new_rs = rs("foo-abc", 1, 0);
+        let mut d = deployment(3, 1, 0);
+        let progressing = |d: &Deployment| {
+            get_deployment_condition(&d.status, DEPLOYMENT_PROGRESSING)
+                .map(|c| (c.reason.clone(), c.message.clone(), c.last_update_time))
+        };
+        let updated = new_replica_set_deployment_update(&d, &new_rs, "2", true, now).unwrap();
+        assert_eq!(updated.metadata.annotations.get(REVISION_ANNOTATION).map(String::as_str), Some("2"));
+        assert_eq!(progressing(&updated), None, "no deadline, no condition");
+        assert_eq!(new_replica_set_deployment_update(&updated, &new_rs, "2", false, now), None);
+        // A missing annotation reads as "", like Go's map lookup.
+        assert_eq!(new_replica_set_deployment_update(&d, &new_rs, "", false, now), None);
+
+        d.spec.progress_deadline_seconds = Some(600);
+        let created = new_replica_set_deployment_update(&d, &new_rs, "2", true, now).unwrap();
+        let expected = |reason: &str, message: &str| Some((reason.to_string(), message.to_string(), Some(now)));
+        assert_eq!(progressing(&created), expected(NEW_REPLICA_SET_REASON, "Created new replica set \"foo-abc\""));
+        let found = new_replica_set_deployment_update(&d, &new_rs, "2", false, now).unwrap();
+        assert_eq!(progressing(&found), expected(FOUND_NEW_RS_REASON, "Found new replica set \"foo-abc\""));
+        assert_eq!(new_replica_set_deployment_update(&found, &new_rs, "2", false, now), None);
     }
 }
