@@ -184,6 +184,25 @@ impl Object {
         }
     }
 
+    /// Keeps `current`'s status through an update of the object itself:
+    /// status is its own subresource, which `kubectl apply` does not write.
+    /// A Node keeps what its kubelet and controllers posted (conditions)
+    /// but takes its size from the document (the playground's machines are
+    /// what their documents say).
+    pub fn keep_status_of(&mut self, current: &Object) {
+        match (self, current) {
+            (Object::Deployment(new), Object::Deployment(old)) => new.status = old.status.clone(),
+            (Object::ReplicaSet(new), Object::ReplicaSet(old)) => new.status = old.status.clone(),
+            (Object::Pod(new), Object::Pod(old)) => new.status = old.status.clone(),
+            (Object::HorizontalPodAutoscaler(new), Object::HorizontalPodAutoscaler(old)) => {
+                new.status = old.status.clone()
+            }
+            (Object::PodDisruptionBudget(new), Object::PodDisruptionBudget(old)) => new.status = old.status.clone(),
+            (Object::Node(new), Object::Node(old)) => new.status.conditions = old.status.conditions.clone(),
+            _ => {}
+        }
+    }
+
     /// kubectl's resource name: `deployments.apps`, `pods`, ...
     pub fn resource(&self) -> &'static str {
         resource_of(self.kind())

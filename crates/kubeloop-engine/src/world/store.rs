@@ -176,13 +176,15 @@ impl Store {
         Ok(key)
     }
 
-    /// Replaces an object's spec and metadata (server-set fields kept);
-    /// a changed spec bumps generation. Returns whether anything changed.
+    /// Replaces an object's spec and metadata (server-set fields and the
+    /// status kept); a changed spec bumps generation. Returns whether
+    /// anything changed.
     pub fn update(&mut self, mut object: Object) -> Result<bool, StoreError> {
         let key = Key::of(&object);
         let Some(current) = self.objects.get(&key) else {
             return Err(StoreError::NotFound(format!("{} \"{}\" not found", resource_of(key.kind), key.name)));
         };
+        object.keep_status_of(current);
         let spec_changed = !current.same_spec(&object);
         let old_meta = current.metadata().clone();
         let meta = object.metadata_mut();
@@ -330,6 +332,22 @@ mod tests {
         let meta = store.get(&key).unwrap().metadata().clone();
         assert_eq!((meta.generation, meta.resource_version.as_deref(), meta.uid.is_some()), (Some(2), Some("2"), true));
         assert_eq!(store.update(deployment("api", 1)).unwrap_err().to_string(), "deployments.apps \"api\" not found");
+    }
+
+    /// `kubectl apply` of an unchanged manifest changes nothing: the status
+    /// the controllers wrote stays (it is a subresource of its own).
+    #[test]
+    fn an_update_keeps_the_status() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::from_unix_ms(1_000));
+        let key = store.create(deployment("web", 2), now, &mut rng).unwrap();
+        let Some(Object::Deployment(mut written)) = store.get(&key).cloned() else { panic!() };
+        written.status.collision_count = Some(1);
+        written.status.ready_replicas = 2;
+        store.write(key.clone(), Object::Deployment(written));
+        assert_eq!(store.update(deployment("web", 2)), Ok(false));
+        assert_eq!(store.update(deployment("web", 3)), Ok(true));
+        let Some(Object::Deployment(after)) = store.get(&key) else { panic!() };
+        assert_eq!((after.status.collision_count, after.status.ready_replicas), (Some(1), 2));
     }
 
     #[test]
