@@ -78,8 +78,14 @@ impl EventLog {
         };
         let hash = aggregation_hash(&report);
         let positions = self.by_object.entry(report.involved.clone()).or_default();
-        let cached = self.latest.get(&hash).copied().filter(|&at| same(&self.events[at]));
-        if let Some(at) = cached.or_else(|| positions.iter().rev().copied().find(|&at| same(&self.events[at]))) {
+        // No event has this hash: none is the same. One has it but differs:
+        // a collision, so the object's events are searched.
+        let found = match self.latest.get(&hash) {
+            None => None,
+            Some(&at) if same(&self.events[at]) => Some(at),
+            Some(_) => positions.iter().rev().copied().find(|&at| same(&self.events[at])),
+        };
+        if let Some(at) = found {
             let event = &mut self.events[at];
             event.count += 1;
             event.last_timestamp = now;
