@@ -7,6 +7,7 @@
 //! docs/engine-plan.md for the plan.
 
 mod deployment_controller;
+pub mod disruption;
 pub mod events;
 pub mod faults;
 mod gc;
@@ -100,6 +101,7 @@ pub struct World {
     traffic: traffic::TrafficState,
     nodes: nodes::NodeState,
     hpa: hpa::HpaState,
+    disruption: disruption::DisruptionState,
 }
 
 impl World {
@@ -116,6 +118,7 @@ impl World {
             traffic: traffic::TrafficState::default(),
             nodes: nodes::NodeState::default(),
             hpa: hpa::HpaState::default(),
+            disruption: disruption::DisruptionState::default(),
         };
         for name in DEFAULT_NODES {
             let text = format!(
@@ -201,6 +204,7 @@ impl World {
             nodes::next_timer(self),
             deployment_controller::next_timer(self),
             hpa::next_timer(self),
+            disruption::next_timer(self),
         ]
         .into_iter()
         .flatten()
@@ -219,7 +223,8 @@ impl World {
         let handled = kubelet::apply_fault(self, fault)
             || traffic::apply_fault(self, fault)
             || nodes::apply_fault(self, fault)
-            || gc::apply_fault(self, fault);
+            || gc::apply_fault(self, fault)
+            || disruption::apply_fault(self, fault);
         debug_assert!(handled, "no part of the world handles {fault:?}");
         self.reconcile();
     }
@@ -242,6 +247,7 @@ impl World {
             wrote |= traffic::observe(self);
             wrote |= nodes::observe(self);
             wrote |= hpa::sync_all(self);
+            wrote |= disruption::sync_all(self);
             if !wrote {
                 return;
             }
@@ -285,7 +291,16 @@ impl World {
     pub fn digest(&self) -> String {
         let dump = format!(
             "{:?}",
-            (self.now_ms, &self.rng, &self.store, &self.events, &self.decisions, &self.runtimes, &self.hpa)
+            (
+                self.now_ms,
+                &self.rng,
+                &self.store,
+                &self.events,
+                &self.decisions,
+                &self.runtimes,
+                &self.hpa,
+                &self.disruption,
+            )
         );
         let hash = Sha256::digest(dump.as_bytes());
         hash.iter().map(|byte| format!("{byte:02x}")).collect()
