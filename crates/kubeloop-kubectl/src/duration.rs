@@ -54,6 +54,29 @@ pub fn human_duration_ms(millis: i64) -> String {
     human_duration(millis.saturating_mul(1_000_000))
 }
 
+/// Go's `time.Duration.String()` for whole milliseconds, as kubectl prints a
+/// flag's duration: `0s`, `500ms`, `5s`, `1m0s`, `1m30.5s`, `1h0m0s`.
+pub fn go_duration_ms(millis: u64) -> String {
+    if millis == 0 {
+        return "0s".to_string();
+    }
+    if millis < 1_000 {
+        return format!("{millis}ms");
+    }
+    let (hours, minutes) = (millis / 3_600_000, millis / 60_000 % 60);
+    let (whole, fraction) = (millis / 1_000 % 60, millis % 1_000);
+    let seconds = if fraction == 0 {
+        format!("{whole}s")
+    } else {
+        format!("{whole}.{}s", format!("{fraction:03}").trim_end_matches('0'))
+    };
+    match (hours, minutes) {
+        (0, 0) => seconds,
+        (0, _) => format!("{minutes}m{seconds}"),
+        _ => format!("{hours}h{minutes}m{seconds}"),
+    }
+}
+
 /// `5m30s`, or just `5m` when the smaller unit is zero.
 fn with_remainder(major: i64, major_unit: &str, minor: i64, minor_unit: &str) -> String {
     if minor == 0 { format!("{major}{major_unit}") } else { format!("{major}{major_unit}{minor}{minor_unit}") }
@@ -111,6 +134,27 @@ mod tests {
         ];
         for &(nanos, expected) in cases {
             assert_eq!(human_duration(nanos), expected, "{nanos} ns");
+        }
+    }
+
+    /// Go's `TestDurationString` rows that whole milliseconds can hold.
+    #[test]
+    fn go_durations() {
+        for (millis, expected) in [
+            (0, "0s"),
+            (1, "1ms"),
+            (500, "500ms"),
+            (1_000, "1s"),
+            (1_500, "1.5s"),
+            (5_000, "5s"),
+            (20_000, "20s"),
+            (60_000, "1m0s"),
+            (90_500, "1m30.5s"),
+            (900_000, "15m0s"),
+            (3_600_000, "1h0m0s"),
+            (4_980_001, "1h23m0.001s"),
+        ] {
+            assert_eq!(go_duration_ms(millis), expected, "{millis} ms");
         }
     }
 

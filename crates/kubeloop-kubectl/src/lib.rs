@@ -2,6 +2,7 @@
 //! is byte-for-byte what real kubectl prints, over engine snapshots.
 
 pub mod describe;
+pub mod drain;
 pub mod duration;
 pub mod printers;
 pub mod rollout;

@@ -4,6 +4,7 @@
 //! `-f` are read by the caller's `read_file`.
 
 use crate::printers::get_table;
+use crate::printers::pdb::{PDB_COLUMNS, pdb_row};
 use crate::printers::pods::{POD_COLUMNS, POD_WIDE_COLUMNS, pod_row, pod_row_wide};
 use crate::printers::workloads::{DEPLOYMENT_COLUMNS, REPLICA_SET_COLUMNS, deployment_row, replica_set_row};
 use crate::rollout::{deployment_status, rollout_history, rollout_undo};
@@ -30,11 +31,11 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn ok(output: String) -> Answer {
+    pub(crate) fn ok(output: String) -> Answer {
         Answer { output, ok: true }
     }
 
-    fn error(message: &str) -> Answer {
+    pub(crate) fn error(message: &str) -> Answer {
         Answer { output: format!("{message}\n"), ok: false }
     }
 }
@@ -122,6 +123,9 @@ impl Session {
             ["rollout", "status", target, rest @ ..] => self.rollout_status(target, rest),
             ["rollout", "undo", rest @ ..] => Answer::from(rollout_undo(&mut self.history, rest)),
             ["rollout", "history", rest @ ..] => Answer::from(rollout_history(self.history.world(), rest)),
+            ["cordon", rest @ ..] => crate::drain::cordon(&mut self.history, rest, true),
+            ["uncordon", rest @ ..] => crate::drain::cordon(&mut self.history, rest, false),
+            ["drain", rest @ ..] => crate::drain::drain(&mut self.history, rest),
             [command, ..] => Answer::error(&format!("error: unknown command \"{command}\" for \"kubectl\"")),
             [] => Answer::error("error: no command given to kubectl"),
         }
@@ -188,6 +192,7 @@ impl Session {
             "nodes" | "node" | "no" => ("Node", &NODE_COLUMNS),
             "replicasets" | "replicaset" | "rs" => ("ReplicaSet", &REPLICA_SET_COLUMNS),
             "deployments" | "deployment" | "deploy" => ("Deployment", &DEPLOYMENT_COLUMNS),
+            "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => ("PodDisruptionBudget", &PDB_COLUMNS),
             other => return Answer::error(&format!("error: the server doesn't have a resource type \"{other}\"")),
         };
         let rows: Vec<Vec<String>> = world
@@ -200,6 +205,7 @@ impl Session {
                 Object::Node(node) => Some(node_row(node, now)),
                 Object::ReplicaSet(rs) => Some(replica_set_row(rs, now, false)),
                 Object::Deployment(d) => Some(deployment_row(d, now, false)),
+                Object::PodDisruptionBudget(pdb) => Some(pdb_row(pdb, now)),
                 _ => None,
             })
             .collect();

@@ -30,4 +30,11 @@ pub enum Fault {
     Traffic { namespace: String, service: String, requests_per_second: i32 },
     /// `kubectl delete`: graceful for pods, cascading for owners.
     Delete { object: Box<Object> },
+    /// The eviction API (`POST .../pods/NAME/eviction`, what `kubectl
+    /// drain` sends): the pod goes if its disruption budget allows it.
+    /// `History::evict` records this and tells the caller the outcome.
+    Evict { namespace: String, name: String },
+    /// `kubectl cordon` (`unschedulable: true`) or `kubectl uncordon`:
+    /// the node's `spec.unschedulable`.
+    Cordon { node: String, unschedulable: bool },
 }

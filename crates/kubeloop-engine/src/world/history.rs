@@ -57,6 +57,19 @@ impl History {
         apply(&mut self.current, &input);
     }
 
+    /// The eviction API now (`Fault::Evict`, recorded like any fault), with
+    /// its answer: the budget it used up, or the API server's refusal.
+    /// Replaying the fault gives the same world, answer and all.
+    pub fn evict(
+        &mut self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<String>, crate::controller::disruption::EvictionError> {
+        let fault = super::faults::Fault::Evict { namespace: namespace.to_string(), name: name.to_string() };
+        self.inputs.push((self.current.now_ms(), Input::Fault(fault)));
+        self.current.evict(namespace, name)
+    }
+
     /// Advances the world, stopping at each checkpoint instant to keep a
     /// snapshot.
     pub fn advance(&mut self, ms: u64) {

@@ -7,6 +7,7 @@
 //! docs/engine-plan.md for the plan.
 
 mod deployment_controller;
+pub mod disruption;
 pub mod events;
 pub mod faults;
 mod gc;
@@ -103,6 +104,7 @@ pub struct World {
     nodes: nodes::NodeState,
     hpa: hpa::HpaState,
     queues: queues::WorkQueues,
+    disruption: disruption::DisruptionState,
 }
 
 impl World {
@@ -120,6 +122,7 @@ impl World {
             nodes: nodes::NodeState::default(),
             hpa: hpa::HpaState::default(),
             queues: queues::WorkQueues::default(),
+            disruption: disruption::DisruptionState::default(),
         };
         for name in DEFAULT_NODES {
             let text = format!(
@@ -207,6 +210,7 @@ impl World {
             deployment_controller::next_timer(self),
             hpa::next_timer(self),
             self.queues.next_timer(),
+            disruption::next_timer(self),
         ]
         .into_iter()
         .flatten()
@@ -229,7 +233,8 @@ impl World {
         let handled = kubelet::apply_fault(self, fault)
             || traffic::apply_fault(self, fault)
             || nodes::apply_fault(self, fault)
-            || gc::apply_fault(self, fault);
+            || gc::apply_fault(self, fault)
+            || disruption::apply_fault(self, fault);
         debug_assert!(handled, "no part of the world handles {fault:?}");
         self.reconcile();
     }
@@ -258,6 +263,7 @@ impl World {
             wrote |= traffic::observe(self);
             wrote |= nodes::observe(self);
             wrote |= hpa::sync_all(self);
+            wrote |= disruption::sync_queued(self);
             queues::route_changes(self);
             if !wrote && self.queues.is_empty() {
                 return;
@@ -311,6 +317,7 @@ impl World {
                 &self.runtimes,
                 &self.hpa,
                 &self.queues.replica_sets_after,
+                &self.disruption,
             )
         );
         let hash = Sha256::digest(dump.as_bytes());

@@ -31,6 +31,8 @@ pub const NODE_MONITOR_GRACE_MS: i64 = 40_000;
 /// `node.kubernetes.io/unreachable:NoExecute`.
 pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
 pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
+/// The taint doNoScheduleTaintingPass puts on a cordoned node.
+pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 const NODE_CONTROLLER: &str = "node-controller";
 const TAINT_EVICTION: &str = "taint-eviction-controller";
 const UNKNOWN_REASON: &str = "NodeStatusUnknown";
@@ -72,6 +74,7 @@ pub fn observe(world: &mut World) -> bool {
     let nodes: Vec<String> = world.store.list("Node", None).map(|node| node.name().to_string()).collect();
     world.nodes.stopped.retain(|name, _| nodes.contains(name));
     for name in &nodes {
+        wrote |= taint_unschedulable(world, name);
         wrote |= if is_stopped(world, name) {
             silence_pods(world, name) | monitor(world, name)
         } else {
@@ -293,23 +296,49 @@ fn mark_unreachable(world: &mut World, name: &str, now: Time) {
 /// Adds (at `Some(time)`) or removes (`None`) the node controller's
 /// unreachable taints, keeping every other taint.
 fn set_unreachable_taints(node: &mut Node, added_at: Option<Time>) {
+    set_taints(node, UNREACHABLE_TAINT, &[("NoSchedule", false), ("NoExecute", true)], added_at);
+}
+
+/// Adds (at `Some(time)`) or removes (`None`) the taints with this key, one
+/// per effect (with `timeAdded` where marked), keeping every other taint.
+fn set_taints(node: &mut Node, key: &str, effects: &[(&str, bool)], added_at: Option<Time>) {
     let mut taints: Vec<Value> = match node.spec.taints.take() {
         Some(Value::Sequence(taints)) => taints,
         _ => Vec::new(),
     };
-    taints.retain(|taint| taint.get("key").and_then(Value::as_str) != Some(UNREACHABLE_TAINT));
+    taints.retain(|taint| taint.get("key").and_then(Value::as_str) != Some(key));
     if let Some(now) = added_at {
-        for effect in ["NoSchedule", "NoExecute"] {
+        for &(effect, timed) in effects {
             let mut taint = Mapping::new();
-            taint.insert("key".into(), UNREACHABLE_TAINT.into());
+            taint.insert("key".into(), key.into());
             taint.insert("effect".into(), effect.into());
-            if effect == "NoExecute" {
+            if timed {
                 taint.insert("timeAdded".into(), now.to_rfc3339().into());
             }
             taints.push(Value::Mapping(taint));
         }
     }
     node.spec.taints = (!taints.is_empty()).then_some(Value::Sequence(taints));
+}
+
+/// doNoScheduleTaintingPass for `spec.unschedulable`: a cordoned node gets
+/// `node.kubernetes.io/unschedulable:NoSchedule`, an uncordoned one loses
+/// it. True if it wrote the node.
+fn taint_unschedulable(world: &mut World, name: &str) -> bool {
+    let key = Key::new("Node", "", name);
+    let Some(Object::Node(node)) = world.store.get(&key) else { return false };
+    let tainted =
+        node.spec.taints.as_ref().and_then(Value::as_sequence).is_some_and(|taints| {
+            taints.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(UNSCHEDULABLE_TAINT))
+        });
+    if tainted == node.spec.unschedulable {
+        return false;
+    }
+    let mut node = node.clone();
+    let added_at = node.spec.unschedulable.then(|| world.now());
+    set_taints(&mut node, UNSCHEDULABLE_TAINT, &[("NoSchedule", true)], added_at);
+    world.store.write(key, Object::Node(node));
+    true
 }
 
 /// The pod's Ready condition goes False (MarkPodsNotReady), with the

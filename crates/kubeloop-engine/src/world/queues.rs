@@ -10,6 +10,7 @@
 
 use super::World;
 use super::store::{Change, Key};
+use crate::api::Object;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct WorkQueues {
     pub unbound_pods: BTreeSet<Key>,
     /// Pods whose kubelet may have to admit or stop them.
     pub pods: BTreeSet<Key>,
+    /// PodDisruptionBudgets whose pods or selves changed.
+    pub pdbs: BTreeSet<Key>,
     /// `AddAfter`: (unix ms, ReplicaSet) to sync again at that instant
     /// (a ready pod that becomes available after minReadySeconds).
     pub replica_sets_after: BTreeSet<(i64, Key)>,
@@ -37,6 +40,7 @@ impl WorkQueues {
             && self.removed_owners.is_empty()
             && self.unbound_pods.is_empty()
             && self.pods.is_empty()
+            && self.pdbs.is_empty()
     }
 
     /// The next delayed sync (unix ms).
@@ -106,11 +110,21 @@ fn route(world: &mut World, change: Change) {
                 let all: Vec<Key> = world.store.list("ReplicaSet", Some(&namespace)).map(Key::of).collect();
                 world.queues.replica_sets.extend(all);
             }
+            // The budgets that select it (any of the namespace's for a pod
+            // that is gone: its labels went with it).
+            let budgets = match world.store.get(&change.key) {
+                Some(Object::Pod(pod)) => super::disruption::pdbs_for_pod(world, pod),
+                _ => world.store.list("PodDisruptionBudget", Some(&namespace)).map(Key::of).collect(),
+            };
+            world.queues.pdbs.extend(budgets);
             if !change.removed {
                 world.runtimes.check_memory(&change.key);
                 world.queues.unbound_pods.insert(change.key.clone());
                 world.queues.pods.insert(change.key);
             }
+        }
+        "PodDisruptionBudget" => {
+            world.queues.pdbs.insert(change.key);
         }
         // What an app uses comes from its App document.
         "App" => world.runtimes.check_all_memory(),

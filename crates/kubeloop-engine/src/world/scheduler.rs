@@ -117,21 +117,40 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
                 reasons.push(format!("{count} {reason}"));
             }
         }
-        // Nodes left out for their NoSchedule taint, by taint key.
-        let mut tainted: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        // Nodes left out before the resources are weighed: cordoned ones
+        // (NodeUnschedulable, the first filter), then by NoSchedule taint key.
+        let mut left_out: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
         for object in world.store.list("Node", None) {
             if let Object::Node(node) = object
                 && !schedulable.iter().any(|name| name == node.metadata.name())
             {
-                *tainted.entry(no_schedule_taint(node)).or_default() += 1;
+                let reason = if node.spec.unschedulable {
+                    "node(s) were unschedulable".to_string()
+                } else {
+                    format!("node(s) had untolerated taint {{{}: }}", no_schedule_taint(node))
+                };
+                *left_out.entry(reason).or_default() += 1;
             }
         }
-        for (key, count) in tainted {
-            reasons.push(format!("{count} node(s) had untolerated taint {{{key}: }}"));
+        let unresolvable: usize = left_out.values().sum();
+        for (reason, count) in left_out {
+            reasons.push(format!("{count} {reason}"));
         }
+        // FitError sorts the histogram's lines as strings; preemption cannot
+        // help on the nodes the filters left out whatever runs there.
+        reasons.sort();
+        let mut preemption = Vec::new();
+        if unresolvable > 0 {
+            preemption.push(format!("{unresolvable} Preemption is not helpful for scheduling"));
+        }
+        if !nodes.is_empty() {
+            preemption.push(format!("{} No preemption victims found for incoming pod", nodes.len()));
+        }
+        preemption.sort();
         let message = format!(
-            "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {total_nodes} No preemption victims found for incoming pod.",
-            reasons.join(", ")
+            "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {}.",
+            reasons.join(", "),
+            preemption.join(", ")
         );
         let already = pod.status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.message == message);
         if !already {

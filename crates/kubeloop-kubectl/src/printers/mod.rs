@@ -5,6 +5,7 @@
 //! Every function takes the evaluation time `now`; nothing reads a clock.
 
 pub mod hpa;
+pub mod pdb;
 pub mod pods;
 pub mod tabwriter;
 pub mod workloads;
