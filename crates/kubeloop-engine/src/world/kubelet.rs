@@ -271,10 +271,19 @@ impl Runtimes {
 /// wrote anything.
 pub fn observe(world: &mut World) -> bool {
     let now = world.now();
+    // Only the pods with something to do: bound without a runtime, or
+    // deleted while their container still runs.
     let pods: Vec<Pod> = std::mem::take(&mut world.queues.pods)
         .into_iter()
         .filter_map(|key| match world.store.get(&key) {
-            Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => Some(pod.clone()),
+            Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => {
+                let deleted = pod.metadata.deletion_timestamp.is_some();
+                let acts = match world.runtimes.get(&key) {
+                    None => !deleted,
+                    Some(runtime) => deleted && runtime.stop_at_ms.is_none(),
+                };
+                acts.then(|| pod.clone())
+            }
             _ => None,
         })
         .collect();
