@@ -6,10 +6,10 @@
 use super::events::{EventType, Report};
 use super::store::Key;
 use super::{Decision, World};
+use crate::api::Object;
 use crate::api::Time;
 use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
 use crate::api::core::Pod;
-use crate::api::{Object, OwnerReference};
 use crate::controller::deployment::hash::{compute_hash, replica_set_name};
 use crate::controller::deployment::progress::{
     check_paused_conditions, deployment_complete, stuck_deployment_requeue_at, sync_rollout_status,
@@ -36,6 +36,11 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
     let Some(Object::Deployment(deployment)) = world.store.get(key).cloned() else { return false };
     if deployment.metadata.deletion_timestamp.is_some() {
         return false;
+    }
+    // getReplicaSetsForDeployment claims first; the next sync works on the
+    // claimed set (a write queues this Deployment again).
+    if super::claim::claim(world, key, "ReplicaSet") {
+        return true;
     }
     if let Some(status) = check_paused_conditions(&deployment, world.now()) {
         let mut updated = deployment;
@@ -319,7 +324,8 @@ fn create_new_replica_set(world: &mut World, deployment: &Deployment, old_rss: &
     rs.metadata.namespace = Some(deployment.metadata.namespace().to_string());
     rs.metadata.labels = deployment.spec.template.metadata.labels.clone();
     rs.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash.clone());
-    rs.metadata.owner_references = vec![controller_reference(deployment)];
+    let uid = deployment.metadata.uid.as_deref().unwrap_or_default();
+    rs.metadata.owner_references = vec![super::claim::controller_ref("Deployment", deployment.metadata.name(), uid)];
     rs.spec.template = deployment.spec.template.clone();
     rs.spec.template.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash.clone());
     let mut selector = deployment.spec.selector.clone().unwrap_or_default();
@@ -350,17 +356,6 @@ fn create_new_replica_set(world: &mut World, deployment: &Deployment, old_rss: &
         )],
     ));
     true
-}
-
-fn controller_reference(deployment: &Deployment) -> OwnerReference {
-    OwnerReference {
-        api_version: "apps/v1".to_string(),
-        kind: "Deployment".to_string(),
-        name: deployment.metadata.name().to_string(),
-        uid: deployment.metadata.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
 }
 
 /// Applies a rolling step's scales (with the desired/max annotations

@@ -6,6 +6,7 @@
 //! decisions (see `controller/`, `kubelet/`) plug into `advance`; see
 //! docs/engine-plan.md for the plan.
 
+mod claim;
 mod deployment_controller;
 pub mod disruption;
 pub mod events;
@@ -359,6 +360,8 @@ mod tests {
     }
 }
 
+#[cfg(test)]
+mod claim_tests;
 #[cfg(test)]
 mod story_tests;
 #[cfg(test)]

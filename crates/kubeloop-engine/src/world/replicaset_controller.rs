@@ -4,10 +4,10 @@
 use super::events::{EventType, Report};
 use super::store::{Key, Store};
 use super::{Decision, World};
+use crate::api::Object;
 use crate::api::Time;
 use crate::api::apps::{ReplicaSet, ReplicaSetStatus};
 use crate::api::core::Pod;
-use crate::api::{Object, OwnerReference};
 use crate::controller::replicaset::{
     BURST_REPLICAS, available_requeue_at, get_pods_to_delete, is_pod_active, is_pod_available, is_pod_ready,
 };
@@ -17,8 +17,9 @@ const SOURCE: &str = "replicaset-controller";
 /// Syncs one ReplicaSet: creates or deletes pods towards spec.replicas,
 /// then writes its status. True if it wrote anything.
 pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
-    let Some(Object::ReplicaSet(rs)) = world.store.get(key) else { return false };
-    let Some(uid) = rs.metadata.uid.as_deref() else { return false };
+    let claimed = super::claim::claim(world, key, "Pod");
+    let Some(Object::ReplicaSet(rs)) = world.store.get(key) else { return claimed };
+    let Some(uid) = rs.metadata.uid.as_deref() else { return claimed };
     let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     let now = world.now();
     // What manageReplicas decides, from the pods as they are now (borrowed
@@ -41,7 +42,7 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
     };
     let rs = rs.clone();
     world.queues.replica_sets_after.extend(requeue.into_iter().map(|at| (at, key.clone())));
-    let mut wrote = false;
+    let mut wrote = claimed;
     if active_count < desired {
         let count = (desired - active_count).min(BURST_REPLICAS);
         for _ in 0..count {
@@ -138,14 +139,8 @@ fn create_pod(world: &mut World, rs: &ReplicaSet, key: &Key) {
     pod.metadata.namespace = Some(rs.metadata.namespace().to_string());
     pod.metadata.labels = rs.spec.template.metadata.labels.clone();
     pod.metadata.annotations = rs.spec.template.metadata.annotations.clone();
-    pod.metadata.owner_references = vec![OwnerReference {
-        api_version: "apps/v1".to_string(),
-        kind: "ReplicaSet".to_string(),
-        name: rs.metadata.name().to_string(),
-        uid: rs.metadata.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }];
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
+    pod.metadata.owner_references = vec![super::claim::controller_ref("ReplicaSet", rs.metadata.name(), uid)];
     pod.spec = rs.spec.template.spec.clone();
     pod.status.phase = "Pending".to_string();
     let now = world.now();

@@ -87,6 +87,8 @@ pub struct Store {
     node_usage: BTreeMap<String, NodeUsage>,
     /// Pods bound to no node yet.
     unbound: BTreeSet<Key>,
+    /// Pods no controller controls (what ReplicaSets may adopt).
+    orphan_pods: BTreeSet<Key>,
     /// Writes not yet delivered (`take_changes`).
     changes: Vec<Change>,
 }
@@ -123,6 +125,13 @@ impl Store {
     /// The pods bound to no node, in key order.
     pub fn unbound_pods(&self) -> impl Iterator<Item = &Key> + '_ {
         self.unbound.iter()
+    }
+
+    /// The pods of a namespace that no controller controls.
+    pub fn orphan_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
+        let start = Key { kind: "Pod", namespace: namespace.to_string(), name: String::new() };
+        let namespace = start.namespace.clone();
+        self.orphan_pods.range(start..).take_while(move |key| key.namespace == namespace)
     }
 
     /// The writes since the last call, oldest first.
@@ -244,6 +253,9 @@ impl Store {
             self.owned.entry(owner.uid.clone()).or_default().insert(key.clone());
         }
         if let Object::Pod(pod) = object {
+            if pod.metadata.controller().is_none() {
+                self.orphan_pods.insert(key.clone());
+            }
             match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
                 Some(node) => {
                     self.on_node.entry(node.to_string()).or_default().insert(key.clone());
@@ -286,6 +298,7 @@ impl Store {
         }
         if let Object::Pod(pod) = object {
             self.unbound.remove(key);
+            self.orphan_pods.remove(key);
             if let Some(node) = pod.spec.node_name.as_deref()
                 && let Some(keys) = self.on_node.get_mut(node)
                 && keys.remove(key)
