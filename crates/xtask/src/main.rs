@@ -12,7 +12,8 @@ const USAGE: &str = "\
 usage: cargo xtask serve [--port N]   build the playground and serve it (default port 8080, or $PORT)
        cargo xtask test               run every lint and test layer and the bundle-size budget
        cargo xtask dist               build the release bundle into target/dist
-       cargo xtask bench              benchmarks: divan natively, and the same work native vs wasm";
+       cargo xtask bench              benchmarks: divan natively, and the same work native vs wasm
+                                      (parse, the rollout of $KUBELOOP_BENCH_PODS pods, memory per pod)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,0 +1,84 @@
+//! Memory per pod: the live heap bytes of the world after the rolling
+//! update of `scenarios/rollout.rs`, once the old pods are gone, divided by
+//! its pods. A counting global
+//! allocator (`cap`) gives the bytes; `cargo xtask bench` runs this natively
+//! and in wasm (wasm32-wasip1 under Node, 32-bit pointers: the browser's
+//! figure).
+//!
+//! `cargo run --release --example pod_memory -p kubeloop-engine -- 10000`
+//!
+//! What is counted: the `World` alone, i.e. everything it owns: the store
+//! (every object, with the uid, node and owner indexes), the event log,
+//! every controller decision since the start, the kubelet runtimes, and
+//! the traffic, node and HPA state. Not counted: the parsed manifests, a
+//! `History`'s checkpoints, allocator overhead (the figure is the sum of
+//! the sizes asked for). The breakdown comes from compact copies of the
+//! parts (clones: no spare capacity); `spare` is the live total minus the
+//! compact copy of the whole world.
+//!
+//! Prints one line per shape, in bytes per pod.
+
+#[path = "../scenarios/rollout.rs"]
+mod rollout;
+
+use cap::Cap;
+use kubeloop_engine::world::World;
+use rollout::Shape;
+use std::alloc::System;
+
+#[global_allocator]
+static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
+
+/// The bytes `make` leaves allocated (single-threaded, so exact).
+fn bytes_of<T>(make: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATOR.allocated();
+    let value = make();
+    (value, ALLOCATOR.allocated() - before)
+}
+
+/// Runs on until the old pods have shut down and are gone from the store.
+fn settle(world: &mut World) {
+    let terminating =
+        |world: &World| world.store().list("Pod", None).any(|pod| pod.metadata().deletion_timestamp.is_some());
+    let deadline = world.now_ms() + rollout::LIMIT_MS;
+    while terminating(world) {
+        assert!(world.now_ms() < deadline, "old pods still terminating after {} ms", rollout::LIMIT_MS);
+        world.advance(rollout::STEP_MS);
+    }
+}
+
+fn main() {
+    let pods: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    // Lazily initialised statics (stdout's buffer and the like) are
+    // allocated by a first, small run, outside the measurement.
+    drop(rollout::run(Shape { deployments: 1, replicas: 2 }));
+    println!("pod_memory: live heap bytes of the world after the rollout, per pod");
+    for shape in Shape::for_pods(pods) {
+        let (world, live) = bytes_of(|| {
+            let mut world = rollout::run(shape);
+            settle(&mut world);
+            world
+        });
+        let (copy, compact) = bytes_of(|| world.clone());
+        drop(copy);
+        let size = |bytes: usize| bytes / shape.pods() as usize;
+        let (_, store) = bytes_of(|| world.store().clone());
+        let (_, events) = bytes_of(|| world.events().clone());
+        let (_, decisions) = bytes_of(|| world.decisions().to_vec());
+        let other = compact - store - events - decisions;
+        println!(
+            "pod_memory_{shape} bytes_per_pod={} store={} events={} decisions={} other={} spare={} \
+             ({} objects, {} events, {} decisions, {} pods)",
+            size(live),
+            size(store),
+            size(events),
+            size(decisions),
+            size(other),
+            size(live.saturating_sub(compact)),
+            world.store().len(),
+            world.events().all().len(),
+            world.decisions().len(),
+            shape.pods(),
+        );
+    }
+}
