@@ -69,21 +69,26 @@ pub struct Report<'a> {
 
 impl EventLog {
     pub fn record(&mut self, report: Report, now: Time) {
+        // The involved object too: a hash shared by two objects' events
+        // (32 bits collide among thousands of pods) must not merge them.
         let same = |event: &Event| {
-            event.event_type == report.event_type
+            event.involved == *report.involved
+                && event.event_type == report.event_type
                 && event.reason == report.reason
                 && event.message == report.message
                 && event.source == report.source
                 && event.field_path.as_deref() == report.field_path
         };
         let hash = aggregation_hash(&report);
-        let positions = self.by_object.entry(report.involved.clone()).or_default();
         // No event has this hash: none is the same. One has it but differs:
         // a collision, so the object's events are searched.
         let found = match self.latest.get(&hash) {
             None => None,
             Some(&at) if same(&self.events[at]) => Some(at),
-            Some(_) => positions.iter().rev().copied().find(|&at| same(&self.events[at])),
+            Some(_) => self
+                .by_object
+                .get(report.involved)
+                .and_then(|positions| positions.iter().rev().copied().find(|&at| same(&self.events[at]))),
         };
         if let Some(at) = found {
             let event = &mut self.events[at];
@@ -91,8 +96,14 @@ impl EventLog {
             event.last_timestamp = now;
             return;
         }
-        positions.push(self.events.len());
-        self.latest.insert(hash, self.events.len());
+        let at = self.events.len();
+        match self.by_object.get_mut(report.involved) {
+            Some(positions) => positions.push(at),
+            None => {
+                self.by_object.insert(report.involved.clone(), vec![at]);
+            }
+        }
+        self.latest.insert(hash, at);
         self.events.push(Event {
             event_type: report.event_type,
             reason: report.reason.to_string(),

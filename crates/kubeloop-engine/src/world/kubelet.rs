@@ -178,18 +178,6 @@ impl Runtimes {
         self.pods.get(key)
     }
 
-    pub fn len(&self) -> usize {
-        self.pods.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pods.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&Key, &PodRuntime)> {
-        self.pods.iter()
-    }
-
     pub(crate) fn get_mut(&mut self, key: &Key) -> Option<&mut PodRuntime> {
         let runtime = self.pods.get_mut(key)?;
         self.touched.insert(key.clone());

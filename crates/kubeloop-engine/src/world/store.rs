@@ -139,10 +139,6 @@ impl Store {
         std::mem::take(&mut self.changes)
     }
 
-    pub fn has_changes(&self) -> bool {
-        !self.changes.is_empty()
-    }
-
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
