@@ -150,7 +150,8 @@ pub struct AppFaults {
 /// OOM checks visit only the runtimes that changed.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Runtimes {
-    pods: BTreeMap<Key, PodRuntime>,
+    /// Boxed: a runtime is large, and a map moves its values around.
+    pods: BTreeMap<Key, Box<PodRuntime>>,
     faults: BTreeMap<Key, AppFaults>,
     /// (instant, pod): a lower bound of each runtime's next timer. Dormant
     /// probes only grow more dormant as time passes, so a bound computed
@@ -175,25 +176,25 @@ impl std::fmt::Debug for Runtimes {
 
 impl Runtimes {
     pub fn get(&self, key: &Key) -> Option<&PodRuntime> {
-        self.pods.get(key)
+        self.pods.get(key).map(|runtime| &**runtime)
     }
 
     pub(crate) fn get_mut(&mut self, key: &Key) -> Option<&mut PodRuntime> {
         let runtime = self.pods.get_mut(key)?;
         self.touched.insert(key.clone());
         self.oom_check.insert(key.clone());
-        Some(runtime)
+        Some(&mut **runtime)
     }
 
     fn insert(&mut self, key: Key, runtime: PodRuntime) {
         self.touched.insert(key.clone());
         self.oom_check.insert(key.clone());
-        self.pods.insert(key, runtime);
+        self.pods.insert(key, Box::new(runtime));
     }
 
     pub(crate) fn remove(&mut self, key: &Key) -> Option<PodRuntime> {
         self.touched.insert(key.clone());
-        self.pods.remove(key)
+        self.pods.remove(key).map(|runtime| *runtime)
     }
 
     /// This pod's memory must be checked again (its object changed).
@@ -261,7 +262,7 @@ pub fn observe(world: &mut World) -> bool {
     let now = world.now();
     // Only the pods with something to do: bound without a runtime, or
     // deleted while their container still runs.
-    let pods: Vec<Pod> = std::mem::take(&mut world.queues.pods)
+    let pods: Vec<(Key, Option<i64>)> = std::mem::take(&mut world.queues.pods)
         .into_iter()
         .filter_map(|key| match world.store.get(&key) {
             Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => {
@@ -270,21 +271,22 @@ pub fn observe(world: &mut World) -> bool {
                     None => !deleted,
                     Some(runtime) => deleted && runtime.stop_at_ms.is_none(),
                 };
-                acts.then(|| pod.clone())
+                // A deleted pod's grace period (seconds), if it was deleted.
+                let grace = deleted.then(|| pod.metadata.deletion_grace_period_seconds.unwrap_or(30));
+                acts.then_some((key, grace))
             }
             _ => None,
         })
         .collect();
     let mut wrote = false;
-    for pod in pods {
-        let key = Key::new("Pod", pod.metadata.namespace(), pod.metadata.name());
-        match world.runtimes.get(&key) {
-            None if pod.metadata.deletion_timestamp.is_none() => {
-                admit(world, key, pod, now);
+    for (key, deleted_grace) in pods {
+        match (world.runtimes.get(&key), deleted_grace) {
+            (None, None) => {
+                admit(world, key, now);
                 wrote = true;
             }
-            Some(runtime) if pod.metadata.deletion_timestamp.is_some() && runtime.stop_at_ms.is_none() => {
-                let grace_ms = pod.metadata.deletion_grace_period_seconds.unwrap_or(30) * 1000;
+            (Some(runtime), Some(grace_seconds)) if runtime.stop_at_ms.is_none() => {
+                let grace_ms = grace_seconds * 1000;
                 let stop_at = now.unix_ms + SHUTDOWN_MS.min(grace_ms);
                 if let Some(runtime) = world.runtimes.get_mut(&key) {
                     catch_up(runtime, now.unix_ms);
@@ -294,7 +296,10 @@ pub fn observe(world: &mut World) -> bool {
                         state.worker.pod_deleting();
                     }
                 }
-                let container = first_container_name(&pod);
+                let container = match world.store.get(&key) {
+                    Some(Object::Pod(pod)) => first_container_name(pod),
+                    _ => String::new(),
+                };
                 event(
                     world,
                     &key,
@@ -448,7 +453,12 @@ fn probe_result(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: 
     }
 }
 
-fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
+fn admit(world: &mut World, key: Key, now: Time) {
+    let Some(mut taken) = world.store.take(&key) else { return };
+    let Object::Pod(pod) = taken.object_mut() else {
+        world.store.untake(key, taken);
+        return;
+    };
     let app = app_for(world, pod.spec.containers.first().and_then(|c| c.image.as_deref()).unwrap_or(""));
     let startup_ms = i64::from(app.as_ref().and_then(|a| a.spec.startup_seconds).unwrap_or(2)) * 1000;
     let image_not_found = app.as_ref().is_some_and(|a| a.spec.pull.as_deref() == Some("NotFound"));
@@ -456,7 +466,7 @@ fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
         at_ms: i64::from(crash.after_seconds.unwrap_or(0).max(0)) * 1000,
         exit_code: crash.exit_code.unwrap_or(1),
     });
-    let mut faults = owning_deployment(world, &pod)
+    let mut faults = owning_deployment(world, pod)
         .and_then(|deployment| world.runtimes.faults.get(&deployment).cloned())
         .unwrap_or_default();
     if let Some(own) = world.runtimes.faults.get(&key) {
@@ -497,9 +507,9 @@ fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
     pod.status.start_time = Some(now);
     pod.status.host_ip = Some("10.0.0.1".to_string());
     pod.status.pod_ip = Some(pod_ip);
-    set_condition(&mut pod, "Initialized", "True", now);
-    set_condition(&mut pod, "ContainersReady", "False", now);
-    set_condition(&mut pod, "Ready", "False", now);
+    set_condition(pod, "Initialized", "True", now);
+    set_condition(pod, "ContainersReady", "False", now);
+    set_condition(pod, "Ready", "False", now);
     pod.status.container_statuses = pod
         .spec
         .containers
@@ -515,22 +525,29 @@ fn admit(world: &mut World, key: Key, mut pod: Pod, now: Time) {
         })
         .collect();
     let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
-    let container = first_container_name(&pod);
-    world.store.write(key.clone(), Object::Pod(pod));
+    let container = first_container_name(pod);
+    world.store.put(key.clone(), taken);
     event(world, &key, EventType::Normal, "Pulling", format!("Pulling image \"{image}\""), Some(&container));
 }
 
 /// Runs `change` on the pod and its runtime (both written back after).
 fn with_pod(world: &mut World, key: &Key, change: impl FnOnce(&mut World, &mut Pod, &mut PodRuntime)) -> bool {
-    let Some(Object::Pod(mut pod)) = world.store.get(key).cloned() else {
+    let Some(mut taken) = world.store.take(key) else {
         world.runtimes.remove(key);
         return false;
     };
-    let Some(mut runtime) = world.runtimes.get(key).cloned() else { return false };
-    change(world, &mut pod, &mut runtime);
-    pod.status.phase = get_phase(&pod).to_string();
+    let Some(mut runtime) = world.runtimes.get(key).cloned() else {
+        world.store.untake(key.clone(), taken);
+        return false;
+    };
+    let Object::Pod(pod) = taken.object_mut() else {
+        world.store.untake(key.clone(), taken);
+        return false;
+    };
+    change(world, pod, &mut runtime);
+    pod.status.phase = get_phase(pod).to_string();
     world.runtimes.insert(key.clone(), runtime);
-    world.store.write(key.clone(), Object::Pod(pod));
+    world.store.put(key.clone(), taken);
     true
 }
 

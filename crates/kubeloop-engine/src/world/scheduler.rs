@@ -5,7 +5,7 @@
 
 use super::World;
 use super::events::{EventType, Report};
-use super::store::Key;
+use super::store::{Key, NodeUsage};
 use crate::api::core::{Node, Pod};
 use crate::api::{Condition, Object};
 
@@ -32,11 +32,49 @@ pub fn schedule(world: &mut World) -> bool {
             _ => None,
         })
         .collect();
+    if pending.is_empty() {
+        return false;
+    }
+    let mut nodes = NodeTable::of(world);
     let mut wrote = false;
     for pod in pending {
-        wrote |= schedule_one(world, pod);
+        wrote |= schedule_one(world, &mut nodes, pod);
     }
     wrote
+}
+
+/// The scheduler's cache for one pass: every node that passes the
+/// node-level filters, its allocatable and what its pods request, kept up
+/// to date as this pass binds pods (the store's index is read once).
+struct NodeTable {
+    schedulable: Vec<NodeSlot>,
+    /// All nodes, schedulable or not (the `0/N` of FailedScheduling).
+    total: usize,
+}
+
+struct NodeSlot {
+    name: String,
+    /// Allocatable milli-CPU, memory bytes, pods.
+    allocatable: (i64, i64, i64),
+    usage: NodeUsage,
+}
+
+impl NodeTable {
+    fn of(world: &World) -> NodeTable {
+        let mut total = 0;
+        let mut schedulable = Vec::new();
+        for object in world.store.list("Node", None) {
+            total += 1;
+            let Object::Node(node) = object else { continue };
+            if node.spec.unschedulable || !node_ready(node) {
+                continue;
+            }
+            let name = node.metadata.name().to_string();
+            let usage = world.store.node_usage(&name).cloned().unwrap_or_default();
+            schedulable.push(NodeSlot { allocatable: allocatable(node), usage, name });
+        }
+        NodeTable { schedulable, total }
+    }
 }
 
 fn is_unschedulable_already(pod: &Pod) -> bool {
@@ -65,28 +103,18 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
     )
 }
 
-fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
+fn schedule_one(world: &mut World, nodes: &mut NodeTable, mut pod: Pod) -> bool {
     let (cpu, memory) = pod_requests(&pod);
     let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
-    let nodes: Vec<&Node> = world
-        .store
-        .list("Node", None)
-        .filter_map(|object| match object {
-            Object::Node(node) if !node.spec.unschedulable && node_ready(node) => Some(node),
-            _ => None,
-        })
-        .collect();
-    let total_nodes = world.store.list("Node", None).count();
-    let mut best: Option<(i64, i64, String)> = None;
+    let total_nodes = nodes.total;
+    // (score, siblings, name, index): the lowest wins.
+    let mut best: Option<(i64, i64, &str, usize)> = None;
     let (mut short_cpu, mut short_memory, mut short_pods) = (0, 0, 0);
-    for node in &nodes {
-        let name = node.metadata.name().to_string();
-        let (node_cpu, node_memory, node_pods) = allocatable(node);
-        let (used_cpu, used_memory, used_pods, siblings) =
-            world.store.node_usage(&name).map_or((0, 0, 0, 0), |usage| {
-                let siblings = owner.as_ref().and_then(|uid| usage.by_owner.get(uid)).copied().unwrap_or(0);
-                (usage.cpu_milli, usage.memory, usage.pods, siblings)
-            });
+    for (index, slot) in nodes.schedulable.iter().enumerate() {
+        let (node_cpu, node_memory, node_pods) = slot.allocatable;
+        let usage = &slot.usage;
+        let (used_cpu, used_memory, used_pods) = (usage.cpu_milli, usage.memory, usage.pods);
+        let siblings = owner.as_ref().and_then(|uid| usage.by_owner.get(uid)).copied().unwrap_or(0);
         let fits_cpu = used_cpu + cpu <= node_cpu;
         let fits_memory = used_memory + memory <= node_memory;
         let fits_pods = used_pods < node_pods;
@@ -100,15 +128,15 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
         // in per-mille, averaged; lower is better.
         let share = |used: i64, capacity: i64| if capacity <= 0 { 1000 } else { (used * 1000) / capacity };
         let score = (share(used_cpu + cpu, node_cpu) + share(used_memory + memory, node_memory)) / 2;
-        let candidate = (score, siblings, name);
-        if best.as_ref().is_none_or(|current| candidate < *current) {
+        let candidate = (score, siblings, slot.name.as_str(), index);
+        if best.is_none_or(|current| candidate < current) {
             best = Some(candidate);
         }
     }
-    let schedulable: Vec<String> = nodes.iter().map(|node| node.metadata.name().to_string()).collect();
     let now = world.now();
     let key = Key::new("Pod", pod.metadata.namespace(), pod.metadata.name());
-    let Some((_, _, node)) = best else {
+    let Some((_, _, _, index)) = best else {
+        let schedulable: Vec<&str> = nodes.schedulable.iter().map(|slot| slot.name.as_str()).collect();
         let mut reasons = Vec::new();
         for (count, reason) in
             [(short_cpu, "Insufficient cpu"), (short_memory, "Insufficient memory"), (short_pods, "Too many pods")]
@@ -122,7 +150,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
         let mut left_out: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
         for object in world.store.list("Node", None) {
             if let Object::Node(node) = object
-                && !schedulable.iter().any(|name| name == node.metadata.name())
+                && !schedulable.contains(&node.metadata.name())
             {
                 let reason = if node.spec.unschedulable {
                     "node(s) were unschedulable".to_string()
@@ -143,8 +171,8 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
         if unresolvable > 0 {
             preemption.push(format!("{unresolvable} Preemption is not helpful for scheduling"));
         }
-        if !nodes.is_empty() {
-            preemption.push(format!("{} No preemption victims found for incoming pod", nodes.len()));
+        if !schedulable.is_empty() {
+            preemption.push(format!("{} No preemption victims found for incoming pod", schedulable.len()));
         }
         preemption.sort();
         let message = format!(
@@ -178,6 +206,14 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
         );
         return !already;
     };
+    let slot = &mut nodes.schedulable[index];
+    slot.usage.cpu_milli += cpu;
+    slot.usage.memory += memory;
+    slot.usage.pods += 1;
+    if let Some(uid) = owner {
+        *slot.usage.by_owner.entry(uid).or_default() += 1;
+    }
+    let node = slot.name.clone();
     pod.spec.node_name = Some(node.clone());
     pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
     pod.status.conditions.push(Condition {

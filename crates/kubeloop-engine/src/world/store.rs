@@ -10,19 +10,86 @@
 use super::rng::Rng;
 use crate::api::{Object, Time, kind_info, resource_of};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// Objects are shared between the store, its indexes and the world's
+/// checkpoints: an index yields the object itself (no second lookup), and
+/// a checkpoint of the world copies pointers. A writer changes an object
+/// in place with [`Store::take`] and [`Store::put`] (copied only if a
+/// checkpoint still shares it).
+type Shared = Rc<Object>;
+
+/// Keys in order, each with its object.
+type Objects = BTreeMap<Key, Shared>;
 
 /// Where an object lives: kind, namespace (empty when cluster-scoped), name.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
+///
+/// Shared: the store, its indexes, the work queues and the event log all
+/// hold keys, so a clone is a reference count, not two strings. Keys order
+/// by kind, namespace, name (what `list` ranges over).
+#[derive(Clone)]
+pub struct Key(Rc<KeyParts>);
+
+#[derive(PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeyParts {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
 }
 
+impl std::ops::Deref for Key {
+    type Target = KeyParts;
+
+    fn deref(&self) -> &KeyParts {
+        &self.0
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        if Rc::ptr_eq(&self.0, &other.0) { std::cmp::Ordering::Equal } else { self.0.cmp(&other.0) }
+    }
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+/// As a plain struct of its parts (the world's digest prints keys).
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Key")
+            .field("kind", &self.kind)
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 impl Key {
     pub fn new(kind: &'static str, namespace: &str, name: &str) -> Key {
         let namespaced = kind_info(kind).is_none_or(|info| info.namespaced);
-        Key { kind, namespace: if namespaced { namespace.to_string() } else { String::new() }, name: name.to_string() }
+        Key::from_parts(kind, if namespaced { namespace.to_string() } else { String::new() }, name.to_string())
+    }
+
+    fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
+        Key(Rc::new(KeyParts { kind, namespace, name }))
     }
 
     pub fn of(object: &Object) -> Key {
@@ -77,12 +144,12 @@ pub struct NodeUsage {
 
 #[derive(Clone, Default, PartialEq)]
 pub struct Store {
-    objects: BTreeMap<Key, Object>,
+    objects: Objects,
     resource_version: u64,
     /// Owner UID -> the objects it owns.
-    owned: BTreeMap<String, BTreeSet<Key>>,
+    owned: BTreeMap<String, Objects>,
     /// Node name -> the pods bound to it.
-    on_node: BTreeMap<String, BTreeSet<Key>>,
+    on_node: BTreeMap<String, Objects>,
     /// Node name -> what its pods request.
     node_usage: BTreeMap<String, NodeUsage>,
     /// Pods bound to no node yet.
@@ -106,26 +173,26 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|object| &**object)
     }
 
     /// Objects of a kind, in key order, optionally in one namespace.
     pub fn list<'a>(&'a self, kind: &'static str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Object> + 'a {
-        let start = Key { kind, namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let start = Key::from_parts(kind, namespace.unwrap_or("").to_string(), String::new());
         self.objects
             .range(start..)
             .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
-            .map(|(_, object)| object)
+            .map(|(_, object)| &**object)
     }
 
-    /// What an owner (by UID) owns.
+    /// What an owner (by UID) owns, in key order.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.owned.get(owner_uid).into_iter().flatten().filter_map(|key| self.objects.get(key))
+        self.owned.get(owner_uid).into_iter().flat_map(|objects| objects.values().map(|object| &**object))
     }
 
-    /// The pods bound to a node.
+    /// The pods bound to a node, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.on_node.get(node).into_iter().flatten().filter_map(|key| self.objects.get(key))
+        self.on_node.get(node).into_iter().flat_map(|objects| objects.values().map(|object| &**object))
     }
 
     /// What the pods bound to a node request.
@@ -140,7 +207,7 @@ impl Store {
 
     /// The pods of a namespace that no controller controls.
     pub fn orphan_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
-        let start = Key { kind: "Pod", namespace: namespace.to_string(), name: String::new() };
+        let start = Key::from_parts("Pod", namespace.to_string(), String::new());
         let namespace = start.namespace.clone();
         self.orphan_pods.range(start..).take_while(move |key| key.namespace == namespace)
     }
@@ -187,6 +254,7 @@ impl Store {
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         self.record(&key, None, Some(&object));
+        let object = Rc::new(object);
         self.index(&key, &object);
         self.objects.insert(key.clone(), object);
         Ok(key)
@@ -208,7 +276,7 @@ impl Store {
         meta.creation_timestamp = old_meta.creation_timestamp;
         meta.generation = Some(old_meta.generation.unwrap_or(1) + i64::from(spec_changed));
         meta.resource_version = old_meta.resource_version.clone();
-        if &object == current {
+        if object == **current {
             return Ok(false);
         }
         self.write(key, object);
@@ -217,16 +285,41 @@ impl Store {
 
     /// Writes an object as the controllers do (status, owner references,
     /// deletion timestamps): resourceVersion moves, generation does not.
-    pub fn write(&mut self, key: Key, mut object: Object) {
-        self.resource_version += 1;
-        object.metadata_mut().resource_version = Some(self.resource_version.to_string());
+    pub fn write(&mut self, key: Key, object: Object) {
         let old = self.objects.remove(&key);
-        self.record(&key, old.as_ref(), Some(&object));
-        if let Some(old) = old {
-            self.unindex(&key, &old);
+        if let Some(old) = &old {
+            self.unindex(&key, old);
         }
-        self.index(&key, &object);
-        self.objects.insert(key, object);
+        self.put(key, Taken { object: Rc::new(object), before: old.and_then(|old| controller_of(Some(&old))) });
+    }
+
+    /// Takes an object out to change it in place; [`Store::put`] writes it
+    /// back (as [`Store::write`] would). Until then the store does not
+    /// have it: the caller must put it back.
+    pub fn take(&mut self, key: &Key) -> Option<Taken> {
+        let object = self.objects.remove(key)?;
+        self.unindex(key, &object);
+        Some(Taken { before: controller_of(Some(&object)), object })
+    }
+
+    /// Writes back what [`Store::take`] took (or writes a new object):
+    /// resourceVersion moves, generation does not.
+    pub fn put(&mut self, key: Key, mut taken: Taken) {
+        self.resource_version += 1;
+        let version = self.resource_version.to_string();
+        let object = taken.object_mut();
+        object.metadata_mut().resource_version = Some(version);
+        let uid = object.metadata().uid.clone().unwrap_or_default();
+        let after = controller_of(Some(object));
+        self.record_controllers(&key, taken.before, uid, true, after);
+        self.index(&key, &taken.object);
+        self.objects.insert(key, taken.object);
+    }
+
+    /// Puts back what [`Store::take`] took, unchanged: no write happened.
+    pub fn untake(&mut self, key: Key, taken: Taken) {
+        self.index(&key, &taken.object);
+        self.objects.insert(key, taken.object);
     }
 
     /// Removes an object at once (graceful deletion is the caller's).
@@ -235,29 +328,39 @@ impl Store {
         self.record(key, Some(&object), None);
         self.unindex(key, &object);
         self.resource_version += 1;
-        Some(object)
+        Some(Rc::unwrap_or_clone(object))
     }
 
     /// Journals a write for the informers.
     fn record(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
-        let controller = |object: Option<&Object>| {
-            object.and_then(|o| o.metadata().controller()).map(|c| (c.kind.clone(), c.name.clone()))
-        };
-        let (before, after) = (controller(old), controller(new));
-        let orphan = after.is_none() && new.is_some() || new.is_none() && before.is_none();
+        let uid = new.or(old).and_then(|o| o.metadata().uid.clone()).unwrap_or_default();
+        self.record_controllers(key, controller_of(old), uid, new.is_some(), controller_of(new));
+    }
+
+    /// Journals a write from the controlling owners (kind, name) before
+    /// and after it.
+    fn record_controllers(
+        &mut self,
+        key: &Key,
+        before: Option<(String, String)>,
+        uid: String,
+        exists: bool,
+        after: Option<(String, String)>,
+    ) {
+        let orphan = after.is_none() && exists || !exists && before.is_none();
         let mut controllers: Vec<(String, String)> = before.into_iter().collect();
         if let Some(after) = after
             && !controllers.contains(&after)
         {
             controllers.push(after);
         }
-        let uid = new.or(old).and_then(|o| o.metadata().uid.clone()).unwrap_or_default();
-        self.changes.push(Change { key: key.clone(), uid, controllers, orphan, removed: new.is_none() });
+        self.changes.push(Change { key: key.clone(), uid, controllers, orphan, removed: !exists });
     }
 
-    fn index(&mut self, key: &Key, object: &Object) {
+    fn index(&mut self, key: &Key, shared: &Shared) {
+        let object: &Object = shared;
         for owner in &object.metadata().owner_references {
-            self.owned.entry(owner.uid.clone()).or_default().insert(key.clone());
+            self.owned.entry(owner.uid.clone()).or_default().insert(key.clone(), shared.clone());
         }
         if let Object::Pod(pod) = object {
             if pod.metadata.controller().is_none() {
@@ -265,7 +368,7 @@ impl Store {
             }
             match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
                 Some(node) => {
-                    self.on_node.entry(node.to_string()).or_default().insert(key.clone());
+                    self.on_node.entry(node.to_string()).or_default().insert(key.clone(), shared.clone());
                     self.count_on_node(node, pod, 1);
                 }
                 None => {
@@ -308,7 +411,7 @@ impl Store {
             self.orphan_pods.remove(key);
             if let Some(node) = pod.spec.node_name.as_deref()
                 && let Some(keys) = self.on_node.get_mut(node)
-                && keys.remove(key)
+                && keys.remove(key).is_some()
             {
                 if keys.is_empty() {
                     self.on_node.remove(node);
@@ -316,6 +419,29 @@ impl Store {
                 self.count_on_node(node, pod, -1);
             }
         }
+    }
+}
+
+/// An object's controlling owner as (kind, name).
+fn controller_of(object: Option<&Object>) -> Option<(String, String)> {
+    object.and_then(|o| o.metadata().controller()).map(|c| (c.kind.clone(), c.name.clone()))
+}
+
+/// An object taken out of the store to be changed in place.
+pub struct Taken {
+    object: Shared,
+    /// Its controlling owner when it was taken (for the journal).
+    before: Option<(String, String)>,
+}
+
+impl Taken {
+    pub fn object(&self) -> &Object {
+        &self.object
+    }
+
+    /// The object to change (copied first only if a checkpoint shares it).
+    pub fn object_mut(&mut self) -> &mut Object {
+        Rc::make_mut(&mut self.object)
     }
 }
 
