@@ -146,10 +146,14 @@ impl LabelSelector {
     /// an empty selector matches everything, and one that
     /// `LabelSelectorAsSelector` rejects matches nothing.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        match self.requirements() {
-            Some(requirements) => requirements.iter().all(|r| r.matches(labels)),
-            None => false,
-        }
+        self.matcher()(labels)
+    }
+
+    /// [`LabelSelector::matches`] with the selector converted once, for
+    /// matching many objects.
+    pub fn matcher(&self) -> impl Fn(&BTreeMap<String, String>) -> bool + '_ {
+        let requirements = self.requirements();
+        move |labels| requirements.as_ref().is_some_and(|requirements| requirements.iter().all(|r| r.matches(labels)))
     }
 }
 

@@ -43,7 +43,8 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
         _ => None,
     };
     let Some(selector) = selector.cloned() else { return false };
-    let matches = |object: &Object| selector.matches(&object.metadata().labels);
+    let selects = selector.matcher();
+    let matches = |object: &Object| selects(&object.metadata().labels);
     let release: Vec<Key> = world
         .store
         .owned_by(&uid)

@@ -198,10 +198,13 @@ impl Runtimes {
     }
 
     /// This pod's memory must be checked again (its object changed).
-    pub(crate) fn check_memory(&mut self, key: &Key) {
-        if self.pods.contains_key(key) {
+    /// Whether it has a runtime.
+    pub(crate) fn check_memory(&mut self, key: &Key) -> bool {
+        let runs = self.pods.contains_key(key);
+        if runs {
             self.oom_check.insert(key.clone());
         }
+        runs
     }
 
     /// Every runtime's memory must be checked again (the load or an app's

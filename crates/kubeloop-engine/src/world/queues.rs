@@ -72,7 +72,7 @@ fn route(world: &mut World, change: Change) {
     let namespace = change.key.namespace.clone();
     if change.removed {
         world.queues.removed_owners.insert(change.uid.clone());
-    } else {
+    } else if change.owner_changed {
         world.queues.dependents.insert(change.key.clone());
     }
     match change.key.kind {
@@ -118,9 +118,14 @@ fn route(world: &mut World, change: Change) {
             };
             world.queues.pdbs.extend(budgets);
             if !change.removed {
-                world.runtimes.check_memory(&change.key);
-                world.queues.unbound_pods.insert(change.key.clone());
-                world.queues.pods.insert(change.key);
+                // The kubelet admits a bound pod it does not run yet and
+                // stops a deleted one; the scheduler binds the others.
+                let runs = world.runtimes.check_memory(&change.key);
+                if change.bound && (!runs || change.deleting) {
+                    world.queues.pods.insert(change.key);
+                } else if !change.bound && !change.deleting {
+                    world.queues.unbound_pods.insert(change.key);
+                }
             }
         }
         "PodDisruptionBudget" => {

@@ -19,17 +19,15 @@ pub fn schedule(world: &mut World) -> bool {
     let queued = std::mem::take(&mut world.queues.unbound_pods);
     let candidates: Vec<Key> =
         if retry { world.store.unbound_pods().cloned().collect() } else { queued.into_iter().collect() };
-    let pending: Vec<Pod> = candidates
-        .iter()
-        .filter_map(|key| match world.store.get(key) {
-            Some(Object::Pod(pod))
-                if pod.spec.node_name.as_deref().unwrap_or("").is_empty()
+    let pending: Vec<Key> = candidates
+        .into_iter()
+        .filter(|key| match world.store.get(key) {
+            Some(Object::Pod(pod)) => {
+                pod.spec.node_name.as_deref().unwrap_or("").is_empty()
                     && pod.metadata.deletion_timestamp.is_none()
-                    && (retry || !is_unschedulable_already(pod)) =>
-            {
-                Some(pod.clone())
+                    && (retry || !is_unschedulable_already(pod))
             }
-            _ => None,
+            _ => false,
         })
         .collect();
     if pending.is_empty() {
@@ -37,8 +35,19 @@ pub fn schedule(world: &mut World) -> bool {
     }
     let mut nodes = NodeTable::of(world);
     let mut wrote = false;
-    for pod in pending {
-        wrote |= schedule_one(world, &mut nodes, pod);
+    for key in pending {
+        // Changed in place: taken out of the store, put back if it changed.
+        let Some(mut taken) = world.store.take(&key) else { continue };
+        let changed = match taken.object_mut() {
+            Object::Pod(pod) => schedule_one(world, &mut nodes, &key, pod),
+            _ => false,
+        };
+        if changed {
+            world.store.put(key, taken);
+        } else {
+            world.store.untake(key, taken);
+        }
+        wrote |= changed;
     }
     wrote
 }
@@ -103,8 +112,10 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
     )
 }
 
-fn schedule_one(world: &mut World, nodes: &mut NodeTable, mut pod: Pod) -> bool {
-    let (cpu, memory) = pod_requests(&pod);
+/// Binds one pod, or marks it unschedulable; the caller writes it back.
+/// True if the pod changed.
+fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut Pod) -> bool {
+    let (cpu, memory) = pod_requests(pod);
     let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
     let total_nodes = nodes.total;
     // (score, siblings, name, index): the lowest wins.
@@ -134,7 +145,6 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, mut pod: Pod) -> bool 
         }
     }
     let now = world.now();
-    let key = Key::new("Pod", pod.metadata.namespace(), pod.metadata.name());
     let Some((_, _, _, index)) = best else {
         let schedulable: Vec<&str> = nodes.schedulable.iter().map(|slot| slot.name.as_str()).collect();
         let mut reasons = Vec::new();
@@ -191,14 +201,13 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, mut pod: Pod) -> bool 
                 last_transition_time: Some(now),
                 ..Condition::default()
             });
-            world.store.write(key.clone(), Object::Pod(pod));
         }
         world.events.record(
             Report {
                 event_type: EventType::Warning,
                 reason: "FailedScheduling",
                 message,
-                involved: &key,
+                involved: key,
                 field_path: None,
                 source: SOURCE,
             },
@@ -223,13 +232,12 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, mut pod: Pod) -> bool 
         ..Condition::default()
     });
     let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
-    world.store.write(key.clone(), Object::Pod(pod));
     world.events.record(
         Report {
             event_type: EventType::Normal,
             reason: "Scheduled",
             message,
-            involved: &key,
+            involved: key,
             field_path: None,
             source: SOURCE,
         },

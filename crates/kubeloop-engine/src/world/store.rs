@@ -30,7 +30,7 @@ type Objects = BTreeMap<Key, Shared>;
 #[derive(Clone)]
 pub struct Key(Rc<KeyParts>);
 
-#[derive(PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(PartialEq, Eq, Hash)]
 pub struct KeyParts {
     pub kind: &'static str,
     pub namespace: String,
@@ -61,7 +61,13 @@ impl PartialOrd for Key {
 
 impl Ord for Key {
     fn cmp(&self, other: &Key) -> std::cmp::Ordering {
-        if Rc::ptr_eq(&self.0, &other.0) { std::cmp::Ordering::Equal } else { self.0.cmp(&other.0) }
+        if Rc::ptr_eq(&self.0, &other.0) {
+            return std::cmp::Ordering::Equal;
+        }
+        let (a, b) = (&*self.0, &*other.0);
+        // Kinds are mostly the same literal: one comparison of pointers.
+        let kind = if std::ptr::eq(a.kind, b.kind) { std::cmp::Ordering::Equal } else { a.kind.cmp(b.kind) };
+        kind.then_with(|| a.namespace.cmp(&b.namespace)).then_with(|| a.name.cmp(&b.name))
     }
 }
 
@@ -130,6 +136,13 @@ pub struct Change {
     /// No controller after the write (an orphan controllers may adopt).
     pub orphan: bool,
     pub removed: bool,
+    /// Created, or its controller reference changed: the garbage collector
+    /// checks that the controller exists.
+    pub owner_changed: bool,
+    /// A pod bound to a node (its kubelet's), and whether it is being
+    /// deleted; a pod with neither waits for the scheduler.
+    pub bound: bool,
+    pub deleting: bool,
 }
 
 /// What the pods bound to a node request, for the scheduler.
@@ -253,7 +266,7 @@ impl Store {
         meta.generation = Some(1);
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
-        self.record(&key, None, Some(&object));
+        self.journal(&key, None, Some(&object));
         let object = Rc::new(object);
         self.index(&key, &object);
         self.objects.insert(key.clone(), object);
@@ -290,7 +303,8 @@ impl Store {
         if let Some(old) = &old {
             self.unindex(&key, old);
         }
-        self.put(key, Taken { object: Rc::new(object), before: old.and_then(|old| controller_of(Some(&old))) });
+        let before = old.map(|old| Before::of(&old));
+        self.put(key, Taken { object: Rc::new(object), before });
     }
 
     /// Takes an object out to change it in place; [`Store::put`] writes it
@@ -299,7 +313,7 @@ impl Store {
     pub fn take(&mut self, key: &Key) -> Option<Taken> {
         let object = self.objects.remove(key)?;
         self.unindex(key, &object);
-        Some(Taken { before: controller_of(Some(&object)), object })
+        Some(Taken { before: Some(Before::of(&object)), object })
     }
 
     /// Writes back what [`Store::take`] took (or writes a new object):
@@ -307,11 +321,8 @@ impl Store {
     pub fn put(&mut self, key: Key, mut taken: Taken) {
         self.resource_version += 1;
         let version = self.resource_version.to_string();
-        let object = taken.object_mut();
-        object.metadata_mut().resource_version = Some(version);
-        let uid = object.metadata().uid.clone().unwrap_or_default();
-        let after = controller_of(Some(object));
-        self.record_controllers(&key, taken.before, uid, true, after);
+        taken.object_mut().metadata_mut().resource_version = Some(version);
+        self.journal(&key, taken.before, Some(&taken.object));
         self.index(&key, &taken.object);
         self.objects.insert(key, taken.object);
     }
@@ -325,36 +336,48 @@ impl Store {
     /// Removes an object at once (graceful deletion is the caller's).
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
         let object = self.objects.remove(key)?;
-        self.record(key, Some(&object), None);
+        self.journal(key, Some(Before::of(&object)), None);
         self.unindex(key, &object);
         self.resource_version += 1;
         Some(Rc::unwrap_or_clone(object))
     }
 
-    /// Journals a write for the informers.
-    fn record(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
-        let uid = new.or(old).and_then(|o| o.metadata().uid.clone()).unwrap_or_default();
-        self.record_controllers(key, controller_of(old), uid, new.is_some(), controller_of(new));
-    }
-
-    /// Journals a write from the controlling owners (kind, name) before
-    /// and after it.
-    fn record_controllers(
-        &mut self,
-        key: &Key,
-        before: Option<(String, String)>,
-        uid: String,
-        exists: bool,
-        after: Option<(String, String)>,
-    ) {
-        let orphan = after.is_none() && exists || !exists && before.is_none();
-        let mut controllers: Vec<(String, String)> = before.into_iter().collect();
-        if let Some(after) = after
+    /// Journals a write for the informers: `before` is the object as it
+    /// was (`None`: it did not exist), `new` as it is (`None`: removed).
+    fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
+        let after = new.and_then(|object| object.metadata().controller());
+        let old_controller = before.as_ref().and_then(|b| b.controller.as_ref());
+        let owner_changed = new.is_some()
+            && (before.is_none() || old_controller.map(|(_, _, uid)| uid.as_str()) != after.map(|a| a.uid.as_str()));
+        let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
+        let uid = match new {
+            Some(object) => object.metadata().uid.clone().unwrap_or_default(),
+            None => before.as_ref().map(|b| b.uid.clone()).unwrap_or_default(),
+        };
+        let mut controllers: Vec<(String, String)> =
+            old_controller.map(|(kind, name, _)| (kind.clone(), name.clone())).into_iter().collect();
+        if let Some(after) = after.map(|a| (a.kind.clone(), a.name.clone()))
             && !controllers.contains(&after)
         {
             controllers.push(after);
         }
-        self.changes.push(Change { key: key.clone(), uid, controllers, orphan, removed: !exists });
+        let (bound, deleting) = match new {
+            Some(Object::Pod(pod)) => (
+                pod.spec.node_name.as_deref().is_some_and(|n| !n.is_empty()),
+                pod.metadata.deletion_timestamp.is_some(),
+            ),
+            _ => (false, false),
+        };
+        self.changes.push(Change {
+            key: key.clone(),
+            uid,
+            controllers,
+            orphan,
+            removed: new.is_none(),
+            owner_changed,
+            bound,
+            deleting,
+        });
     }
 
     fn index(&mut self, key: &Key, shared: &Shared) {
@@ -422,16 +445,28 @@ impl Store {
     }
 }
 
-/// An object's controlling owner as (kind, name).
-fn controller_of(object: Option<&Object>) -> Option<(String, String)> {
-    object.and_then(|o| o.metadata().controller()).map(|c| (c.kind.clone(), c.name.clone()))
+/// What the journal needs of an object as it was before a write: its uid
+/// (for a removal) and its controller reference (kind, name, uid).
+struct Before {
+    uid: String,
+    controller: Option<(String, String, String)>,
+}
+
+impl Before {
+    fn of(object: &Object) -> Before {
+        let meta = object.metadata();
+        Before {
+            uid: meta.uid.clone().unwrap_or_default(),
+            controller: meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone())),
+        }
+    }
 }
 
 /// An object taken out of the store to be changed in place.
 pub struct Taken {
     object: Shared,
-    /// Its controlling owner when it was taken (for the journal).
-    before: Option<(String, String)>,
+    /// The object when it was taken (`None`: it is new).
+    before: Option<Before>,
 }
 
 impl Taken {
@@ -457,6 +492,19 @@ mod tests {
         d.metadata.name = Some(name.into());
         d.spec.replicas = Some(replicas);
         Object::Deployment(d)
+    }
+
+    #[test]
+    fn keys_order_as_their_parts_do() {
+        let names = ["", "a", "ab", "abcdefgh", "abcdefghi", "abcdefgi", "abcdefgh-1", "b", "web-001-6f5f48b7c5-abcde"];
+        for x in names {
+            for y in names {
+                let (kx, ky) = (Key::new("Pod", "default", x), Key::new("Pod", "default", y));
+                assert_eq!(kx.cmp(&ky), x.cmp(y));
+            }
+        }
+        assert!(Key::new("Deployment", "z", "z") < Key::new("Pod", "a", "a"));
+        assert!(Key::new("Pod", "a", "z") < Key::new("Pod", "b", "a"));
     }
 
     #[test]
