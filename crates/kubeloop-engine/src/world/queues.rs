@@ -98,8 +98,11 @@ fn route(world: &mut World, change: Change) {
                     continue;
                 }
                 let replica_set = Key::new("ReplicaSet", &namespace, name);
-                // Recreate waits for the old pods to go: the Deployment looks too.
-                if let Some(owner) = world.store.get(&replica_set).and_then(|rs| rs.metadata().controller())
+                // Recreate waits for the old pods to go: a pod that is gone
+                // concerns its Deployment too (upstream's deletePod; the
+                // Deployment controller has no handler for other pod events).
+                if change.removed
+                    && let Some(owner) = world.store.get(&replica_set).and_then(|rs| rs.metadata().controller())
                     && owner.kind == "Deployment"
                 {
                     world.queues.deployments.insert(Key::new("Deployment", &namespace, &owner.name));
