@@ -94,10 +94,13 @@ pub(super) fn delete_pod(world: &mut World, key: &Key) -> bool {
         world.retry_unschedulable = true;
         return true;
     }
-    let mut pod = pod.clone();
     let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30).max(0);
-    pod.metadata.deletion_timestamp = Some(Time::from_unix_ms(world.now().unix_ms + grace * 1000));
-    pod.metadata.deletion_grace_period_seconds = Some(grace);
-    world.store.write(key.clone(), Object::Pod(pod));
+    let deletion = Time::from_unix_ms(world.now().unix_ms + grace * 1000);
+    let Some(mut taken) = world.store.take(key) else { return false };
+    if let Object::Pod(pod) = taken.object_mut() {
+        pod.metadata.deletion_timestamp = Some(deletion);
+        pod.metadata.deletion_grace_period_seconds = Some(grace);
+    }
+    world.store.put(key.clone(), taken);
     true
 }
