@@ -76,7 +76,7 @@ fn main() {
             size(other),
             size(live.saturating_sub(compact)),
             world.store().len(),
-            world.events().all().len(),
+            world.events().all().count(),
             world.decisions().len(),
             shape.pods(),
         );

@@ -66,6 +66,8 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
 }
 
 fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
+    // The scheduler's events.k8s.io events refer to the pod as it saw it.
+    let revision = pod.metadata.resource_version.clone().unwrap_or_default();
     let (cpu, memory) = pod_requests(&pod);
     let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
     let nodes: Vec<&Node> = world
@@ -165,7 +167,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
             });
             world.store.write(key.clone(), Object::Pod(pod));
         }
-        world.events.record(
+        world.events.record_series(
             Report {
                 event_type: EventType::Warning,
                 reason: "FailedScheduling",
@@ -174,6 +176,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
                 field_path: None,
                 source: SOURCE,
             },
+            &revision,
             now,
         );
         return !already;
@@ -188,7 +191,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
     });
     let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
     world.store.write(key.clone(), Object::Pod(pod));
-    world.events.record(
+    world.events.record_series(
         Report {
             event_type: EventType::Normal,
             reason: "Scheduled",
@@ -197,6 +200,7 @@ fn schedule_one(world: &mut World, mut pod: Pod) -> bool {
             field_path: None,
             source: SOURCE,
         },
+        &revision,
         now,
     );
     true
