@@ -246,7 +246,7 @@ impl EventLog {
             }
             None => {
                 let flags = if combined { COMBINED } else { 0 };
-                let at = self.push(object, label | flags, text, if accepted { 1 } else { 0 }, 0, now);
+                let at = self.push(object, label | flags, text, u32::from(accepted), 0, now);
                 if !accepted {
                     self.lagging.insert(at, Observed { count: 1, at_ms: now });
                 }
@@ -299,12 +299,10 @@ impl EventLog {
     /// The events about one object, oldest first.
     pub fn about<'a>(&'a self, key: &Key) -> impl Iterator<Item = Event<'a>> + 'a {
         let head = self.objects.find(key).map_or(NONE, |id| self.objects.head(id));
-        std::iter::successors(Some(head).filter(|&at| at != NONE), |&at| {
-            Some(self.slots[at as usize].next).filter(|&next| next != NONE)
-        })
-        .map(|at| &self.slots[at as usize])
-        .filter(|slot| slot.count > 0)
-        .map(|slot| self.view(slot))
+        self.chain_from(head)
+            .map(|at| &self.slots[at as usize])
+            .filter(|slot| slot.count > 0)
+            .map(|slot| self.view(slot))
     }
 
     fn view<'a>(&'a self, slot: &'a Slot) -> Event<'a> {
@@ -327,7 +325,11 @@ impl EventLog {
 
     /// The slots about `object`, oldest first.
     fn chain(&self, object: u32) -> impl Iterator<Item = u32> + '_ {
-        let head = self.objects.head(object);
+        self.chain_from(self.objects.head(object))
+    }
+
+    /// The slots from `head` on, following `next`.
+    fn chain_from(&self, head: u32) -> impl Iterator<Item = u32> + '_ {
         std::iter::successors(Some(head).filter(|&at| at != NONE), |&at| {
             Some(self.slots[at as usize].next).filter(|&next| next != NONE)
         })
