@@ -74,7 +74,7 @@ fn main() {
             size(events),
             size(decisions),
             world.store().len(),
-            world.events().all().len(),
+            world.events().all().count(),
             world.decisions().len(),
             shape.pods(),
         );

@@ -144,7 +144,7 @@ pub fn check(world: &World, shape: Shape) {
         assert!(is_pod_available(pod, 0, world.now()), "{} is not available", pod.metadata.name());
     }
     assert_eq!(active, shape.pods(), "active pods");
-    let unscheduled = world.events().all().iter().filter(|e| e.reason == "FailedScheduling").count();
+    let unscheduled = world.events().all().filter(|e| e.reason == "FailedScheduling").count();
     assert_eq!(unscheduled, 0, "pods waited for a node: the shape needs more nodes");
 }
 

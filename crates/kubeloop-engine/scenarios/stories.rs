@@ -55,7 +55,7 @@ fn pods(world: &World) -> impl Iterator<Item = &Pod> {
 }
 
 fn has_event(world: &World, reason: &str) -> bool {
-    world.events().all().iter().any(|event| event.reason == reason)
+    world.events().all().any(|event| event.reason == reason)
 }
 
 /// The seeds' demo-api, 1.0.0 to 1.0.1.

@@ -89,7 +89,7 @@ fn taint_keys(node: &Node) -> Vec<String> {
 }
 
 fn events(world: &World, reason: &str) -> Vec<(String, u32)> {
-    world.events().all().iter().filter(|e| e.reason == reason).map(|e| (e.message.clone(), e.count)).collect()
+    world.events().all().filter(|e| e.reason == reason).map(|e| (e.message.to_string(), e.count)).collect()
 }
 
 /// The status follows the pods: minAvailable 2 of 3 Ready pods allows one
@@ -122,7 +122,7 @@ fn a_budget_without_pods() {
     assert_eq!(counts(&budget), (0, 0, 1, 0));
     assert_eq!(condition(&budget), ("False".to_string(), "InsufficientPods".to_string()));
     assert_eq!(events(&world, "NoPods"), [("No matching pods found".to_string(), 2)]);
-    let event = world.events().all().iter().find(|e| e.reason == "NoPods").unwrap();
+    let event = world.events().all().find(|e| e.reason == "NoPods").unwrap();
     assert_eq!(event.source, "controllermanager");
     world.advance(MINUTE);
     assert_eq!(events(&world, "NoPods")[0].1, 2, "nothing changed, nothing synced");
@@ -236,9 +236,9 @@ fn disrupted_pods_expire() {
     let budget = pdb(&world, "web-pdb");
     assert_eq!(counts(&budget), (1, 3, 2, 3));
     assert!(budget.status.disrupted_pods.is_empty());
-    let warning = world.events().all().iter().find(|e| e.reason == "NotDeleted").unwrap();
+    let warning = world.events().all().find(|e| e.reason == "NotDeleted").unwrap();
     assert_eq!(warning.message, "Pod was expected by PDB default/default to be deleted but it wasn't");
-    assert_eq!(warning.involved, Key::new("Pod", "default", &name));
+    assert_eq!(*warning.involved, Key::new("Pod", "default", &name));
     assert_eq!(next_timer_of(&world), None);
 }
 
@@ -260,7 +260,7 @@ fn cordon_and_uncordon() {
     assert!(world.apply(&parse_manifests(DEMO_MANIFESTS)).iter().all(Result::is_ok));
     world.advance(5 * SECOND);
     assert!(running(&world).iter().all(|p| p.spec.node_name.is_none()));
-    let failed = world.events().all().iter().find(|e| e.reason == "FailedScheduling").unwrap();
+    let failed = world.events().all().find(|e| e.reason == "FailedScheduling").unwrap();
     assert_eq!(
         failed.message,
         "0/3 nodes are available: 3 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."

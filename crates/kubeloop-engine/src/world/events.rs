@@ -1,11 +1,31 @@
-//! Events, recorded and aggregated the way client-go's event recorder
-//! does for identical events: the same involved object, type, reason,
-//! message and source bump `count` and `lastTimestamp`.
+//! Events, as the components' recorders and the API server leave them
+//! (docs/engine-plan.md, "Events (as built)").
+//!
+//! - [`EventLog::record`] is client-go's legacy recorder (`tools/record`,
+//!   the kubelet's and the controller manager's): its EventCorrelator
+//!   combines similar events (same object, source, type and reason; ten
+//!   distinct messages within ten minutes make the tenth and later ones
+//!   one `(combined from similar events): ...` event), counts identical
+//!   ones, and drops what exceeds a token bucket per source and object
+//!   (burst 25, one more every 300 s).
+//! - [`EventLog::record_series`] is the events.k8s.io recorder
+//!   (`tools/events`, the scheduler's): an event like one already sent
+//!   (same object at the same resourceVersion, type, reason, reporter;
+//!   the message does not count) becomes a series, written when it starts
+//!   and then only by the recorder's flushes every 6 and 30 minutes.
+//! - The API server deletes an event an hour after its last write
+//!   (`--event-ttl`); [`EventLog::tick`] lets that time pass.
+//!
+//! Storage is compact: strings are interned once with a reference count
+//! (a message with the involved object's name factored out, so that
+//! `Successfully assigned default/<pod> to node-1` is stored once for all
+//! the pods of the node), each involved object is stored once, and an
+//! event is a fixed-size slot of ids and times.
 
 use super::store::Key;
 use crate::api::Time;
-use crate::controller::deployment::hash::Fnv32a;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventType {
@@ -22,39 +42,29 @@ impl EventType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Event {
+/// One event as the API server holds it: a view into the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event<'a> {
     pub event_type: EventType,
-    pub reason: String,
-    pub message: String,
+    pub reason: &'a str,
+    pub message: Cow<'a, str>,
     /// The object the event is about.
-    pub involved: Key,
+    pub involved: &'a Key,
     /// `spec.containers{name}` for container events (kubectl 1.35 prints it).
-    pub field_path: Option<String>,
+    pub field_path: Option<&'a str>,
     /// The reporting component: `deployment-controller`, `kubelet`, ...
-    pub source: String,
+    pub source: &'a str,
+    /// `count`, or the series' count for an events.k8s.io event.
     pub count: u32,
+    /// `firstTimestamp`, or `eventTime` for an events.k8s.io event.
     pub first_timestamp: Time,
+    /// `lastTimestamp`, or the series' `lastObservedTime` (`eventTime`
+    /// without a series) for an events.k8s.io event.
     pub last_timestamp: Time,
-}
-
-/// Every event of the world, oldest first.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct EventLog {
-    events: Vec<Event>,
-    /// Involved object -> its events' positions, oldest first (the
-    /// recorder's aggregation cache, and `about`).
-    by_object: BTreeMap<Key, Vec<usize>>,
-    /// FNV-1a of an aggregation key -> the event that holds it (checked on
-    /// use: after a collision the object's own events are searched).
-    latest: BTreeMap<u32, usize>,
-}
-
-/// The events alone: the index is derived from them.
-impl std::fmt::Debug for EventLog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventLog").field("events", &self.events).finish()
-    }
+    /// Written through events.k8s.io/v1 (the scheduler): the API server's
+    /// core/v1 view of it has no `source`, `count` or timestamps, but
+    /// `reportingComponent` (here `source`), `eventTime` and `series`.
+    pub series_api: bool,
 }
 
 /// What is being reported (the time is the log's to stamp).
@@ -67,126 +77,805 @@ pub struct Report<'a> {
     pub source: &'a str,
 }
 
-impl EventLog {
-    pub fn record(&mut self, report: Report, now: Time) {
-        // The involved object too: a hash shared by two objects' events
-        // (32 bits collide among thousands of pods) must not merge them.
-        let same = |event: &Event| {
-            event.involved == *report.involved
-                && event.event_type == report.event_type
-                && event.reason == report.reason
-                && event.message == report.message
-                && event.source == report.source
-                && event.field_path.as_deref() == report.field_path
-        };
-        let hash = aggregation_hash(&report);
-        // No event has this hash: none is the same. One has it but differs:
-        // a collision, so the object's events are searched.
-        let found = match self.latest.get(&hash) {
-            None => None,
-            Some(&at) if same(&self.events[at]) => Some(at),
-            Some(_) => self
-                .by_object
-                .get(report.involved)
-                .and_then(|positions| positions.iter().rev().copied().find(|&at| same(&self.events[at]))),
-        };
-        if let Some(at) = found {
-            let event = &mut self.events[at];
-            event.count += 1;
-            event.last_timestamp = now;
-            return;
-        }
-        let at = self.events.len();
-        match self.by_object.get_mut(report.involved) {
-            Some(positions) => positions.push(at),
-            None => {
-                self.by_object.insert(report.involved.clone(), vec![at]);
-            }
-        }
-        self.latest.insert(hash, at);
-        self.events.push(Event {
-            event_type: report.event_type,
-            reason: report.reason.to_string(),
-            message: report.message,
-            involved: report.involved.clone(),
-            field_path: report.field_path.map(str::to_string),
-            source: report.source.to_string(),
-            count: 1,
-            first_timestamp: now,
-            last_timestamp: now,
-        });
+/// The API server's `--event-ttl` default: an event is deleted this long
+/// after its last write.
+pub const EVENT_TTL_MS: i64 = 60 * 60 * 1_000;
+
+/// EventAggregator (`tools/record/events_cache.go`): similar events with
+/// this many distinct messages, each within this long of the previous
+/// similar one, are combined.
+const AGGREGATE_MAX_EVENTS: usize = 10;
+const AGGREGATE_INTERVAL_MS: i64 = 600 * 1_000;
+const COMBINED_PREFIX: &str = "(combined from similar events): ";
+
+/// EventSourceObjectSpamFilter: a token bucket per source and object,
+/// `burst` 25 and `qps` 1/300 (one token per 300,000 ms).
+const SPAM_BURST: i64 = 25;
+const SPAM_REFILL_MS: i64 = 300 * 1_000;
+
+/// The events.k8s.io broadcaster's periodic work: `finishSeries` every
+/// 6 minutes, `refreshExistingEventSeries` every 30.
+const FINISH_PERIOD_MS: i64 = 6 * 60 * 1_000;
+const REFRESH_PERIOD_MS: i64 = 30 * 60 * 1_000;
+
+/// "No slot" in the per-object chains.
+const NONE: u32 = u32::MAX;
+
+/// Slot flags, in the high bits of `Slot::tag` (the label id below them).
+const COMBINED: u32 = 1 << 31;
+const SERIES_API: u32 = 1 << 30;
+const DEAD: u32 = 1 << 29;
+const LABEL_MASK: u32 = DEAD - 1;
+
+/// Every event of the world, oldest first, and what the recorders remember.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct EventLog {
+    /// When the recorders started (the scheduler's flushes count from it).
+    origin_ms: i64,
+    /// The latest time the log was told of.
+    now_ms: i64,
+    /// The latest `finishSeries` run of the scheduler's recorder.
+    finished_ms: i64,
+    /// No slot expires, on the server or in a recorder, before this.
+    next_expiry_ms: i64,
+    strings: Interner,
+    labels: Vec<Label>,
+    label_ids: BTreeMap<Label, u32>,
+    objects: Objects,
+    /// Oldest first. Dead slots wait for the next compaction.
+    slots: Vec<Slot>,
+    dead: usize,
+    /// Legacy slots whose recorder count is ahead of the server's: events
+    /// the spam filter dropped, and events the server has deleted.
+    lagging: BTreeMap<u32, Observed>,
+    /// Spam filter buckets by (object, source): when each will be full
+    /// again (absent: full).
+    buckets: BTreeMap<(u32, u32), i64>,
+    /// Aggregation records with two or more messages, by (object, type,
+    /// reason, source); a record of one message is read off the slots.
+    aggregates: BTreeMap<(u32, EventType, u32, u32), Aggregate>,
+    /// The scheduler recorder's cached series: count and last observation
+    /// (ahead of the slot until the next flush).
+    series: BTreeMap<u32, Observed>,
+    /// events.k8s.io slots written by a flush after their last
+    /// observation: when (the TTL counts from it).
+    written: BTreeMap<u32, i64>,
+}
+
+/// What a slot is: type, reason, source and field path, interned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Label {
+    event_type: EventType,
+    reason: u32,
+    source: u32,
+    /// `NONE` without a field path.
+    field_path: u32,
+}
+
+/// One event: the server's copy (`count` 0: none) and, for the legacy
+/// recorder, the correlator's cache entry for its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Slot {
+    first_ms: i64,
+    last_ms: i64,
+    object: u32,
+    message: u32,
+    /// The label id, with the flags above it.
+    tag: u32,
+    /// The next slot about the same object.
+    next: u32,
+    count: u32,
+    /// events.k8s.io: the low 32 bits of the involved object's
+    /// resourceVersion when reported (part of the recorder's key).
+    revision: u32,
+}
+
+impl Slot {
+    fn label(&self) -> u32 {
+        self.tag & LABEL_MASK
     }
 
-    pub fn all(&self) -> &[Event] {
-        &self.events
+    fn is(&self, flag: u32) -> bool {
+        self.tag & flag != 0
+    }
+}
+
+/// A count and the time of its last observation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Observed {
+    count: u32,
+    at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Aggregate {
+    last_ms: i64,
+    /// Interned messages (the record's local keys), at most nine kept.
+    messages: Vec<u32>,
+}
+
+impl EventLog {
+    /// An empty log whose recorders start at `origin` (the world's start).
+    pub fn started_at(origin: Time) -> EventLog {
+        let origin_ms = origin.unix_ms;
+        EventLog { origin_ms, now_ms: origin_ms, finished_ms: origin_ms, ..EventLog::default() }
+    }
+
+    /// Records an event through client-go's legacy recorder: aggregated,
+    /// counted and spam-filtered by the EventCorrelator, in its order.
+    pub fn record(&mut self, report: Report, now: Time) {
+        let now = now.unix_ms;
+        self.tick_ms(now);
+        let object = self.objects.id(report.involved);
+        let label = self.label_id(&report);
+        let name = &report.involved.name;
+        let message = self.strings.acquire(&stored_form(&report.message, name));
+        let combined = self.aggregate(object, label, message, now);
+        let text = if combined {
+            self.strings.release(message);
+            self.strings.acquire(&stored_form(&format!("{COMBINED_PREFIX}{}", report.message), name))
+        } else {
+            message
+        };
+        let found = self.chain(object).find(|&at| {
+            let slot = &self.slots[at as usize];
+            !slot.is(SERIES_API)
+                && slot.is(COMBINED) == combined
+                && if combined {
+                    self.same_class(slot.label(), label)
+                } else {
+                    slot.label() == label && slot.message == text
+                }
+        });
+        let source = self.labels[label as usize].source;
+        let accepted = self.take_token(object, source, now);
+        match found {
+            Some(at) => {
+                let count = self.observed(at).count + 1;
+                if accepted {
+                    self.lagging.remove(&at);
+                    let slot = &mut self.slots[at as usize];
+                    slot.count = count;
+                    slot.last_ms = now;
+                    let old = std::mem::replace(&mut slot.message, text);
+                    self.strings.release(old);
+                } else {
+                    self.lagging.insert(at, Observed { count, at_ms: now });
+                    self.strings.release(text);
+                }
+            }
+            None => {
+                let flags = if combined { COMBINED } else { 0 };
+                let at = self.push(object, label | flags, text, u32::from(accepted), 0, now);
+                if !accepted {
+                    self.lagging.insert(at, Observed { count: 1, at_ms: now });
+                }
+            }
+        }
+        self.next_expiry_ms = self.next_expiry_ms.min(now + EVENT_TTL_MS);
+    }
+
+    /// Records an event through the events.k8s.io recorder, about the
+    /// involved object at `revision` (its resourceVersion): a new event,
+    /// or the next of a series.
+    pub fn record_series(&mut self, report: Report, revision: &str, now: Time) {
+        let now = now.unix_ms;
+        self.tick_ms(now);
+        let object = self.objects.id(report.involved);
+        let label = self.label_id(&report);
+        let revision = revision_bits(revision);
+        let cached = self.chain(object).find(|&at| {
+            let slot = &self.slots[at as usize];
+            slot.is(SERIES_API) && slot.label() == label && slot.revision == revision && self.cached(at)
+        });
+        match cached {
+            Some(at) => match self.series.get_mut(&at) {
+                Some(series) => *series = Observed { count: series.count + 1, at_ms: now },
+                None => {
+                    let series = Observed { count: 2, at_ms: now };
+                    self.series.insert(at, series);
+                    self.write_series(at, series, now);
+                }
+            },
+            None => {
+                let message = self.strings.acquire(&stored_form(&report.message, &report.involved.name));
+                self.push(object, label | SERIES_API, message, 1, revision, now);
+                self.next_expiry_ms = self.next_expiry_ms.min(now + EVENT_TTL_MS);
+            }
+        }
+    }
+
+    /// Lets the log's clocks run to `now`: the scheduler recorder's
+    /// flushes, then the API server's TTL (and the recorders forgetting).
+    pub fn tick(&mut self, now: Time) {
+        self.tick_ms(now.unix_ms);
+    }
+
+    /// The events the API server holds, oldest first.
+    pub fn all(&self) -> impl Iterator<Item = Event<'_>> + '_ {
+        self.slots.iter().filter(|slot| slot.count > 0 && !slot.is(DEAD)).map(|slot| self.view(slot))
     }
 
     /// The events about one object, oldest first.
-    pub fn about<'a>(&'a self, key: &'a Key) -> impl Iterator<Item = &'a Event> + 'a {
-        self.by_object.get(key).into_iter().flatten().map(|&at| &self.events[at])
+    pub fn about<'a>(&'a self, key: &Key) -> impl Iterator<Item = Event<'a>> + 'a {
+        let head = self.objects.find(key).map_or(NONE, |id| self.objects.head(id));
+        self.chain_from(head)
+            .map(|at| &self.slots[at as usize])
+            .filter(|slot| slot.count > 0)
+            .map(|slot| self.view(slot))
+    }
+
+    fn view<'a>(&'a self, slot: &'a Slot) -> Event<'a> {
+        let label = self.labels[slot.label() as usize];
+        let series_api = slot.is(SERIES_API);
+        let involved = self.objects.key(slot.object);
+        Event {
+            event_type: label.event_type,
+            reason: self.strings.get(label.reason),
+            message: expand(self.strings.get(slot.message), &involved.name),
+            involved,
+            field_path: (label.field_path != NONE).then(|| self.strings.get(label.field_path)),
+            source: self.strings.get(label.source),
+            count: slot.count,
+            first_timestamp: Time::from_unix_ms(slot.first_ms),
+            last_timestamp: Time::from_unix_ms(slot.last_ms),
+            series_api,
+        }
+    }
+
+    /// The slots about `object`, oldest first.
+    fn chain(&self, object: u32) -> impl Iterator<Item = u32> + '_ {
+        self.chain_from(self.objects.head(object))
+    }
+
+    /// The slots from `head` on, following `next`.
+    fn chain_from(&self, head: u32) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors(Some(head).filter(|&at| at != NONE), |&at| {
+            Some(self.slots[at as usize].next).filter(|&next| next != NONE)
+        })
+    }
+
+    fn push(&mut self, object: u32, tag: u32, message: u32, count: u32, revision: u32, now: i64) -> u32 {
+        let at = u32::try_from(self.slots.len()).unwrap_or(NONE);
+        self.slots.push(Slot { first_ms: now, last_ms: now, object, message, tag, next: NONE, count, revision });
+        let tail = self.objects.append(object, at);
+        if tail != NONE {
+            self.slots[tail as usize].next = at;
+        }
+        at
+    }
+
+    fn label_id(&mut self, report: &Report) -> u32 {
+        let lookup = |strings: &Interner, text: Option<&str>| match text {
+            None => Some(NONE),
+            Some(text) => strings.lookup(text),
+        };
+        let found = (
+            lookup(&self.strings, Some(report.reason)),
+            lookup(&self.strings, Some(report.source)),
+            lookup(&self.strings, report.field_path),
+        );
+        if let (Some(reason), Some(source), Some(field_path)) = found {
+            let label = Label { event_type: report.event_type, reason, source, field_path };
+            if let Some(&id) = self.label_ids.get(&label) {
+                return id;
+            }
+        }
+        // A new label holds its strings for the log's lifetime.
+        let label = Label {
+            event_type: report.event_type,
+            reason: self.strings.acquire(report.reason),
+            source: self.strings.acquire(report.source),
+            field_path: report.field_path.map_or(NONE, |path| self.strings.acquire(path)),
+        };
+        let id = self.labels.len() as u32;
+        self.labels.push(label);
+        self.label_ids.insert(label, id);
+        id
+    }
+
+    /// Same type, reason and source (the aggregation key without the
+    /// object, which the caller matches).
+    fn same_class(&self, a: u32, b: u32) -> bool {
+        let (a, b) = (self.labels[a as usize], self.labels[b as usize]);
+        (a.event_type, a.reason, a.source) == (b.event_type, b.reason, b.source)
+    }
+
+    /// The recorder's count for a legacy slot and when it last saw it.
+    fn observed(&self, at: u32) -> Observed {
+        self.lagging.get(&at).copied().unwrap_or_else(|| {
+            let slot = &self.slots[at as usize];
+            Observed { count: slot.count, at_ms: slot.last_ms }
+        })
+    }
+
+    /// EventAggregate: whether this event is the tenth (or later)
+    /// distinct message of its kind about the object within the interval,
+    /// and so goes into the combined event.
+    fn aggregate(&mut self, object: u32, label: u32, message: u32, now: i64) -> bool {
+        let Label { event_type, reason, source, .. } = self.labels[label as usize];
+        let key = (object, event_type, reason, source);
+        let mut messages = match self.aggregates.remove(&key) {
+            Some(record) if now - record.last_ms <= AGGREGATE_INTERVAL_MS => record.messages,
+            Some(record) => {
+                record.messages.into_iter().for_each(|id| self.strings.release(id));
+                Vec::new()
+            }
+            None => self.implicit_record(object, label, now),
+        };
+        if !messages.contains(&message) {
+            self.strings.retain(message);
+            messages.push(message);
+        }
+        let combined = messages.len() >= AGGREGATE_MAX_EVENTS;
+        if combined {
+            // PopAny: Go's map order is random; the smallest is popped here.
+            let name = &self.objects.key(object).name;
+            let text = |id: u32| expand(self.strings.get(id), name);
+            if let Some(smallest) = (0..messages.len()).min_by_key(|&i| text(messages[i])) {
+                self.strings.release(messages.swap_remove(smallest));
+            }
+        }
+        if messages.len() >= 2 {
+            self.aggregates.insert(key, Aggregate { last_ms: now, messages });
+        } else {
+            messages.into_iter().for_each(|id| self.strings.release(id));
+        }
+        combined
+    }
+
+    /// A record of one message is not stored: it is the latest similar
+    /// slot's message, if that was seen within the interval.
+    fn implicit_record(&mut self, object: u32, label: u32, now: i64) -> Vec<u32> {
+        let mut latest: Option<(i64, u32)> = None;
+        let mut last_seen = i64::MIN;
+        for at in self.chain(object) {
+            let slot = &self.slots[at as usize];
+            if slot.is(SERIES_API) || !self.same_class(slot.label(), label) {
+                continue;
+            }
+            let seen = self.observed(at).at_ms;
+            last_seen = last_seen.max(seen);
+            if !slot.is(COMBINED) && latest.is_none_or(|(time, _)| seen >= time) {
+                latest = Some((seen, slot.message));
+            }
+        }
+        match latest {
+            Some((_, message)) if last_seen != i64::MIN && now - last_seen <= AGGREGATE_INTERVAL_MS => {
+                self.strings.retain(message);
+                vec![message]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The spam filter's TryAccept for (object, source) at `now`.
+    fn take_token(&mut self, object: u32, source: u32, now: i64) -> bool {
+        let full_at = self.buckets.get(&(object, source)).copied().unwrap_or(now).max(now);
+        if full_at - now > (SPAM_BURST - 1) * SPAM_REFILL_MS {
+            return false;
+        }
+        self.buckets.insert((object, source), full_at + SPAM_REFILL_MS);
+        true
+    }
+
+    /// Whether the scheduler's recorder still has this events.k8s.io slot
+    /// in its cache: a series until it is finished, a single event until
+    /// the first `finishSeries` more than 6 minutes after it.
+    fn cached(&self, at: u32) -> bool {
+        let slot = &self.slots[at as usize];
+        self.series.contains_key(&at) || (slot.count == 1 && slot.first_ms >= self.finished_ms - FINISH_PERIOD_MS)
+    }
+
+    /// Writes a series to the server at `now` (a patch, or a flush).
+    fn write_series(&mut self, at: u32, series: Observed, now: i64) {
+        let slot = &mut self.slots[at as usize];
+        slot.count = series.count;
+        slot.last_ms = series.at_ms;
+        if now > series.at_ms {
+            self.written.insert(at, now);
+        } else {
+            self.written.remove(&at);
+        }
+    }
+
+    fn tick_ms(&mut self, now: i64) {
+        self.now_ms = self.now_ms.max(now);
+        // The scheduler's recorder: its flushes, in order.
+        while self.finished_ms + FINISH_PERIOD_MS <= now {
+            if self.series.is_empty() {
+                // Nothing to write: only the single events' cache expiry,
+                // which follows from the latest run.
+                let runs = (now - self.finished_ms) / FINISH_PERIOD_MS;
+                self.finished_ms += runs * FINISH_PERIOD_MS;
+                break;
+            }
+            let run = self.finished_ms + FINISH_PERIOD_MS;
+            let cached: Vec<(u32, Observed)> = self.series.iter().map(|(&at, &series)| (at, series)).collect();
+            for (at, series) in cached {
+                let refresh = (run - self.origin_ms) % REFRESH_PERIOD_MS == 0;
+                let finished = series.at_ms < run - FINISH_PERIOD_MS;
+                if refresh || finished {
+                    self.write_series(at, series, run);
+                }
+                if finished {
+                    self.series.remove(&at);
+                }
+            }
+            self.finished_ms = run;
+        }
+        if now >= self.next_expiry_ms {
+            self.sweep(now);
+        }
+    }
+
+    /// The API server deletes what is an hour past its last write; the
+    /// legacy recorder forgets a key an hour past its last observation
+    /// (its LRU is not modelled); what nothing remembers is dropped.
+    fn sweep(&mut self, now: i64) {
+        let mut next = i64::MAX;
+        for at in 0..self.slots.len() {
+            let slot = &self.slots[at];
+            if slot.is(DEAD) {
+                continue;
+            }
+            let at = at as u32;
+            if slot.count > 0 {
+                let written = self.written.get(&at).copied().unwrap_or(slot.last_ms).max(slot.last_ms);
+                if now < written + EVENT_TTL_MS {
+                    next = next.min(written + EVENT_TTL_MS);
+                    continue;
+                }
+                if slot.is(SERIES_API) {
+                    debug_assert!(!self.series.contains_key(&at), "a cached series outlived its event");
+                    self.kill(at);
+                    continue;
+                }
+                let observed = self.observed(at);
+                self.lagging.insert(at, observed);
+                self.slots[at as usize].count = 0;
+            }
+            let forget_at = self.observed(at).at_ms + EVENT_TTL_MS;
+            if now >= forget_at {
+                self.kill(at);
+            } else {
+                next = next.min(forget_at);
+            }
+        }
+        self.next_expiry_ms = next;
+        self.buckets.retain(|_, full_at| *full_at > now);
+        let stale: Vec<_> = self
+            .aggregates
+            .iter()
+            .filter(|(_, record)| now - record.last_ms > AGGREGATE_INTERVAL_MS)
+            .map(|(&key, _)| key)
+            .collect();
+        for key in stale {
+            if let Some(record) = self.aggregates.remove(&key) {
+                record.messages.into_iter().for_each(|id| self.strings.release(id));
+            }
+        }
+        let mut kept: BTreeSet<u32> = self.buckets.keys().map(|&(object, _)| object).collect();
+        kept.extend(self.aggregates.keys().map(|&(object, ..)| object));
+        self.objects.drop_empty(&kept);
+        if self.dead > 64 && self.dead * 2 > self.slots.len() {
+            self.compact();
+        }
+    }
+
+    fn kill(&mut self, at: u32) {
+        let slot = &self.slots[at as usize];
+        let (object, next, message) = (slot.object, slot.next, slot.message);
+        let previous = self.chain(object).find(|&other| self.slots[other as usize].next == at);
+        match previous {
+            Some(previous) => self.slots[previous as usize].next = next,
+            None => self.objects.set_head(object, next),
+        }
+        if self.objects.tail(object) == at {
+            self.objects.set_tail(object, previous.unwrap_or(NONE));
+        }
+        self.strings.release(message);
+        self.lagging.remove(&at);
+        self.series.remove(&at);
+        self.written.remove(&at);
+        let slot = &mut self.slots[at as usize];
+        slot.tag |= DEAD;
+        slot.count = 0;
+        slot.next = NONE;
+        self.dead += 1;
+    }
+
+    /// Drops the dead slots, renumbering the live ones.
+    fn compact(&mut self) {
+        let mut renumber = vec![NONE; self.slots.len()];
+        let mut live = Vec::with_capacity(self.slots.len() - self.dead);
+        for (at, slot) in self.slots.iter().enumerate() {
+            if !slot.is(DEAD) {
+                renumber[at] = live.len() as u32;
+                live.push(slot.clone());
+            }
+        }
+        let map = |at: u32| if at == NONE { NONE } else { renumber[at as usize] };
+        for slot in &mut live {
+            slot.next = map(slot.next);
+        }
+        self.objects.renumber(map);
+        self.lagging = std::mem::take(&mut self.lagging).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.series = std::mem::take(&mut self.series).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.written = std::mem::take(&mut self.written).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.slots = live;
+        self.dead = 0;
     }
 }
 
-/// What makes two events the same one, hashed.
-fn aggregation_hash(report: &Report) -> u32 {
-    let mut hash = Fnv32a::new();
-    let involved = report.involved;
-    for part in [
-        involved.kind,
-        &involved.namespace,
-        &involved.name,
-        report.event_type.as_str(),
-        report.reason,
-        &report.message,
-        report.source,
-        report.field_path.unwrap_or(""),
-    ] {
-        hash.write(part.as_bytes());
-        hash.write(&[0]);
+/// The events as kubectl would list them, then what the recorders
+/// remember (the digest covers both). Canonical: ordered by what things
+/// are, not by ids, and without the buckets and records that are as good
+/// as absent by now, so that when the log swept does not show.
+impl std::fmt::Debug for EventLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let describe = |at: u32| {
+            let slot = &self.slots[at as usize];
+            let label = self.labels[slot.label() as usize];
+            let key = self.objects.key(slot.object);
+            format!(
+                "{}/{}/{} {} {} {:?}",
+                key.kind,
+                key.namespace,
+                key.name,
+                self.strings.get(label.source),
+                self.strings.get(label.reason),
+                expand(self.strings.get(slot.message), &key.name)
+            )
+        };
+        let events: Vec<Event> = self.all().collect();
+        let lagging: Vec<_> = self.lagging.iter().map(|(&at, seen)| (describe(at), seen)).collect();
+        let series: Vec<_> = self.series.iter().map(|(&at, seen)| (describe(at), seen)).collect();
+        let written: Vec<_> = self.written.iter().map(|(&at, time)| (describe(at), time)).collect();
+        let buckets: BTreeMap<_, _> = self
+            .buckets
+            .iter()
+            .filter(|(_, full_at)| **full_at > self.now_ms)
+            .map(|(&(object, source), full_at)| ((self.objects.key(object), self.strings.get(source)), full_at))
+            .collect();
+        let aggregates: BTreeMap<_, _> = self
+            .aggregates
+            .iter()
+            .filter(|(_, record)| self.now_ms - record.last_ms <= AGGREGATE_INTERVAL_MS)
+            .map(|(&(object, event_type, reason, source), record)| {
+                let key = self.objects.key(object);
+                let messages: BTreeSet<Cow<str>> =
+                    record.messages.iter().map(|&id| expand(self.strings.get(id), &key.name)).collect();
+                let what = (key, self.strings.get(source), event_type, self.strings.get(reason));
+                (what, (record.last_ms, messages))
+            })
+            .collect();
+        f.debug_struct("EventLog")
+            .field("events", &events)
+            .field("lagging", &lagging)
+            .field("series", &series)
+            .field("written", &written)
+            .field("buckets", &buckets)
+            .field("aggregates", &aggregates)
+            .field("finished_ms", &self.finished_ms)
+            .finish()
     }
-    hash.sum32()
+}
+
+/// A message as stored: NULs escaped (`\0\x01`), then every occurrence of
+/// the involved object's name replaced by `\0\x02`. Names are DNS names,
+/// so they hold neither character; [`expand`] reverses it exactly.
+fn stored_form<'a>(message: &'a str, name: &str) -> Cow<'a, str> {
+    let factor = !name.is_empty() && !name.contains(['\0', '\u{1}', '\u{2}']) && message.contains(name);
+    if !factor && !message.contains('\0') {
+        return Cow::Borrowed(message);
+    }
+    let escaped = message.replace('\0', "\0\u{1}");
+    Cow::Owned(if factor { escaped.replace(name, "\0\u{2}") } else { escaped })
+}
+
+/// The message a stored form stands for.
+fn expand<'a>(stored: &'a str, name: &str) -> Cow<'a, str> {
+    if !stored.contains('\0') {
+        return Cow::Borrowed(stored);
+    }
+    let mut text = String::with_capacity(stored.len() + name.len());
+    let mut chars = stored.chars();
+    while let Some(c) = chars.next() {
+        if c != '\0' {
+            text.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\u{1}') => text.push('\0'),
+            Some('\u{2}') => text.push_str(name),
+            other => text.extend(std::iter::once('\0').chain(other)),
+        }
+    }
+    Cow::Owned(text)
+}
+
+/// The low 32 bits of a numeric resourceVersion (FNV-1a of any other).
+fn revision_bits(revision: &str) -> u32 {
+    match revision.parse::<u64>() {
+        Ok(number) => number as u32,
+        Err(_) => fnv64(&[revision.as_bytes()]) as u32,
+    }
+}
+
+/// FNV-1a, 64 bits, over the parts with a 0 byte after each.
+fn fnv64(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &byte in part.iter().chain(&[0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// Puts `entry` in a freed place of `entries`, or at the end; its index.
+fn reuse_or_push<T>(entries: &mut Vec<T>, free: &mut Vec<u32>, entry: T) -> u32 {
+    match free.pop() {
+        Some(id) => {
+            entries[id as usize] = entry;
+            id
+        }
+        None => {
+            entries.push(entry);
+            (entries.len() - 1) as u32
+        }
+    }
+}
+
+/// Strings stored once, with a count of their holders.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Interner {
+    entries: Vec<Interned>,
+    free: Vec<u32>,
+    /// (hash, id): collisions are told apart by the text.
+    index: BTreeSet<(u64, u32)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Interned {
+    text: Box<str>,
+    holders: u32,
+}
+
+impl Interner {
+    fn lookup(&self, text: &str) -> Option<u32> {
+        let hash = fnv64(&[text.as_bytes()]);
+        self.index.range((hash, 0)..=(hash, u32::MAX)).map(|&(_, id)| id).find(|&id| self.get(id) == text)
+    }
+
+    /// The id of `text`, held once more.
+    fn acquire(&mut self, text: &str) -> u32 {
+        if let Some(id) = self.lookup(text) {
+            self.retain(id);
+            return id;
+        }
+        let id = reuse_or_push(&mut self.entries, &mut self.free, Interned { text: text.into(), holders: 1 });
+        self.index.insert((fnv64(&[text.as_bytes()]), id));
+        id
+    }
+
+    fn retain(&mut self, id: u32) {
+        self.entries[id as usize].holders += 1;
+    }
+
+    fn release(&mut self, id: u32) {
+        let entry = &mut self.entries[id as usize];
+        entry.holders -= 1;
+        if entry.holders == 0 {
+            let text = std::mem::take(&mut entry.text);
+            self.index.remove(&(fnv64(&[text.as_bytes()]), id));
+            self.free.push(id);
+        }
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.entries[id as usize].text
+    }
+}
+
+/// The involved objects, each stored once, with their chains of slots.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Objects {
+    entries: Vec<Option<InvolvedObject>>,
+    free: Vec<u32>,
+    /// (hash, id): collisions are told apart by the key.
+    index: BTreeSet<(u64, u32)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct InvolvedObject {
+    key: Key,
+    head: u32,
+    tail: u32,
+}
+
+fn key_hash(key: &Key) -> u64 {
+    fnv64(&[key.kind.as_bytes(), key.namespace.as_bytes(), key.name.as_bytes()])
+}
+
+impl Objects {
+    fn find(&self, key: &Key) -> Option<u32> {
+        let hash = key_hash(key);
+        self.index.range((hash, 0)..=(hash, u32::MAX)).map(|&(_, id)| id).find(|&id| self.key(id) == key)
+    }
+
+    /// The object's id, added if new.
+    fn id(&mut self, key: &Key) -> u32 {
+        if let Some(id) = self.find(key) {
+            return id;
+        }
+        let entry = Some(InvolvedObject { key: key.clone(), head: NONE, tail: NONE });
+        let id = reuse_or_push(&mut self.entries, &mut self.free, entry);
+        self.index.insert((key_hash(key), id));
+        id
+    }
+
+    fn entry(&self, id: u32) -> &InvolvedObject {
+        self.entries[id as usize].as_ref().expect("a live object id")
+    }
+
+    fn entry_mut(&mut self, id: u32) -> &mut InvolvedObject {
+        self.entries[id as usize].as_mut().expect("a live object id")
+    }
+
+    fn key(&self, id: u32) -> &Key {
+        &self.entry(id).key
+    }
+
+    fn head(&self, id: u32) -> u32 {
+        self.entry(id).head
+    }
+
+    fn tail(&self, id: u32) -> u32 {
+        self.entry(id).tail
+    }
+
+    fn set_head(&mut self, id: u32, at: u32) {
+        self.entry_mut(id).head = at;
+    }
+
+    fn set_tail(&mut self, id: u32, at: u32) {
+        self.entry_mut(id).tail = at;
+    }
+
+    /// Appends a slot to the object's chain; returns the former tail.
+    fn append(&mut self, id: u32, at: u32) -> u32 {
+        let entry = self.entry_mut(id);
+        let tail = std::mem::replace(&mut entry.tail, at);
+        if entry.head == NONE {
+            entry.head = at;
+        }
+        tail
+    }
+
+    /// Forgets the objects without slots, except `kept`.
+    fn drop_empty(&mut self, kept: &BTreeSet<u32>) {
+        for id in 0..self.entries.len() as u32 {
+            let empty = self.entries[id as usize].as_ref().is_some_and(|entry| entry.head == NONE);
+            if empty && !kept.contains(&id) {
+                if let Some(entry) = self.entries[id as usize].take() {
+                    self.index.remove(&(key_hash(&entry.key), id));
+                }
+                self.free.push(id);
+            }
+        }
+    }
+
+    fn renumber(&mut self, map: impl Fn(u32) -> u32) {
+        for entry in self.entries.iter_mut().flatten() {
+            entry.head = map(entry.head);
+            entry.tail = map(entry.tail);
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identical_events_aggregate_and_others_do_not() {
-        let mut log = EventLog::default();
-        let pod = Key::new("Pod", "default", "web-1");
-        let backoff = |log: &mut EventLog, at: i64| {
-            log.record(
-                Report {
-                    event_type: EventType::Warning,
-                    reason: "BackOff",
-                    message: "Back-off restarting failed container web in pod web-1_default(uid)".into(),
-                    involved: &pod,
-                    field_path: Some("spec.containers{web}"),
-                    source: "kubelet",
-                },
-                Time::from_unix_ms(at),
-            )
-        };
-        backoff(&mut log, 1_000);
-        backoff(&mut log, 11_000);
-        log.record(
-            Report {
-                event_type: EventType::Normal,
-                reason: "Pulled",
-                message: "Container image \"web\" already present on machine and can be accessed by the pod".into(),
-                involved: &pod,
-                field_path: Some("spec.containers{web}"),
-                source: "kubelet",
-            },
-            Time::from_unix_ms(12_000),
-        );
-        let events = log.all();
-        assert_eq!(events.len(), 2);
-        assert_eq!(
-            (events[0].count, events[0].first_timestamp.unix_ms, events[0].last_timestamp.unix_ms),
-            (2, 1_000, 11_000)
-        );
-        assert_eq!(log.about(&pod).count(), 2);
-    }
-}
+#[path = "events_tests.rs"]
+mod tests;

@@ -67,7 +67,7 @@ fn hpa(world: &World) -> HorizontalPodAutoscaler {
 }
 
 fn events(world: &World, reason: &str) -> Vec<String> {
-    world.events().all().iter().filter(|e| e.reason == reason).map(|e| e.message.clone()).collect()
+    world.events().all().filter(|e| e.reason == reason).map(|e| e.message.to_string()).collect()
 }
 
 fn conditions(hpa: &HorizontalPodAutoscaler) -> Vec<(String, String, String)> {
@@ -194,7 +194,6 @@ fn a_missing_cpu_request_stops_scaling_with_upstreams_words() {
         world
             .events()
             .all()
-            .iter()
             .filter(|e| e.reason.starts_with("Failed"))
             .all(|e| e.event_type == crate::world::events::EventType::Warning)
     );
@@ -212,7 +211,7 @@ fn a_missing_cpu_request_stops_scaling_with_upstreams_words() {
 fn a_missing_target_cannot_be_scaled_and_the_hpa_syncs_every_15_seconds() {
     let mut world = world_with(HPA);
     world.advance(60_000);
-    let failures: Vec<_> = world.events().all().iter().filter(|e| e.reason == "FailedGetScale").collect();
+    let failures: Vec<_> = world.events().all().filter(|e| e.reason == "FailedGetScale").collect();
     assert_eq!(failures.len(), 1);
     assert_eq!(failures[0].message, "deployments.apps \"api\" not found");
     assert_eq!(failures[0].count, 5, "at 0, 15, 30, 45 and 60 s");

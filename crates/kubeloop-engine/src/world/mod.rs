@@ -114,7 +114,7 @@ impl World {
             now_ms: 0,
             rng: Rng::seeded(seed),
             store: Store::default(),
-            events: EventLog::default(),
+            events: EventLog::started_at(Time::from_unix_ms(EPOCH_UNIX_MS)),
             decisions: Vec::new(),
             runtimes: kubelet::Runtimes::default(),
             next_pod_ip: 0,
@@ -195,6 +195,7 @@ impl World {
                 _ => {
                     self.now_ms = target;
                     self.reconcile();
+                    self.events.tick(self.now());
                     return;
                 }
             }

@@ -56,9 +56,8 @@ fn events(world: &World, reason: &str) -> Vec<(String, String)> {
     world
         .events()
         .all()
-        .iter()
         .filter(|e| e.reason == reason)
-        .map(|e| (e.involved.name.clone(), e.message.clone()))
+        .map(|e| (e.involved.name.clone(), e.message.to_string()))
         .collect()
 }
 

@@ -115,6 +115,8 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
 /// Binds one pod, or marks it unschedulable; the caller writes it back.
 /// True if the pod changed.
 fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut Pod) -> bool {
+    // The scheduler's events.k8s.io events refer to the pod as it saw it.
+    let revision = pod.metadata.resource_version.clone().unwrap_or_default();
     let (cpu, memory) = pod_requests(pod);
     let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
     let total_nodes = nodes.total;
@@ -202,7 +204,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
                 ..Condition::default()
             });
         }
-        world.events.record(
+        world.events.record_series(
             Report {
                 event_type: EventType::Warning,
                 reason: "FailedScheduling",
@@ -211,6 +213,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
                 field_path: None,
                 source: SOURCE,
             },
+            &revision,
             now,
         );
         return !already;
@@ -232,7 +235,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         ..Condition::default()
     });
     let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
-    world.events.record(
+    world.events.record_series(
         Report {
             event_type: EventType::Normal,
             reason: "Scheduled",
@@ -241,6 +244,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
             field_path: None,
             source: SOURCE,
         },
+        &revision,
         now,
     );
     true

@@ -18,7 +18,7 @@ fn ready(pod: &Pod) -> bool {
 }
 
 fn events(world: &World, reason: &str) -> Vec<String> {
-    world.events().all().iter().filter(|e| e.reason == reason).map(|e| e.message.clone()).collect()
+    world.events().all().filter(|e| e.reason == reason).map(|e| e.message.to_string()).collect()
 }
 
 #[test]

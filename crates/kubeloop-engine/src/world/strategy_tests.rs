@@ -51,7 +51,7 @@ fn progressing(world: &World) -> (String, String) {
 }
 
 fn scaling_events(world: &World) -> Vec<String> {
-    world.events().all().iter().filter(|e| e.reason == "ScalingReplicaSet").map(|e| e.message.clone()).collect()
+    world.events().all().filter(|e| e.reason == "ScalingReplicaSet").map(|e| e.message.to_string()).collect()
 }
 
 /// Recreate: no new pod exists while an old one is still there (even

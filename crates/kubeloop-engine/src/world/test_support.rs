@@ -4,6 +4,16 @@ use super::World;
 use crate::api::Object;
 use crate::api::apps::ReplicaSet;
 use crate::api::core::Pod;
+use crate::parse_manifests;
+
+/// A world (seed 1) with `text` applied, which must load cleanly.
+pub fn world_with(text: &str) -> World {
+    let mut world = World::new(1);
+    let loaded = parse_manifests(text);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert!(world.apply(&loaded).iter().all(Result::is_ok));
+    world
+}
 
 pub fn pods(world: &World) -> Vec<Pod> {
     world
