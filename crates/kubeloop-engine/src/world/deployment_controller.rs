@@ -57,13 +57,18 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
     // anything is written, the loop syncs again on what the store holds.
     if let Some(index) = new_index {
         let mut new_rs = replica_sets[index].clone();
-        if set_new_replica_set_annotations(
+        let annotations_updated = set_new_replica_set_annotations(
             &deployment,
             &mut new_rs,
             &next_revision(&refs, new_index),
             true,
             REVISION_HISTORY_LIMIT_IN_CHARS,
-        ) {
+        );
+        // minReadySeconds is not part of the pod template: a change of it
+        // alone is copied onto the existing new ReplicaSet.
+        let min_ready_seconds_needs_update = new_rs.spec.min_ready_seconds != deployment.spec.min_ready_seconds;
+        if annotations_updated || min_ready_seconds_needs_update {
+            new_rs.spec.min_ready_seconds = deployment.spec.min_ready_seconds;
             explain_renumbering(world, key, &replica_sets[index], &new_rs);
             write_replica_set(world, new_rs);
             return true;

@@ -189,3 +189,20 @@ fn min_ready_seconds_requeues_the_replica_set() {
     assert_eq!(available(&world), 1, "available at minReadySeconds + 1 s");
     assert_eq!(deployment(&world).status.available_replicas, 1, "and the Deployment follows");
 }
+
+/// minReadySeconds is not part of the pod template: changing it alone makes
+/// no new ReplicaSet, and the controller copies it onto the current one
+/// (upstream's getNewReplicaSet, `minReadySecondsNeedsUpdate`).
+#[test]
+fn a_min_ready_seconds_change_reaches_the_current_replica_set() {
+    let mut world = World::new(12);
+    world.apply(&parse_manifests(RECREATE));
+    world.advance(30_000);
+    assert_eq!(replica_sets(&world)[0].spec.min_ready_seconds, 0);
+    let changed = RECREATE.replace("replicas: 3\n", "replicas: 3\n  minReadySeconds: 7\n");
+    world.apply(&parse_manifests(&changed));
+    world.advance(1_000);
+    let sets = replica_sets(&world);
+    assert_eq!(sets.len(), 1, "no new ReplicaSet for a minReadySeconds change");
+    assert_eq!(sets[0].spec.min_ready_seconds, 7);
+}
