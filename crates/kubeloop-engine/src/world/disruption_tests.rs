@@ -246,6 +246,20 @@ fn next_timer_of(world: &World) -> Option<i64> {
     super::next_timer(world)
 }
 
+/// With every node deleted the scheduler says so, before any filter.
+#[test]
+fn no_nodes_at_all() {
+    let mut world = World::new(5);
+    for name in ["node-1", "node-2", "node-3"] {
+        let object = Box::new(Object::Node(node(&world, name)));
+        world.apply_fault(&Fault::Delete { object });
+    }
+    assert!(world.apply(&parse_manifests(DEMO_MANIFESTS)).iter().all(Result::is_ok));
+    world.advance(5 * SECOND);
+    let failed = world.events().all().find(|e| e.reason == "FailedScheduling").unwrap();
+    assert_eq!(failed.message, "no nodes available to schedule pods");
+}
+
 /// Cordon: spec.unschedulable, the node lifecycle's taint, the scheduler's
 /// words; uncordon undoes all three.
 #[test]

@@ -187,11 +187,17 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
             preemption.push(format!("{} No preemption victims found for incoming pod", schedulable.len()));
         }
         preemption.sort();
-        let message = format!(
-            "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {}.",
-            reasons.join(", "),
-            preemption.join(", ")
-        );
+        // With no node at all the scheduler stops before the filters
+        // (ErrNoNodesAvailable).
+        let message = if total_nodes == 0 {
+            "no nodes available to schedule pods".to_string()
+        } else {
+            format!(
+                "0/{total_nodes} nodes are available: {}. preemption: 0/{total_nodes} nodes are available: {}.",
+                reasons.join(", "),
+                preemption.join(", ")
+            )
+        };
         let already = pod.status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.message == message);
         if !already {
             pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
