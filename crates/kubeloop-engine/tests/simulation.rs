@@ -380,6 +380,9 @@ impl Run {
     /// Safety: checked after every step and every fault.
     fn check_safety(&mut self) {
         self.checks += 1;
+        if let Err(problem) = self.world.store().check_indexes() {
+            self.fail(problem);
+        }
         let any_node_stopped = self.stopped.iter().any(|s| *s);
         for index in 0..self.scenario.plans.len() {
             let plan = &self.scenario.plans[index];

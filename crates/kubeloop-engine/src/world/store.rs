@@ -342,6 +342,30 @@ impl Store {
         Some(Rc::unwrap_or_clone(object))
     }
 
+    /// Whether every index says what a store rebuilt from its objects
+    /// would (for the simulation tests: the indexes are kept up to date
+    /// write by write). The first difference, in words.
+    pub fn check_indexes(&self) -> Result<(), String> {
+        let mut rebuilt = Store::default();
+        for (key, object) in &self.objects {
+            rebuilt.index(key, object);
+        }
+        let keys = |index: &BTreeMap<String, Objects>| -> Vec<(String, Vec<Key>)> {
+            index.iter().map(|(name, objects)| (name.clone(), objects.keys().cloned().collect())).collect()
+        };
+        let differs = [
+            ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
+            ("node", keys(&self.on_node) != keys(&rebuilt.on_node)),
+            ("node usage", self.node_usage != rebuilt.node_usage),
+            ("unbound pods", self.unbound != rebuilt.unbound),
+            ("orphan pods", self.orphan_pods != rebuilt.orphan_pods),
+        ];
+        match differs.iter().find(|(_, differs)| *differs) {
+            Some((index, _)) => Err(format!("the {index} index differs from the objects")),
+            None => Ok(()),
+        }
+    }
+
     /// Journals a write for the informers: `before` is the object as it
     /// was (`None`: it did not exist), `new` as it is (`None`: removed).
     fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
@@ -430,16 +454,24 @@ impl Store {
             }
         }
         if let Object::Pod(pod) = object {
-            self.unbound.remove(key);
-            self.orphan_pods.remove(key);
-            if let Some(node) = pod.spec.node_name.as_deref()
-                && let Some(keys) = self.on_node.get_mut(node)
-                && keys.remove(key).is_some()
-            {
-                if keys.is_empty() {
-                    self.on_node.remove(node);
+            // The mirror of `index`: only the sets the pod was put in.
+            if pod.metadata.controller().is_none() {
+                self.orphan_pods.remove(key);
+            }
+            match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+                None => {
+                    self.unbound.remove(key);
                 }
-                self.count_on_node(node, pod, -1);
+                Some(node) => {
+                    if let Some(keys) = self.on_node.get_mut(node)
+                        && keys.remove(key).is_some()
+                    {
+                        if keys.is_empty() {
+                            self.on_node.remove(node);
+                        }
+                        self.count_on_node(node, pod, -1);
+                    }
+                }
             }
         }
     }
