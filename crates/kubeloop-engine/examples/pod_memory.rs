@@ -16,15 +16,22 @@
 //! parts (clones: no spare capacity); `spare` is the live total minus the
 //! compact copy of the whole world.
 //!
-//! Prints one line per shape, in bytes per pod.
+//! Prints the inline sizes (`size_of`) of the API types a pod is made of,
+//! then one line per shape, in bytes per pod. `pods` is a compact copy of
+//! the pod objects alone (inline size plus what they own on the heap), part
+//! of `store`; the rest of `store` is the other objects, the B-tree's
+//! nodes (room for 11 entries each, inline) and the indexes.
 
 #[path = "../scenarios/rollout.rs"]
 mod rollout;
 
 use cap::Cap;
+use kubeloop_engine::api::core::{Container, ContainerStatus, Pod, PodSpec, PodStatus};
+use kubeloop_engine::api::{Object, ObjectMeta};
 use kubeloop_engine::world::World;
 use rollout::Shape;
 use std::alloc::System;
+use std::mem::size_of;
 
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
@@ -52,6 +59,16 @@ fn main() {
     // Lazily initialised statics (stdout's buffer and the like) are
     // allocated by a first, small run, outside the measurement.
     drop(rollout::run(Shape { deployments: 1, replicas: 2 }));
+    println!(
+        "pod_memory_sizes Object={} Pod={} PodSpec={} Container={} ObjectMeta={} PodStatus={} ContainerStatus={}",
+        size_of::<Object>(),
+        size_of::<Pod>(),
+        size_of::<PodSpec>(),
+        size_of::<Container>(),
+        size_of::<ObjectMeta>(),
+        size_of::<PodStatus>(),
+        size_of::<ContainerStatus>(),
+    );
     println!("pod_memory: live heap bytes of the world after the rollout, per pod");
     for shape in Shape::for_pods(pods) {
         let (world, live) = bytes_of(|| {
@@ -63,14 +80,16 @@ fn main() {
         drop(copy);
         let size = |bytes: usize| bytes / shape.pods() as usize;
         let (_, store) = bytes_of(|| world.store().clone());
+        let (_, pods) = bytes_of(|| world.store().list("Pod", None).cloned().collect::<Vec<_>>());
         let (_, events) = bytes_of(|| world.events().clone());
         let (_, decisions) = bytes_of(|| world.decisions().to_vec());
         let other = compact - store - events - decisions;
         println!(
-            "pod_memory_{shape} bytes_per_pod={} store={} events={} decisions={} other={} spare={} \
+            "pod_memory_{shape} bytes_per_pod={} store={} (pods={}) events={} decisions={} other={} spare={} \
              ({} objects, {} events, {} decisions, {} pods)",
             size(live),
             size(store),
+            size(pods),
             size(events),
             size(decisions),
             size(other),

@@ -403,7 +403,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
                 Value::Mapping(entry)
             })
             .collect();
-        pod.spec.readiness_gates = Some(Value::Sequence(gates));
+        pod.spec.readiness_gates = Some(Box::new(Value::Sequence(gates)));
     }
     pod.status.phase = text_at(input, "status.phase");
     pod.status.reason = at(input, "status.reason").and_then(text);
@@ -480,16 +480,16 @@ fn metric(entry: &Value) -> Result<(MetricSpec, MetricStatus), String> {
                 _ => return Err(format!("bad metric kind {kind:?}")),
             };
             let target = text(target).unwrap_or_default();
-            let member = yaml(&format!(
+            let member = Box::new(yaml(&format!(
                 "{{metric: {{name: some-{source}-metric}}, target: {{type: {target_type}, {field}: '{target}'}}}}"
-            ))?;
+            ))?);
             spec.metric_type = type_name.to_string();
             status.metric_type = type_name.to_string();
             let current = match current {
-                Some(current) => Some(yaml(&format!(
+                Some(current) => Some(Box::new(yaml(&format!(
                     "{{metric: {{name: some-{source}-metric}}, current: {{{field}: '{}'}}}}",
                     text(current).unwrap_or_default()
-                ))?),
+                ))?)),
                 None => None,
             };
             match source {
@@ -593,8 +593,8 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
         volumes.push(yaml(&format!("{{name: '{name}', emptyDir: {{}}}}"))?);
     }
     if !mounts.is_empty() {
-        container.volume_mounts = Some(Value::Sequence(mounts));
-        template.spec.volumes = Some(Value::Sequence(volumes));
+        container.volume_mounts = Some(Box::new(Value::Sequence(mounts)));
+        template.spec.volumes = Some(Box::new(Value::Sequence(volumes)));
     }
     template.spec.containers = vec![container];
     deployment.spec.selector = Some(LabelSelector { match_labels: selector, ..Default::default() });

@@ -89,6 +89,14 @@ impl<T: FromYaml> FromYaml for Option<T> {
     }
 }
 
+/// Boxed fields (opaque values, big optional structs) decode as their
+/// contents.
+impl<T: FromYaml> FromYaml for Box<T> {
+    fn from_yaml(value: &Value) -> Self {
+        Box::new(T::from_yaml(value))
+    }
+}
+
 impl<T: FromYaml> FromYaml for Vec<T> {
     fn from_yaml(value: &Value) -> Self {
         untagged(value).as_sequence().map(|items| items.iter().map(T::from_yaml).collect()).unwrap_or_default()
@@ -118,6 +126,9 @@ impl HasSchema for Value {
     const SCHEMA: Schema = Schema::Any;
 }
 impl<T: HasSchema> HasSchema for Option<T> {
+    const SCHEMA: Schema = T::SCHEMA;
+}
+impl<T: HasSchema> HasSchema for Box<T> {
     const SCHEMA: Schema = T::SCHEMA;
 }
 impl<T: HasSchema> HasSchema for Vec<T> {

@@ -156,7 +156,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> Vec<FieldError> {
         ));
     }
     for (value, field) in [(&spec.hostname, "hostname"), (&spec.subdomain, "subdomain")] {
-        if let Some(Value::String(value)) = value
+        if let Some(Value::String(value)) = value.as_deref()
             && !value.is_empty()
         {
             for detail in is_dns1123_label(value) {
@@ -164,7 +164,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> Vec<FieldError> {
             }
         }
     }
-    if let Some(Value::String(class)) = &spec.priority_class_name
+    if let Some(Value::String(class)) = spec.priority_class_name.as_deref()
         && !class.is_empty()
     {
         for detail in is_dns1123_subdomain(class) {
@@ -265,7 +265,7 @@ fn validate_dns_config(config: &Opaque, dns_policy: &str, path: &FieldPath, erro
 /// validatePodHostNetworkDeps. A pod's unset hostPort is defaulted to the
 /// containerPort under hostNetwork, so only a different non-zero one fails.
 fn validate_host_network_ports(spec: &PodSpec, path: &FieldPath, errors: &mut Vec<FieldError>) {
-    if !matches!(spec.host_network, Some(Value::Bool(true))) {
+    if !matches!(spec.host_network.as_deref(), Some(Value::Bool(true))) {
         return;
     }
     for (i, container) in spec.containers.iter().enumerate() {
@@ -897,7 +897,7 @@ fn validate_http_get(http: &HttpGetAction, path: &FieldPath, errors: &mut Vec<Fi
             &["HTTP", "HTTPS"],
         ));
     }
-    let headers = http.http_headers.as_ref().and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or(&[]);
+    let headers = http.http_headers.as_deref().and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or(&[]);
     for header in headers {
         let name = header.get("name").and_then(Value::as_str).unwrap_or("");
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
@@ -949,7 +949,7 @@ fn is_relaxed_env_var_name(name: &str) -> Vec<String> {
 
 /// Whether an opaque list field holds at least one item.
 fn is_non_empty_list(value: &Opaque) -> bool {
-    value.as_ref().and_then(Value::as_sequence).is_some_and(|items| !items.is_empty())
+    value.as_deref().and_then(Value::as_sequence).is_some_and(|items| !items.is_empty())
 }
 
 #[cfg(test)]
