@@ -54,7 +54,7 @@ pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     let spec_path = FieldPath::root().child("spec");
     errors.extend(validate_pod_spec(&pod.spec, &spec_path));
     // validateContainersOnlyForPod, for regular then init containers.
-    for (list, name) in [(&pod.spec.containers, "containers"), (&pod.spec.init_containers, "initContainers")] {
+    for (list, name) in [(&pod.spec.containers[..], "containers"), (&pod.spec.init_containers[..], "initContainers")] {
         for (i, container) in list.iter().enumerate() {
             let image = container.image.as_deref().unwrap_or("");
             if image.len() != image.trim().len() {
@@ -1213,7 +1213,8 @@ spec:
     fn unset_fields_that_defaulting_fills_are_required() {
         let template = PodTemplateSpec {
             spec: PodSpec {
-                containers: vec![Container { name: "web".into(), image: Some("nginx".into()), ..Container::default() }],
+                containers: vec![Container { name: "web".into(), image: Some("nginx".into()), ..Container::default() }]
+                    .into(),
                 restart_policy: Some("Always".into()),
                 ..PodSpec::default()
             },

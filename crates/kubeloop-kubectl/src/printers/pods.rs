@@ -235,8 +235,10 @@ mod tests {
     fn pod(containers: usize, phase: &str, statuses: Vec<ContainerStatus>) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some("p".to_string());
-        pod.spec.containers =
-            (0..containers).map(|i| Container { name: format!("c{i}"), ..Default::default() }).collect();
+        pod.spec.containers = (0..containers)
+            .map(|i| Container { name: format!("c{i}"), ..Default::default() })
+            .collect::<Vec<_>>()
+            .into();
         pod.status.phase = phase.to_string();
         pod.status.container_statuses = statuses;
         pod

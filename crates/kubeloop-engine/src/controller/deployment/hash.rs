@@ -22,6 +22,7 @@ use crate::api::quantity::Quantity;
 use crate::api::time::Time;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// `validation.DNS1123SubdomainMaxLength`: the longest object name.
 pub const MAX_NAME_LENGTH: usize = 253;
@@ -155,6 +156,13 @@ impl<T: Dump> Dump for Option<T> {
 /// A boxed field dumps as its contents (the box is how it is stored, not
 /// part of the template).
 impl<T: Dump> Dump for Box<T> {
+    fn dump(&self, out: &mut String) {
+        T::dump(self, out);
+    }
+}
+
+/// So does a shared one.
+impl<T: Dump> Dump for Rc<T> {
     fn dump(&self, out: &mut String) {
         T::dump(self, out);
     }
