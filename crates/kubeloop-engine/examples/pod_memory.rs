@@ -16,15 +16,22 @@
 //! of them (no spare capacity; the keys they share with the store are
 //! counted with the store); `store_and_rest` is the live total minus them.
 //!
-//! Prints one line per shape, in bytes per pod.
+//! Prints the inline sizes (`size_of`) of the API types a pod is made of,
+//! then one line per shape, in bytes per pod. `pods` is a compact copy of
+//! the pod objects alone (inline size plus what they own on the heap, but
+//! not the container list they share with their ReplicaSet), part of
+//! `store_and_rest`.
 
 #[path = "../scenarios/rollout.rs"]
 mod rollout;
 
 use cap::Cap;
+use kubeloop_engine::api::core::{Container, ContainerStatus, Pod, PodSpec, PodStatus};
+use kubeloop_engine::api::{Object, ObjectMeta};
 use kubeloop_engine::world::World;
 use rollout::Shape;
 use std::alloc::System;
+use std::mem::size_of;
 
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
@@ -52,6 +59,16 @@ fn main() {
     // Lazily initialised statics (stdout's buffer and the like) are
     // allocated by a first, small run, outside the measurement.
     drop(rollout::run(Shape { deployments: 1, replicas: 2 }));
+    println!(
+        "pod_memory_sizes Object={} Pod={} PodSpec={} Container={} ObjectMeta={} PodStatus={} ContainerStatus={}",
+        size_of::<Object>(),
+        size_of::<Pod>(),
+        size_of::<PodSpec>(),
+        size_of::<Container>(),
+        size_of::<ObjectMeta>(),
+        size_of::<PodStatus>(),
+        size_of::<ContainerStatus>(),
+    );
     println!("pod_memory: live heap bytes of the world after the rollout, per pod");
     for shape in Shape::for_pods(pods) {
         let (world, live) = bytes_of(|| {
@@ -63,14 +80,16 @@ fn main() {
         // Copies of the event log and the decisions: what they hold beyond
         // the keys, which they share with the store (a key is counted once,
         // with the store and the rest).
+        let (_, pods) = bytes_of(|| world.store().list("Pod", None).cloned().collect::<Vec<_>>());
         let (_, events) = bytes_of(|| world.events().clone());
         let (_, decisions) = bytes_of(|| world.decisions().to_vec());
         let rest = live.saturating_sub(events + decisions);
         println!(
-            "pod_memory_{shape} bytes_per_pod={} store_and_rest={} events={} decisions={} \
+            "pod_memory_{shape} bytes_per_pod={} store_and_rest={} (pods={}) events={} decisions={} \
              ({} objects, {} events, {} decisions, {} pods)",
             size(live),
             size(rest),
+            size(pods),
             size(events),
             size(decisions),
             world.store().len(),

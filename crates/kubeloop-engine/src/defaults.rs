@@ -11,6 +11,7 @@ use crate::api::intstr::IntOrString;
 use crate::api::playground::{App, AppCrash};
 use crate::api::quantity::Quantity;
 use crate::api::{Object, base64};
+use std::rc::Rc;
 
 /// Sets a string field that is unset or empty (Go's zero value) and returns it.
 fn default_str<'a>(field: &'a mut Option<String>, value: &str) -> &'a str {
@@ -67,7 +68,7 @@ pub fn pod_spec_defaults(spec: &mut PodSpec) {
     default_str(&mut spec.restart_policy, "Always");
     spec.termination_grace_period_seconds.get_or_insert(30);
     default_str(&mut spec.scheduler_name, "default-scheduler");
-    for container in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
+    for container in spec.init_containers.iter_mut().chain(Rc::make_mut(&mut spec.containers).iter_mut()) {
         container_defaults(container);
     }
 }

@@ -411,7 +411,7 @@ fn describe_containers(
                 w.write(3, &format!("{}:\t{text}\n", env.name));
             }
         }
-        let mut mounts = items(container.volume_mounts.as_ref());
+        let mut mounts = items(container.volume_mounts.as_deref());
         let none = if mounts.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Mounts:{none}\n"));
         mounts.sort_by_key(|m| text_at(m, &["mountPath"]));
@@ -425,7 +425,7 @@ fn describe_containers(
             let (path, name) = (text_at(mount, &["mountPath"]), text_at(mount, &["name"]));
             w.write(3, &format!("{path} from {name} ({})\n", flags.join(",")));
         }
-        let mut devices = items(container.volume_devices.as_ref());
+        let mut devices = items(container.volume_devices.as_deref());
         if !devices.is_empty() {
             w.write(2, "Devices:\n");
             devices.sort_by_key(|d| text_at(d, &["devicePath"]));
@@ -577,14 +577,14 @@ pub fn describe_pod_template(w: &mut PrefixWriter, template: &PodTemplateSpec) {
         describe_containers(w, "Init Containers", &spec.init_containers, &[], "  ");
     }
     describe_containers(w, "Containers", &spec.containers, &[], "  ");
-    describe_volumes(w, spec.volumes.as_ref(), "  ");
-    describe_topology_spread(w, spec.topology_spread_constraints.as_ref(), "  ");
-    let priority_class = spec.priority_class_name.as_ref().and_then(scalar_text).unwrap_or_default();
+    describe_volumes(w, spec.volumes.as_deref(), "  ");
+    describe_topology_spread(w, spec.topology_spread_constraints.as_deref(), "  ");
+    let priority_class = spec.priority_class_name.as_deref().and_then(scalar_text).unwrap_or_default();
     if !priority_class.is_empty() {
         w.write(1, &format!("Priority Class Name:\t{priority_class}\n"));
     }
     print_labels(w, "  Node-Selectors", &spec.node_selector);
-    print_tolerations(w, "  Tolerations", spec.tolerations.as_ref());
+    print_tolerations(w, "  Tolerations", spec.tolerations.as_deref());
 }
 
 /// The pod template as `rollout history --revision=N` prints it: literal

@@ -363,7 +363,7 @@ fn mirror_pod_filter(_: &World, pod: &Pod, _: &DrainOptions) -> Verdict {
 }
 
 fn local_storage_filter(_: &World, pod: &Pod, options: &DrainOptions) -> Verdict {
-    let volumes = pod.spec.volumes.as_ref().and_then(|v| v.as_sequence());
+    let volumes = pod.spec.volumes.as_deref().and_then(|v| v.as_sequence());
     let empty_dir = volumes.into_iter().flatten().any(|volume| volume.get("emptyDir").is_some());
     if !empty_dir || terminal(pod) {
         return Verdict::Okay;

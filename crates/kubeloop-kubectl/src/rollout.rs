@@ -88,7 +88,7 @@ fn history(replica_sets: &[ReplicaSet]) -> BTreeMap<i64, PodTemplateSpec> {
     let mut history = BTreeMap::new();
     for replica_set in replica_sets {
         let Ok(revision) = revision_of(&replica_set.metadata.annotations) else { continue };
-        let mut template = replica_set.spec.template.clone();
+        let mut template = (*replica_set.spec.template).clone();
         if let Some(cause) = replica_set.metadata.annotations.get(CHANGE_CAUSE_ANNOTATION).filter(|c| !c.is_empty()) {
             template.metadata.annotations.insert(CHANGE_CAUSE_ANNOTATION.to_string(), cause.clone());
         }

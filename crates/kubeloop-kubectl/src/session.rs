@@ -14,6 +14,7 @@ use kubeloop_engine::world::faults::{Fault, Target};
 use kubeloop_engine::world::history::{History, Input};
 use kubeloop_engine::world::store::Key;
 use kubeloop_engine::{Severity, parse_manifests};
+use std::rc::Rc;
 
 /// How far `rollout status` waits without `--timeout` (kubectl would wait
 /// forever; a script must end).
@@ -240,7 +241,8 @@ impl Session {
                 "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form",
             );
         };
-        let Some(target_container) = deployment.spec.template.spec.containers.iter_mut().find(|c| c.name == container)
+        let Some(target_container) =
+            Rc::make_mut(&mut deployment.spec.template.spec.containers).iter_mut().find(|c| c.name == container)
         else {
             return Answer::error(&format!("error: unable to find container named \"{container}\""));
         };

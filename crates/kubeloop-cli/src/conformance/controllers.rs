@@ -46,6 +46,7 @@ use kubeloop_engine::kubelet::prober::{self, ProbeKind, ProbeOutcome, ProbeResul
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
+use std::rc::Rc;
 
 const SECOND_MS: i64 = 1000;
 const MINUTE_MS: i64 = 60 * SECOND_MS;
@@ -702,7 +703,8 @@ fn matches_message(expected: &str, actual: &str) -> bool {
 fn pod_in_state(state: &ContainerState, ran_before: bool) -> kubeloop_engine::api::core::Pod {
     let mut pod = placeholder_pod();
     pod.spec.restart_policy = Some("Always".to_string());
-    pod.spec.containers.push(Container { name: PLACEHOLDER_CONTAINER.to_string(), ..Container::default() });
+    Rc::make_mut(&mut pod.spec.containers)
+        .push(Container { name: PLACEHOLDER_CONTAINER.to_string(), ..Container::default() });
     let mut status =
         ContainerStatus { name: PLACEHOLDER_CONTAINER.to_string(), state: state.clone(), ..ContainerStatus::default() };
     if ran_before {
@@ -1124,7 +1126,7 @@ impl HarnessPod {
                 let quantity = Quantity::parse(&format!("{milli}m")).map_err(|e| format!("request {milli}m: {e:?}"))?;
                 container.resources.requests.insert(resource.to_string(), quantity);
             }
-            pod.spec.containers.push(container);
+            Rc::make_mut(&mut pod.spec.containers).push(container);
         }
         Ok(pod)
     }

@@ -381,7 +381,7 @@ fn find_new_rs(case: &Case) -> Outcome {
             }
             t
         } else {
-            other.clone()
+            other.clone().into()
         };
         list.push(rs);
     }

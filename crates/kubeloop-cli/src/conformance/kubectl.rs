@@ -299,7 +299,7 @@ fn history(case: &Case) -> Result<(), String> {
         rs.metadata.annotations.insert(REVISION_ANNOTATION.to_string(), revision.to_string());
         rs.spec.template.metadata.labels = string_map(template.get("labels"));
         rs.spec.template.metadata.annotations = string_map(template.get("annotations"));
-        rs.spec.template.spec.containers = containers(template.get("containers"));
+        rs.spec.template.spec.containers = containers(template.get("containers")).into();
         replica_sets.push(rs);
     }
     check("output", Ok(expected_text(case, "output")?), view_history(&replica_sets, revision))
@@ -390,7 +390,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
     pod.metadata.name = Some(text_at(input, "name"));
     pod.metadata.creation_timestamp = parse_time(at(input, "creationTimestamp"), now)?;
     pod.metadata.deletion_timestamp = parse_time(at(input, "spec.deletionTimestamp"), now)?;
-    pod.spec.containers = numbered_containers(at(input, "spec.containers"), "c")?;
+    pod.spec.containers = numbered_containers(at(input, "spec.containers"), "c")?.into();
     pod.spec.init_containers = numbered_containers(at(input, "spec.initContainers"), "i")?;
     pod.spec.node_name = at(input, "spec.nodeName").and_then(text);
     let gates = seq(at(input, "spec.readinessGates"));
@@ -403,7 +403,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
                 Value::Mapping(entry)
             })
             .collect();
-        pod.spec.readiness_gates = Some(Value::Sequence(gates));
+        pod.spec.readiness_gates = Some(Box::new(Value::Sequence(gates)));
     }
     pod.status.phase = text_at(input, "status.phase");
     pod.status.reason = at(input, "status.reason").and_then(text);
@@ -431,7 +431,7 @@ fn deployments(case: &Case, now: Time) -> Result<(), String> {
         None => parse_time(Some(&Value::from("now+1.9s")), now)?,
     };
     deployment.spec.replicas = i32_at(input, "spec.replicas")?;
-    deployment.spec.template.spec.containers = containers(at(input, "containers"));
+    deployment.spec.template.spec.containers = containers(at(input, "containers")).into();
     let labels = string_map(at(input, "selector"));
     if !labels.is_empty() {
         deployment.spec.selector = Some(LabelSelector { match_labels: labels, ..Default::default() });
@@ -480,16 +480,16 @@ fn metric(entry: &Value) -> Result<(MetricSpec, MetricStatus), String> {
                 _ => return Err(format!("bad metric kind {kind:?}")),
             };
             let target = text(target).unwrap_or_default();
-            let member = yaml(&format!(
+            let member = Box::new(yaml(&format!(
                 "{{metric: {{name: some-{source}-metric}}, target: {{type: {target_type}, {field}: '{target}'}}}}"
-            ))?;
+            ))?);
             spec.metric_type = type_name.to_string();
             status.metric_type = type_name.to_string();
             let current = match current {
-                Some(current) => Some(yaml(&format!(
+                Some(current) => Some(Box::new(yaml(&format!(
                     "{{metric: {{name: some-{source}-metric}}, current: {{{field}: '{}'}}}}",
                     text(current).unwrap_or_default()
-                ))?),
+                ))?)),
                 None => None,
             };
             match source {
@@ -593,10 +593,10 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
         volumes.push(yaml(&format!("{{name: '{name}', emptyDir: {{}}}}"))?);
     }
     if !mounts.is_empty() {
-        container.volume_mounts = Some(Value::Sequence(mounts));
-        template.spec.volumes = Some(Value::Sequence(volumes));
+        container.volume_mounts = Some(Box::new(Value::Sequence(mounts)));
+        template.spec.volumes = Some(Box::new(Value::Sequence(volumes)));
     }
-    template.spec.containers = vec![container];
+    template.spec.containers = vec![container].into();
     deployment.spec.selector = Some(LabelSelector { match_labels: selector, ..Default::default() });
 
     let mut replica_sets = Vec::new();

@@ -33,7 +33,9 @@ api_struct! {
     pub struct DeploymentSpec {
         replicas: Option<i32> = "replicas",
         selector: Option<LabelSelector> = "selector",
-        template: PodTemplateSpec = "template",
+        /// Boxed, as in ReplicaSetSpec: inline, a template made these two
+        /// kinds, and so every `Object` in the store, bigger than a Pod.
+        template: Box<PodTemplateSpec> = "template",
         strategy: DeploymentStrategy = "strategy",
         min_ready_seconds: i32 = "minReadySeconds",
         revision_history_limit: Option<i32> = "revisionHistoryLimit",
@@ -83,6 +85,7 @@ api_struct! {
         replicas: Option<i32> = "replicas",
         min_ready_seconds: i32 = "minReadySeconds",
         selector: Option<LabelSelector> = "selector",
-        template: PodTemplateSpec = "template",
+        /// Boxed: see DeploymentSpec.
+        template: Box<PodTemplateSpec> = "template",
     }
 }

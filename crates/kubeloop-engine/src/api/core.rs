@@ -7,6 +7,7 @@ use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
 use super::time::Time;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 api_struct! {
     pub struct Pod {
@@ -91,7 +92,10 @@ api_struct! {
 
 api_struct! {
     pub struct PodSpec {
-        containers: Vec<Container> = "containers",
+        /// Shared: a ReplicaSet's pods all start from its template's
+        /// containers and never change them, so they share one list (a
+        /// writer copies it first: `Rc::make_mut`).
+        containers: Rc<Vec<Container>> = "containers",
         init_containers: Vec<Container> = "initContainers",
         restart_policy: Option<String> = "restartPolicy",
         termination_grace_period_seconds: Option<i64> = "terminationGracePeriodSeconds",
@@ -147,10 +151,11 @@ api_struct! {
         env: Vec<EnvVar> = "env",
         env_from: Vec<EnvFromSource> = "envFrom",
         resources: ResourceRequirements = "resources",
-        liveness_probe: Option<Probe> = "livenessProbe",
-        readiness_probe: Option<Probe> = "readinessProbe",
-        startup_probe: Option<Probe> = "startupProbe",
-        lifecycle: Option<Lifecycle> = "lifecycle",
+        // Boxed, like the opaque fields: most containers have none of these.
+        liveness_probe: Option<Box<Probe>> = "livenessProbe",
+        readiness_probe: Option<Box<Probe>> = "readinessProbe",
+        startup_probe: Option<Box<Probe>> = "startupProbe",
+        lifecycle: Option<Box<Lifecycle>> = "lifecycle",
         restart_policy: Option<String> = "restartPolicy",
         termination_message_path: Option<String> = "terminationMessagePath",
         termination_message_policy: Option<String> = "terminationMessagePolicy",

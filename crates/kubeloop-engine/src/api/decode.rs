@@ -12,6 +12,7 @@
 use crate::yaml::{Schema, StructSchema};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Decodes a value that has already passed the schema check.
 pub trait FromYaml: Sized {
@@ -89,6 +90,21 @@ impl<T: FromYaml> FromYaml for Option<T> {
     }
 }
 
+/// Boxed fields (opaque values, big optional structs) decode as their
+/// contents.
+impl<T: FromYaml> FromYaml for Box<T> {
+    fn from_yaml(value: &Value) -> Self {
+        Box::new(T::from_yaml(value))
+    }
+}
+
+/// Shared fields too.
+impl<T: FromYaml> FromYaml for Rc<T> {
+    fn from_yaml(value: &Value) -> Self {
+        Rc::new(T::from_yaml(value))
+    }
+}
+
 impl<T: FromYaml> FromYaml for Vec<T> {
     fn from_yaml(value: &Value) -> Self {
         untagged(value).as_sequence().map(|items| items.iter().map(T::from_yaml).collect()).unwrap_or_default()
@@ -118,6 +134,12 @@ impl HasSchema for Value {
     const SCHEMA: Schema = Schema::Any;
 }
 impl<T: HasSchema> HasSchema for Option<T> {
+    const SCHEMA: Schema = T::SCHEMA;
+}
+impl<T: HasSchema> HasSchema for Box<T> {
+    const SCHEMA: Schema = T::SCHEMA;
+}
+impl<T: HasSchema> HasSchema for Rc<T> {
     const SCHEMA: Schema = T::SCHEMA;
 }
 impl<T: HasSchema> HasSchema for Vec<T> {

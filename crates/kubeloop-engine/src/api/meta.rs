@@ -4,8 +4,14 @@ use super::decode::api_struct;
 use super::time::Time;
 use std::collections::BTreeMap;
 
-/// A field the playground accepts and keeps but does not simulate.
-pub type Opaque = Option<serde_yaml::Value>;
+/// A field the playground accepts and keeps but does not simulate. Boxed:
+/// such fields are rarely set, and an absent one then costs a pointer
+/// instead of a whole `Value` inline (an object has dozens of them).
+pub type Opaque = Option<Box<OpaqueValue>>;
+
+/// What an opaque field holds: the YAML as written (named here so that
+/// crates reading opaque fields need no YAML dependency of their own).
+pub type OpaqueValue = serde_yaml::Value;
 
 api_struct! {
     /// `metadata`. The server-set fields (uid, resourceVersion, generation,

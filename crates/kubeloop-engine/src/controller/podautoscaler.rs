@@ -917,7 +917,7 @@ mod tests {
             if let Some(milli) = test.request_milli {
                 container.resources.requests.insert("cpu".to_string(), Quantity::parse(&format!("{milli}m")).unwrap());
             }
-            pod.spec.containers.push(container);
+            std::rc::Rc::make_mut(&mut pod.spec.containers).push(container);
         }
         let metric = test.usage.map(|u| PodMetric { value: 2 * u, timestamp: NOW, window_ms: MINUTE });
         (pod, metric)

@@ -22,7 +22,7 @@ pub fn get_phase(pod: &Pod) -> &'static str {
         }
     }
     let (mut unknown, mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0, 0);
-    for container in &spec.containers {
+    for container in spec.containers.iter() {
         let Some(status) = pod.status.container_statuses.iter().find(|s| s.name == container.name) else {
             unknown += 1;
             continue;
@@ -70,7 +70,8 @@ mod tests {
         pod.spec.restart_policy = Some(policy.to_string());
         for (i, (state, ran_before)) in states.iter().enumerate() {
             let name = format!("c{i}");
-            pod.spec.containers.push(Container { name: name.clone(), ..Container::default() });
+            std::rc::Rc::make_mut(&mut pod.spec.containers)
+                .push(Container { name: name.clone(), ..Container::default() });
             let mut status = ContainerStatus { name, state: state.clone(), ..ContainerStatus::default() };
             if *ran_before {
                 status.last_state.terminated = Some(ContainerStateTerminated { exit_code: 137, ..Default::default() });

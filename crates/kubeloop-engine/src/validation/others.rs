@@ -1276,16 +1276,16 @@ fn opaque_is_set(value: &Opaque) -> bool {
 }
 
 fn opaque_str(value: &Opaque) -> Option<&str> {
-    value.as_ref().and_then(Value::as_str)
+    value.as_deref().and_then(Value::as_str)
 }
 
 fn opaque_i64(value: &Opaque) -> Option<i64> {
-    value.as_ref().and_then(Value::as_i64)
+    value.as_deref().and_then(Value::as_i64)
 }
 
 /// A list of strings (anything else in it is left out).
 fn opaque_strings(value: &Opaque) -> Vec<String> {
-    match value {
+    match value.as_deref() {
         Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
         _ => Vec::new(),
     }

@@ -54,7 +54,7 @@ pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     let spec_path = FieldPath::root().child("spec");
     errors.extend(validate_pod_spec(&pod.spec, &spec_path));
     // validateContainersOnlyForPod, for regular then init containers.
-    for (list, name) in [(&pod.spec.containers, "containers"), (&pod.spec.init_containers, "initContainers")] {
+    for (list, name) in [(&pod.spec.containers[..], "containers"), (&pod.spec.init_containers[..], "initContainers")] {
         for (i, container) in list.iter().enumerate() {
             let image = container.image.as_deref().unwrap_or("");
             if image.len() != image.trim().len() {
@@ -156,7 +156,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> Vec<FieldError> {
         ));
     }
     for (value, field) in [(&spec.hostname, "hostname"), (&spec.subdomain, "subdomain")] {
-        if let Some(Value::String(value)) = value
+        if let Some(Value::String(value)) = value.as_deref()
             && !value.is_empty()
         {
             for detail in is_dns1123_label(value) {
@@ -164,7 +164,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> Vec<FieldError> {
             }
         }
     }
-    if let Some(Value::String(class)) = &spec.priority_class_name
+    if let Some(Value::String(class)) = spec.priority_class_name.as_deref()
         && !class.is_empty()
     {
         for detail in is_dns1123_subdomain(class) {
@@ -265,7 +265,7 @@ fn validate_dns_config(config: &Opaque, dns_policy: &str, path: &FieldPath, erro
 /// validatePodHostNetworkDeps. A pod's unset hostPort is defaulted to the
 /// containerPort under hostNetwork, so only a different non-zero one fails.
 fn validate_host_network_ports(spec: &PodSpec, path: &FieldPath, errors: &mut Vec<FieldError>) {
-    if !matches!(spec.host_network, Some(Value::Bool(true))) {
+    if !matches!(spec.host_network.as_deref(), Some(Value::Bool(true))) {
         return;
     }
     for (i, container) in spec.containers.iter().enumerate() {
@@ -897,7 +897,7 @@ fn validate_http_get(http: &HttpGetAction, path: &FieldPath, errors: &mut Vec<Fi
             &["HTTP", "HTTPS"],
         ));
     }
-    let headers = http.http_headers.as_ref().and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or(&[]);
+    let headers = http.http_headers.as_deref().and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or(&[]);
     for header in headers {
         let name = header.get("name").and_then(Value::as_str).unwrap_or("");
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
@@ -949,7 +949,7 @@ fn is_relaxed_env_var_name(name: &str) -> Vec<String> {
 
 /// Whether an opaque list field holds at least one item.
 fn is_non_empty_list(value: &Opaque) -> bool {
-    value.as_ref().and_then(Value::as_sequence).is_some_and(|items| !items.is_empty())
+    value.as_deref().and_then(Value::as_sequence).is_some_and(|items| !items.is_empty())
 }
 
 #[cfg(test)]
@@ -1213,7 +1213,8 @@ spec:
     fn unset_fields_that_defaulting_fills_are_required() {
         let template = PodTemplateSpec {
             spec: PodSpec {
-                containers: vec![Container { name: "web".into(), image: Some("nginx".into()), ..Container::default() }],
+                containers: vec![Container { name: "web".into(), image: Some("nginx".into()), ..Container::default() }]
+                    .into(),
                 restart_policy: Some("Always".into()),
                 ..PodSpec::default()
             },

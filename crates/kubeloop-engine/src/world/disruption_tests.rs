@@ -80,7 +80,7 @@ fn node(world: &World, name: &str) -> Node {
 }
 
 fn taint_keys(node: &Node) -> Vec<String> {
-    let taints = node.spec.taints.as_ref().and_then(serde_yaml::Value::as_sequence);
+    let taints = node.spec.taints.as_deref().and_then(serde_yaml::Value::as_sequence);
     taints
         .into_iter()
         .flatten()

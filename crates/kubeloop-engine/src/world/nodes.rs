@@ -302,7 +302,7 @@ fn set_unreachable_taints(node: &mut Node, added_at: Option<Time>) {
 /// Adds (at `Some(time)`) or removes (`None`) the taints with this key, one
 /// per effect (with `timeAdded` where marked), keeping every other taint.
 fn set_taints(node: &mut Node, key: &str, effects: &[(&str, bool)], added_at: Option<Time>) {
-    let mut taints: Vec<Value> = match node.spec.taints.take() {
+    let mut taints: Vec<Value> = match node.spec.taints.take().map(|taints| *taints) {
         Some(Value::Sequence(taints)) => taints,
         _ => Vec::new(),
     };
@@ -318,7 +318,7 @@ fn set_taints(node: &mut Node, key: &str, effects: &[(&str, bool)], added_at: Op
             taints.push(Value::Mapping(taint));
         }
     }
-    node.spec.taints = (!taints.is_empty()).then_some(Value::Sequence(taints));
+    node.spec.taints = (!taints.is_empty()).then(|| Box::new(Value::Sequence(taints)));
 }
 
 /// doNoScheduleTaintingPass for `spec.unschedulable`: a cordoned node gets
@@ -328,7 +328,7 @@ fn taint_unschedulable(world: &mut World, name: &str) -> bool {
     let key = Key::new("Node", "", name);
     let Some(Object::Node(node)) = world.store.get(&key) else { return false };
     let tainted =
-        node.spec.taints.as_ref().and_then(Value::as_sequence).is_some_and(|taints| {
+        node.spec.taints.as_deref().and_then(Value::as_sequence).is_some_and(|taints| {
             taints.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(UNSCHEDULABLE_TAINT))
         });
     if tainted == node.spec.unschedulable {
@@ -412,7 +412,7 @@ fn evict(world: &mut World, pod: &Pod, node: &str, now: Time) -> bool {
 /// (None: forever). Without a matching toleration, the default the
 /// DefaultTolerationSeconds admission plugin adds.
 fn toleration_ms(pod: &Pod) -> Option<i64> {
-    let tolerations = match &pod.spec.tolerations {
+    let tolerations = match pod.spec.tolerations.as_deref() {
         Some(Value::Sequence(tolerations)) => tolerations.as_slice(),
         _ => &[],
     };

@@ -259,7 +259,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
 /// The key of a node's NoSchedule taint (`node.kubernetes.io/unreachable`
 /// for a node that stopped reporting), or the not-ready one.
 fn no_schedule_taint(node: &Node) -> String {
-    let taints = node.spec.taints.as_ref().and_then(serde_yaml::Value::as_sequence);
+    let taints = node.spec.taints.as_deref().and_then(serde_yaml::Value::as_sequence);
     taints
         .into_iter()
         .flatten()

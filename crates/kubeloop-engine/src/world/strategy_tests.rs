@@ -206,3 +206,31 @@ fn a_min_ready_seconds_change_reaches_the_current_replica_set() {
     assert_eq!(sets.len(), 1, "no new ReplicaSet for a minReadySeconds change");
     assert_eq!(sets[0].spec.min_ready_seconds, 7);
 }
+
+/// A ReplicaSet's pods share its template's container list instead of
+/// each holding a copy (memory per pod at scale); the new ReplicaSet of a
+/// rollout brings a list of its own, and the old pods keep theirs.
+#[test]
+fn pods_share_their_replica_sets_containers() {
+    use std::rc::Rc;
+    let rolling = RECREATE.replace("  strategy:\n    type: Recreate\n", "");
+    let mut world = World::new(13);
+    world.apply(&parse_manifests(&rolling));
+    world.advance(10_000);
+    let old = replica_sets(&world).remove(0);
+    let shares = |pod: &Pod, rs: &ReplicaSet| Rc::ptr_eq(&pod.spec.containers, &rs.spec.template.spec.containers);
+    let running = pods(&world);
+    assert_eq!(running.len(), 3);
+    assert!(running.iter().all(|pod| shares(pod, &old)));
+    world.apply(&parse_manifests(&rolling.replace("web:1", "web:2")));
+    world.advance(2_000);
+    let rss = replica_sets(&world);
+    let new = rs_with_image(&rss, "web:2").expect("the new ReplicaSet");
+    assert!(!Rc::ptr_eq(&new.spec.template.spec.containers, &old.spec.template.spec.containers));
+    let pods = pods(&world);
+    assert!(pods.iter().any(|pod| image(pod) == "web:2"), "the rollout has started");
+    for pod in &pods {
+        let owner = if image(pod) == "web:2" { new } else { &old };
+        assert!(shares(pod, owner), "{} has a copy of its containers", pod.metadata.name());
+    }
+}

@@ -36,9 +36,9 @@ fn format_metric(spec: &MetricSpec, status: Option<&MetricStatus>) -> String {
     match spec.metric_type.as_str() {
         "External" | "Object" => {
             let (spec_member, status_of): (Option<&Value>, StatusMember) = if spec.metric_type == "External" {
-                (spec.external.as_ref(), |s| s.external.as_ref())
+                (spec.external.as_deref(), |s| s.external.as_deref())
             } else {
-                (spec.object.as_ref(), |s| s.object.as_ref())
+                (spec.object.as_deref(), |s| s.object.as_deref())
             };
             let target = spec_member.and_then(|m| lookup(m, &["target"]));
             let current = status_member(status_of);
@@ -57,9 +57,9 @@ fn format_metric(spec: &MetricSpec, status: Option<&MetricStatus>) -> String {
             }
         }
         "Pods" => {
-            let current = status_member(|s| s.pods.as_ref())
+            let current = status_member(|s| s.pods.as_deref())
                 .map_or_else(|| UNKNOWN.to_string(), |c| opaque_quantity(lookup(c, &["current", "averageValue"])));
-            let target = spec.pods.as_ref().and_then(|p| lookup(p, &["target", "averageValue"]));
+            let target = spec.pods.as_deref().and_then(|p| lookup(p, &["target", "averageValue"]));
             format!("{current}/{}", opaque_quantity(target))
         }
         "Resource" => {
@@ -81,10 +81,10 @@ fn format_metric(spec: &MetricSpec, status: Option<&MetricStatus>) -> String {
             }
         }
         "ContainerResource" => {
-            let member = spec.container_resource.as_ref();
+            let member = spec.container_resource.as_deref();
             let name = member.map(|m| text_at(m, &["name"])).unwrap_or_default();
             let target = member.and_then(|m| lookup(m, &["target"]));
-            let current = status_member(|s| s.container_resource.as_ref());
+            let current = status_member(|s| s.container_resource.as_deref());
             match target.and_then(|t| lookup(t, &["averageValue"])) {
                 Some(average) => {
                     let current = current.map_or_else(

@@ -24,18 +24,8 @@ pub fn age(timestamp: Option<Time>, now: Time) -> String {
     }
 }
 
-/// Names the YAML value type the engine keeps opaque fields in, without a
-/// dependency of our own on the YAML crate.
-pub(crate) trait OptionInner {
-    type Inner;
-}
-
-impl<T> OptionInner for Option<T> {
-    type Inner = T;
-}
-
 /// An opaque field's value (`serde_yaml::Value`).
-pub(crate) type Value = <kubeloop_engine::api::meta::Opaque as OptionInner>::Inner;
+pub(crate) use kubeloop_engine::api::meta::OpaqueValue as Value;
 
 /// A scalar as text (for fields the engine keeps opaque).
 pub(crate) fn scalar_text(value: &Value) -> Option<String> {

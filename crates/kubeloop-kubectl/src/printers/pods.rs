@@ -176,7 +176,7 @@ pub fn pod_row_wide(pod: &Pod, now: Time, nominated_node_name: Option<&str>) -> 
 
 /// READINESS GATES: `<true gates>/<gates>`, or `<none>`.
 fn readiness_gates(pod: &Pod) -> String {
-    let gates = items(pod.spec.readiness_gates.as_ref());
+    let gates = items(pod.spec.readiness_gates.as_deref());
     if gates.is_empty() {
         return "<none>".to_string();
     }
@@ -235,8 +235,10 @@ mod tests {
     fn pod(containers: usize, phase: &str, statuses: Vec<ContainerStatus>) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some("p".to_string());
-        pod.spec.containers =
-            (0..containers).map(|i| Container { name: format!("c{i}"), ..Default::default() }).collect();
+        pod.spec.containers = (0..containers)
+            .map(|i| Container { name: format!("c{i}"), ..Default::default() })
+            .collect::<Vec<_>>()
+            .into();
         pod.status.phase = phase.to_string();
         pod.status.container_statuses = statuses;
         pod
@@ -394,7 +396,7 @@ mod tests {
         let mut p = pod(1, "Running", vec![]);
         p.spec.node_name = Some("node-1".to_string());
         p.status.pod_ip = Some("10.0.0.5".to_string());
-        p.spec.readiness_gates = Some(serde_yaml_sequence(&["g1", "g2"]));
+        p.spec.readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
         p.status.conditions = vec![condition("g2", "True", "")];
         assert_eq!(pod_row_wide(&p, NOW, None)[5..], ["10.0.0.5", "node-1", "<none>", "1/2"]);
         let bare = pod(1, "Pending", vec![]);

@@ -22,6 +22,7 @@ use crate::api::quantity::Quantity;
 use crate::api::time::Time;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// `validation.DNS1123SubdomainMaxLength`: the longest object name.
 pub const MAX_NAME_LENGTH: usize = 253;
@@ -149,6 +150,21 @@ impl<T: Dump> Dump for Option<T> {
             Some(value) => value.dump(out),
             None => out.push_str("nil"),
         }
+    }
+}
+
+/// A boxed field dumps as its contents (the box is how it is stored, not
+/// part of the template).
+impl<T: Dump> Dump for Box<T> {
+    fn dump(&self, out: &mut String) {
+        T::dump(self, out);
+    }
+}
+
+/// So does a shared one.
+impl<T: Dump> Dump for Rc<T> {
+    fn dump(&self, out: &mut String) {
+        T::dump(self, out);
     }
 }
 
@@ -497,6 +513,26 @@ mod tests {
             assert_eq!(a, b);
             assert_eq!(canonical_dump(&a), canonical_dump(&b));
             assert_eq!(compute_hash(&a, Some(3)), compute_hash(&b, Some(3)));
+        }
+    }
+
+    /// Boxed fields (opaque values, probes, lifecycle) dump as their
+    /// contents: these hashes were computed before the fields were boxed.
+    #[test]
+    fn boxed_fields_hash_as_before() {
+        let cases = [
+            (NGINX, "84c7f8b648"),
+            (
+                "metadata:\n  labels: {app: web}\nspec:\n  tolerations: [{key: k, operator: Exists}]\n  securityContext: {runAsUser: 1000}\n  containers:\n  - name: web\n    image: nginx:1.25\n    volumeMounts: [{name: data, mountPath: /data}]\n",
+                "84fb4b99c8",
+            ),
+            (
+                "metadata:\n  labels: {app: web}\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n    livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 5}\n    readinessProbe: {tcpSocket: {port: 80}}\n    startupProbe: {exec: {command: [cat, /ready]}}\n    lifecycle: {preStop: {sleep: {seconds: 5}}}\n",
+                "c8bbf444d",
+            ),
+        ];
+        for (yaml, hash) in cases {
+            assert_eq!(compute_hash(&template(yaml), None), hash, "{yaml}");
         }
     }
 

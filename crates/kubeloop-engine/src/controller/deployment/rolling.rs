@@ -622,9 +622,9 @@ mod tests {
             t
         };
         let mut d = rolling(3, s("25%"), s("25%"));
-        d.spec.template = template("v2");
+        d.spec.template = template("v2").into();
         let mut old = rs("web-OLD", 1, 3, 3);
-        old.spec.template = template("v1");
+        old.spec.template = template("v1").into();
         old.spec.template.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), "old".to_string());
         let mut replica_sets = vec![old];
 

@@ -705,7 +705,7 @@ mod tests {
         let mut rs = ReplicaSet::default();
         rs.metadata.name = Some(name.to_string());
         rs.metadata.creation_timestamp = created_s.map(|s| crate::api::time::Time::from_unix_ms(s * 1000));
-        rs.spec.template = template.clone();
+        rs.spec.template = template.clone().into();
         rs.spec.replicas = Some(replicas);
         rs
     }
@@ -716,7 +716,7 @@ mod tests {
     fn find_new_and_old_replica_sets() {
         let now = 1_700_000_000;
         let mut d = deployment("RollingUpdate", 1, IntOrString::Int(1), IntOrString::Int(0));
-        d.spec.template = pod_template("foo", "foo-node", &[("app", "web")]);
+        d.spec.template = pod_template("foo", "foo-node", &[("app", "web")]).into();
         let mut with_hash = d.spec.template.clone();
         with_hash.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), "hash".to_string());
         let other = pod_template("foo", "foo-node", &[("app", "api")]);
