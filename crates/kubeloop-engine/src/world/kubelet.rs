@@ -125,9 +125,10 @@ pub struct PodRuntime {
     pub memory_limit_bytes: Option<i64>,
     /// The startup probe succeeded (or there is none).
     pub startup_done: bool,
-    pub startup: Option<ProbeState>,
-    pub liveness: Option<ProbeState>,
-    pub readiness: Option<ProbeState>,
+    /// Boxed: most pods have at most one probe, and a runtime is kept per pod.
+    pub startup: Option<Box<ProbeState>>,
+    pub liveness: Option<Box<ProbeState>>,
+    pub readiness: Option<Box<ProbeState>>,
     pub stop_at_ms: Option<i64>,
     pub pod_ip: String,
     /// The App says the image does not exist (`pull: NotFound`).
@@ -400,9 +401,9 @@ fn runtime_next(runtime: &PodRuntime, now: i64) -> Option<i64> {
 
 fn probe_states(runtime: &PodRuntime) -> impl Iterator<Item = (ProbeKind, &ProbeState)> {
     [
-        (ProbeKind::Startup, runtime.startup.as_ref()),
-        (ProbeKind::Liveness, runtime.liveness.as_ref()),
-        (ProbeKind::Readiness, runtime.readiness.as_ref()),
+        (ProbeKind::Startup, runtime.startup.as_deref()),
+        (ProbeKind::Liveness, runtime.liveness.as_deref()),
+        (ProbeKind::Readiness, runtime.readiness.as_deref()),
     ]
     .into_iter()
     .filter_map(|(kind, state)| state.map(|state| (kind, state)))
@@ -656,13 +657,13 @@ fn run_probes(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRunt
 
 fn probe_ref(runtime: &PodRuntime, kind: ProbeKind) -> Option<&ProbeState> {
     match kind {
-        ProbeKind::Startup => runtime.startup.as_ref(),
-        ProbeKind::Liveness => runtime.liveness.as_ref(),
-        ProbeKind::Readiness => runtime.readiness.as_ref(),
+        ProbeKind::Startup => runtime.startup.as_deref(),
+        ProbeKind::Liveness => runtime.liveness.as_deref(),
+        ProbeKind::Readiness => runtime.readiness.as_deref(),
     }
 }
 
-fn probe_slot(runtime: &mut PodRuntime, kind: ProbeKind) -> &mut Option<ProbeState> {
+fn probe_slot(runtime: &mut PodRuntime, kind: ProbeKind) -> &mut Option<Box<ProbeState>> {
     match kind {
         ProbeKind::Startup => &mut runtime.startup,
         ProbeKind::Liveness => &mut runtime.liveness,
@@ -723,7 +724,7 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
             (Some(state), _) => {
                 state.worker.new_container(now);
             }
-            (None, Some(probe)) => *slot = Some(probe_state(kind, probe, now, &ip)),
+            (None, Some(probe)) => *slot = Some(Box::new(probe_state(kind, probe, now, &ip))),
             (None, None) => {}
         }
     }
