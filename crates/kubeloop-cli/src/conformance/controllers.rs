@@ -708,7 +708,8 @@ fn pod_in_state(state: &ContainerState, ran_before: bool) -> kubeloop_engine::ap
     let mut status =
         ContainerStatus { name: PLACEHOLDER_CONTAINER.to_string(), state: state.clone(), ..ContainerStatus::default() };
     if ran_before {
-        status.last_state.terminated = Some(ContainerStateTerminated { exit_code: 137, ..Default::default() });
+        status.last_state.terminated =
+            Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
     }
     pod.status.container_statuses.push(status);
     pod.status.phase = kubeloop_engine::kubelet::status::get_phase(&pod).to_string();
@@ -886,11 +887,11 @@ fn oom_killed(case: &Case) -> Result<(), String> {
     let exit_code = backoff::OOM_KILLED_EXIT_CODE;
     let reason = backoff::container_terminated_reason(exit_code, true);
     let terminated = ContainerState {
-        terminated: Some(ContainerStateTerminated {
+        terminated: Some(Box::new(ContainerStateTerminated {
             exit_code,
             reason: Some(reason.to_string()),
             ..ContainerStateTerminated::default()
-        }),
+        })),
         ..ContainerState::default()
     };
     let first_kill = 30 * SECOND_MS;

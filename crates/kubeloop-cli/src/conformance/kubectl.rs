@@ -353,13 +353,13 @@ fn container_state(value: Option<&Value>, now: Time) -> Result<ContainerState, S
                     Some(ContainerStateWaiting { reason: at(waiting, "reason").and_then(text), message: None });
             }
             if let Some(terminated) = value.get("terminated") {
-                state.terminated = Some(ContainerStateTerminated {
+                state.terminated = Some(Box::new(ContainerStateTerminated {
                     exit_code: i32_at(terminated, "exitCode")?.unwrap_or(0),
                     signal: i32_at(terminated, "signal")?,
                     reason: at(terminated, "reason").and_then(text),
                     finished_at: parse_time(terminated.get("finishedAt"), now)?,
                     ..Default::default()
-                });
+                }));
             }
         }
     }

@@ -54,7 +54,8 @@ api_struct! {
     pub struct ContainerState {
         waiting: Option<ContainerStateWaiting> = "waiting",
         running: Option<ContainerStateRunning> = "running",
-        terminated: Option<ContainerStateTerminated> = "terminated",
+        /// Boxed: the biggest of the three, and set only on a stopped container.
+        terminated: Option<Box<ContainerStateTerminated>> = "terminated",
     }
 }
 

@@ -74,7 +74,8 @@ mod tests {
                 .push(Container { name: name.clone(), ..Container::default() });
             let mut status = ContainerStatus { name, state: state.clone(), ..ContainerStatus::default() };
             if *ran_before {
-                status.last_state.terminated = Some(ContainerStateTerminated { exit_code: 137, ..Default::default() });
+                status.last_state.terminated =
+                    Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
             }
             pod.status.container_statuses.push(status);
         }
@@ -89,7 +90,7 @@ mod tests {
     }
     fn exited(code: i32) -> ContainerState {
         ContainerState {
-            terminated: Some(ContainerStateTerminated { exit_code: code, ..Default::default() }),
+            terminated: Some(Box::new(ContainerStateTerminated { exit_code: code, ..Default::default() })),
             ..ContainerState::default()
         }
     }

@@ -801,13 +801,13 @@ fn exit_container(
     if let Some(status) = pod.status.container_statuses.first_mut() {
         status.started = Some(false);
         status.state = ContainerState {
-            terminated: Some(ContainerStateTerminated {
+            terminated: Some(Box::new(ContainerStateTerminated {
                 exit_code,
                 reason: Some(container_terminated_reason(exit_code, oom_killed).to_string()),
                 started_at: Some(Time::from_unix_ms(runtime.start_at_ms)),
                 finished_at: Some(time),
                 ..ContainerStateTerminated::default()
-            }),
+            })),
             ..ContainerState::default()
         };
     }

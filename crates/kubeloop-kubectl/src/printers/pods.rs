@@ -220,12 +220,12 @@ mod tests {
     fn terminated(reason: &str, exit_code: i32) -> ContainerState {
         let reason = (!reason.is_empty()).then(|| reason.to_string());
         let terminated = ContainerStateTerminated { reason, exit_code, ..Default::default() };
-        ContainerState { terminated: Some(terminated), ..Default::default() }
+        ContainerState { terminated: Some(Box::new(terminated)), ..Default::default() }
     }
 
     fn finished(seconds_ago: i64) -> ContainerState {
         let terminated = ContainerStateTerminated { finished_at: ago(seconds_ago), ..Default::default() };
-        ContainerState { terminated: Some(terminated), ..Default::default() }
+        ContainerState { terminated: Some(Box::new(terminated)), ..Default::default() }
     }
 
     fn status(name: &str, ready: bool, restarts: i32, state: ContainerState) -> ContainerStatus {
