@@ -1330,7 +1330,7 @@ fn pdb_controller(text: &str) -> Result<PdbController, String> {
 
 fn budget_pod(name: &str, ready: bool, owner: Option<&OwnerReference>) -> Pod {
     let mut pod = named_pod(name);
-    pod.metadata.labels.insert("app".to_string(), "web".to_string());
+    pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
     pod.status.phase = "Running".to_string();
     pod.status.conditions.push(ready_condition(ready, None));
     pod.metadata.owner_references.extend(owner.cloned());
@@ -1436,7 +1436,7 @@ fn disruption_budget(case: &Case) -> Result<(), String> {
 
 fn endpoints(case: &Case) -> Result<(), String> {
     let mut pod = named_pod("pod");
-    pod.metadata.labels.insert("app".to_string(), "web".to_string());
+    pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
     pod.status.phase = input_text(case, "phase")?.to_string();
     pod.status.pod_ip = match case.input("podIP") {
         Value::Null => None,

@@ -357,7 +357,7 @@ fn template(value: &Value, defaults: &BTreeMap<String, String>) -> Result<PodTem
     let field = |key: &str| opt_str(value, key).map(|v| v.or_else(|| defaults.get(key).cloned()));
     t.metadata.name = field("name")?;
     t.spec.node_name = field("nodeName")?;
-    t.metadata.labels = string_map(get(value, "labels").unwrap_or(&Value::Null))?;
+    t.metadata.labels = string_map(get(value, "labels").unwrap_or(&Value::Null))?.into();
     t.metadata.annotations = string_map(get(value, "annotations").unwrap_or(&Value::Null))?;
     Ok(t)
 }
@@ -367,9 +367,9 @@ fn template(value: &Value, defaults: &BTreeMap<String, String>) -> Result<PodTem
 fn find_new_rs(case: &Case) -> Outcome {
     only(case, &["newRS"])?;
     let mut d = Deployment::default();
-    d.spec.template.metadata.labels.insert("app".to_string(), "web".to_string());
+    d.spec.template.metadata.labels_mut().insert("app".to_string(), "web".to_string());
     let mut other = PodTemplateSpec::default();
-    other.metadata.labels.insert("app".to_string(), "other".to_string());
+    other.metadata.labels_mut().insert("app".to_string(), "other".to_string());
     let items = case.input("rsList").as_sequence().ok_or("input.rsList is not a list")?;
     let mut list = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -377,7 +377,7 @@ fn find_new_rs(case: &Case) -> Outcome {
         rs.spec.template = if opt_bool(item, "templateMatches")?.unwrap_or(false) {
             let mut t = d.spec.template.clone();
             if let Some(hash) = opt_str(item, "hashLabel")? {
-                t.metadata.labels.insert(util::POD_TEMPLATE_HASH_LABEL.to_string(), hash);
+                t.metadata.labels_mut().insert(util::POD_TEMPLATE_HASH_LABEL.to_string(), hash);
             }
             t
         } else {

@@ -297,7 +297,7 @@ fn history(case: &Case) -> Result<(), String> {
         let mut rs = ReplicaSet::default();
         rs.metadata.name = Some(format!("{}-{revision}", text_at(input, "deployment")));
         rs.metadata.annotations.insert(REVISION_ANNOTATION.to_string(), revision.to_string());
-        rs.spec.template.metadata.labels = string_map(template.get("labels"));
+        rs.spec.template.metadata.labels = string_map(template.get("labels")).into();
         rs.spec.template.metadata.annotations = string_map(template.get("annotations"));
         rs.spec.template.spec.containers = containers(template.get("containers")).into();
         replica_sets.push(rs);
@@ -569,7 +569,7 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
     let meta = &mut deployment.metadata;
     meta.name = Some(text_at(d, "name"));
     meta.namespace = at(d, "namespace").and_then(text);
-    meta.labels = string_map(at(d, "labels"));
+    meta.labels = string_map(at(d, "labels")).into();
     meta.creation_timestamp = parse_time(at(d, "creationTimestamp"), now)?;
     deployment.spec.replicas = i32_at(d, "spec.replicas")?;
     let selector = string_map(at(d, "selector"));
@@ -580,7 +580,7 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
     // TestDescribeDeployment's template: the selector's labels, one container
     // with the given mounts, an emptyDir volume for each.
     let template = &mut deployment.spec.template;
-    template.metadata.labels = selector.clone();
+    template.metadata.labels = selector.clone().into();
     let container_input = at(d, "container");
     let mut container =
         Container { image: container_input.and_then(|c| at(c, "image")).and_then(text), ..Default::default() };
@@ -610,7 +610,7 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
         rs.status.replicas = i32_at(entry, "status.replicas")?.unwrap_or(0);
         rs.spec.template = deployment.spec.template.clone();
         if !bool_at(entry, "sameTemplate") {
-            rs.spec.template.metadata.labels.insert("revision".to_string(), "old".to_string());
+            rs.spec.template.metadata.labels_mut().insert("revision".to_string(), "old".to_string());
         }
         replica_sets.push(rs);
     }

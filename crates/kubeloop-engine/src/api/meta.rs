@@ -4,6 +4,11 @@ use super::decode::api_struct;
 use super::time::Time;
 use std::collections::BTreeMap;
 
+/// Labels, shared between a template and the objects made from it; a
+/// writer changes them through `ObjectMeta::labels_mut` (which copies
+/// shared ones first).
+pub type Labels = std::rc::Rc<BTreeMap<String, String>>;
+
 /// A field the playground accepts and keeps but does not simulate. Boxed:
 /// such fields are rarely set, and an absent one then costs a pointer
 /// instead of a whole `Value` inline (an object has dozens of them).
@@ -22,7 +27,8 @@ api_struct! {
         name: Option<String> = "name",
         generate_name: Option<String> = "generateName",
         namespace: Option<String> = "namespace",
-        labels: BTreeMap<String, String> = "labels",
+        /// Shared: a pod's labels are its template's (copied on write).
+        labels: Labels = "labels",
         annotations: BTreeMap<String, String> = "annotations",
         uid: Option<String> = "uid",
         resource_version: Option<String> = "resourceVersion",
@@ -68,6 +74,11 @@ api_struct! {
 impl ObjectMeta {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("")
+    }
+
+    /// The labels to change (copied first if shared with a template).
+    pub fn labels_mut(&mut self) -> &mut BTreeMap<String, String> {
+        std::rc::Rc::make_mut(&mut self.labels)
     }
 
     /// The controlling owner, if any (metav1.GetControllerOf).

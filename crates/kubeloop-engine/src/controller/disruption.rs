@@ -470,7 +470,7 @@ mod tests {
     fn pod(name: &str, ready: bool, owner: Option<&str>) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
-        pod.metadata.labels.insert("app".to_string(), "web".to_string());
+        pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
         pod.status.phase = "Running".to_string();
         pod.status.conditions.push(Condition {
             condition_type: "Ready".to_string(),
@@ -524,7 +524,7 @@ mod tests {
         let mut no_selector = pdb(ints(3), None);
         no_selector.spec.selector = Some(LabelSelector::default());
         let mut unlabelled = pod("naked", true, None);
-        unlabelled.metadata.labels.clear();
+        unlabelled.metadata.labels_mut().clear();
         let mut four = vec![pod("p0", true, None), pod("p1", true, None), pod("p2", true, None), pod("p3", true, None)];
         four[3].status.conditions[0].status = "False".to_string();
         let cases: Vec<Case> = vec![

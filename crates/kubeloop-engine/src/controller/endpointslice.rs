@@ -110,7 +110,7 @@ mod tests {
     fn pod(name: &str, phase: &str, ip: Option<&str>, ready: bool, deleting: bool) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
-        pod.metadata.labels.insert("app".to_string(), "web".to_string());
+        pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
         pod.status.phase = phase.to_string();
         pod.status.pod_ip = ip.map(str::to_string);
         pod.status.conditions.push(Condition {
@@ -177,7 +177,7 @@ mod tests {
         let mut other_namespace = pod("a", "Running", Some("10.0.0.1"), true, false);
         other_namespace.metadata.namespace = Some("prod".to_string());
         let mut other_app = pod("b", "Running", Some("10.0.0.2"), true, false);
-        other_app.metadata.labels.insert("app".to_string(), "api".to_string());
+        other_app.metadata.labels_mut().insert("app".to_string(), "api".to_string());
         let mine = pod("c", "Running", Some("10.0.0.3"), true, false);
         let got = endpoints_for_service(&svc, &[other_namespace, other_app, mine.clone()]);
         assert_eq!(got.iter().map(|e| e.pod_name.as_str()).collect::<Vec<_>>(), ["c"]);

@@ -68,7 +68,7 @@ fn a_relabelled_pod_is_released_and_replaced() {
         let Some(Object::Pod(mut pod)) = world.store.get(&Key::new("Pod", "default", &name)).cloned() else {
             panic!("no pod {name}")
         };
-        pod.metadata.labels.insert("app".into(), app.into());
+        pod.metadata.labels_mut().insert("app".into(), app.into());
         world.store.write(Key::of_pod(&pod), Object::Pod(pod));
         world.reconcile();
     };

@@ -108,7 +108,7 @@ pub fn rollback(world: &World, key: &Key, to_revision: i64) -> Result<Rollback, 
     }
     let mut rolled_back = deployment.clone();
     rolled_back.spec.template = target.spec.template.clone();
-    rolled_back.spec.template.metadata.labels.remove(POD_TEMPLATE_HASH_LABEL);
+    rolled_back.spec.template.metadata.labels_mut().remove(POD_TEMPLATE_HASH_LABEL);
     // The annotations are replaced: the Deployment keeps its own values of
     // the keys a ReplicaSet never copies (revision, last-applied, ...) and
     // takes every other annotation from the ReplicaSet (change-cause).

@@ -207,8 +207,8 @@ fn a_min_ready_seconds_change_reaches_the_current_replica_set() {
     assert_eq!(sets[0].spec.min_ready_seconds, 7);
 }
 
-/// A ReplicaSet's pods share its template's container list instead of
-/// each holding a copy (memory per pod at scale); the new ReplicaSet of a
+/// A ReplicaSet's pods share its template's container list and labels
+/// instead of each holding a copy (memory per pod at scale); the new ReplicaSet of a
 /// rollout brings a list of its own, and the old pods keep theirs.
 #[test]
 fn pods_share_their_replica_sets_containers() {
@@ -218,7 +218,11 @@ fn pods_share_their_replica_sets_containers() {
     world.apply(&parse_manifests(&rolling));
     world.advance(10_000);
     let old = replica_sets(&world).remove(0);
-    let shares = |pod: &Pod, rs: &ReplicaSet| Rc::ptr_eq(&pod.spec.containers, &rs.spec.template.spec.containers);
+    let shares = |pod: &Pod, rs: &ReplicaSet| {
+        let template = &rs.spec.template;
+        Rc::ptr_eq(&pod.spec.containers, &template.spec.containers)
+            && Rc::ptr_eq(&pod.metadata.labels, &template.metadata.labels)
+    };
     let running = pods(&world);
     assert_eq!(running.len(), 3);
     assert!(running.iter().all(|pod| shares(pod, &old)));

@@ -584,7 +584,7 @@ mod tests {
             new.metadata.name = Some("web-NEW".to_string());
             new.metadata.creation_timestamp = Some(Time::from_unix_ms(created_s * 1000));
             new.spec.template = d.spec.template.clone();
-            new.spec.template.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), "new".to_string());
+            new.spec.template.metadata.labels_mut().insert(POD_TEMPLATE_HASH_LABEL.to_string(), "new".to_string());
             new.spec.replicas = Some(0);
             let mut all = old.clone();
             all.push(&new);
@@ -617,7 +617,7 @@ mod tests {
     fn worked_trace() {
         let template = |image: &str| {
             let mut t = PodTemplateSpec::default();
-            t.metadata.labels.insert("app".to_string(), "web".to_string());
+            t.metadata.labels_mut().insert("app".to_string(), "web".to_string());
             t.spec.node_name = Some(image.to_string());
             t
         };
@@ -625,7 +625,7 @@ mod tests {
         d.spec.template = template("v2").into();
         let mut old = rs("web-OLD", 1, 3, 3);
         old.spec.template = template("v1").into();
-        old.spec.template.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), "old".to_string());
+        old.spec.template.metadata.labels_mut().insert(POD_TEMPLATE_HASH_LABEL.to_string(), "old".to_string());
         let mut replica_sets = vec![old];
 
         let expected: [(i32, i32, Option<&str>); 7] = [

@@ -181,7 +181,7 @@ pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
     }
     let without_hash = |meta: &ObjectMeta| {
         let mut meta = meta.clone();
-        meta.labels.remove(POD_TEMPLATE_HASH_LABEL);
+        meta.labels_mut().remove(POD_TEMPLATE_HASH_LABEL);
         meta
     };
     without_hash(&a.metadata) == without_hash(&b.metadata)
@@ -635,7 +635,7 @@ mod tests {
         t.metadata.name = Some(name.to_string());
         t.spec.node_name = Some(node.to_string());
         for (key, value) in labels {
-            t.metadata.labels.insert(key.to_string(), value.to_string());
+            t.metadata.labels_mut().insert(key.to_string(), value.to_string());
         }
         t
     }
@@ -718,7 +718,7 @@ mod tests {
         let mut d = deployment("RollingUpdate", 1, IntOrString::Int(1), IntOrString::Int(0));
         d.spec.template = pod_template("foo", "foo-node", &[("app", "web")]).into();
         let mut with_hash = d.spec.template.clone();
-        with_hash.metadata.labels.insert(POD_TEMPLATE_HASH_LABEL.to_string(), "hash".to_string());
+        with_hash.metadata.labels_mut().insert(POD_TEMPLATE_HASH_LABEL.to_string(), "hash".to_string());
         let other = pod_template("foo", "foo-node", &[("app", "api")]);
 
         // .01: the matching one, whatever its hash label.
