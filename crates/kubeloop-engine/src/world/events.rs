@@ -24,6 +24,7 @@
 
 use super::store::Key;
 use crate::api::Time;
+use crate::controller::deployment::hash::Fnv32a;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -699,20 +700,18 @@ fn expand<'a>(stored: &'a str, name: &str) -> Cow<'a, str> {
 fn revision_bits(revision: &str) -> u32 {
     match revision.parse::<u64>() {
         Ok(number) => number as u32,
-        Err(_) => fnv64(&[revision.as_bytes()]) as u32,
+        Err(_) => hash_parts(&[revision.as_bytes()]),
     }
 }
 
-/// FNV-1a, 64 bits, over the parts with a 0 byte after each.
-fn fnv64(parts: &[&[u8]]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a (the pod-template-hash's) over the parts, a 0 byte after each.
+fn hash_parts(parts: &[&[u8]]) -> u32 {
+    let mut hash = Fnv32a::new();
     for part in parts {
-        for &byte in part.iter().chain(&[0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        hash.write(part);
+        hash.write(&[0]);
     }
-    hash
+    hash.sum32()
 }
 
 /// Puts `entry` in a freed place of `entries`, or at the end; its index.
@@ -735,7 +734,7 @@ struct Interner {
     entries: Vec<Interned>,
     free: Vec<u32>,
     /// (hash, id): collisions are told apart by the text.
-    index: BTreeSet<(u64, u32)>,
+    index: BTreeSet<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -746,7 +745,7 @@ struct Interned {
 
 impl Interner {
     fn lookup(&self, text: &str) -> Option<u32> {
-        let hash = fnv64(&[text.as_bytes()]);
+        let hash = hash_parts(&[text.as_bytes()]);
         self.index.range((hash, 0)..=(hash, u32::MAX)).map(|&(_, id)| id).find(|&id| self.get(id) == text)
     }
 
@@ -757,7 +756,7 @@ impl Interner {
             return id;
         }
         let id = reuse_or_push(&mut self.entries, &mut self.free, Interned { text: text.into(), holders: 1 });
-        self.index.insert((fnv64(&[text.as_bytes()]), id));
+        self.index.insert((hash_parts(&[text.as_bytes()]), id));
         id
     }
 
@@ -770,7 +769,7 @@ impl Interner {
         entry.holders -= 1;
         if entry.holders == 0 {
             let text = std::mem::take(&mut entry.text);
-            self.index.remove(&(fnv64(&[text.as_bytes()]), id));
+            self.index.remove(&(hash_parts(&[text.as_bytes()]), id));
             self.free.push(id);
         }
     }
@@ -786,7 +785,7 @@ struct Objects {
     entries: Vec<Option<InvolvedObject>>,
     free: Vec<u32>,
     /// (hash, id): collisions are told apart by the key.
-    index: BTreeSet<(u64, u32)>,
+    index: BTreeSet<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -796,8 +795,8 @@ struct InvolvedObject {
     tail: u32,
 }
 
-fn key_hash(key: &Key) -> u64 {
-    fnv64(&[key.kind.as_bytes(), key.namespace.as_bytes(), key.name.as_bytes()])
+fn key_hash(key: &Key) -> u32 {
+    hash_parts(&[key.kind.as_bytes(), key.namespace.as_bytes(), key.name.as_bytes()])
 }
 
 impl Objects {
