@@ -8,6 +8,7 @@ use super::events::{EventType, Report};
 use super::store::{Key, NodeUsage};
 use crate::api::core::{Node, Pod};
 use crate::api::{Condition, Object};
+use std::collections::BTreeMap;
 
 const SOURCE: &str = "default-scheduler";
 
@@ -59,6 +60,10 @@ struct NodeTable {
     schedulable: Vec<NodeSlot>,
     /// All nodes, schedulable or not (the `0/N` of FailedScheduling).
     total: usize,
+    /// The nodes the node-level filters left out, counted by reason:
+    /// cordoned ones (NodeUnschedulable, the first filter), then by
+    /// NoSchedule taint key.
+    left_out: BTreeMap<String, usize>,
 }
 
 struct NodeSlot {
@@ -72,17 +77,24 @@ impl NodeTable {
     fn of(world: &World) -> NodeTable {
         let mut total = 0;
         let mut schedulable = Vec::new();
+        let mut left_out: BTreeMap<String, usize> = BTreeMap::new();
         for object in world.store.list("Node", None) {
             total += 1;
             let Object::Node(node) = object else { continue };
             if node.spec.unschedulable || !node_ready(node) {
+                let reason = if node.spec.unschedulable {
+                    "node(s) were unschedulable".to_string()
+                } else {
+                    format!("node(s) had untolerated taint {{{}: }}", no_schedule_taint(node))
+                };
+                *left_out.entry(reason).or_default() += 1;
                 continue;
             }
             let name = node.metadata.name().to_string();
             let usage = world.store.node_usage(&name).cloned().unwrap_or_default();
             schedulable.push(NodeSlot { allocatable: allocatable(node), usage, name });
         }
-        NodeTable { schedulable, total }
+        NodeTable { schedulable, total, left_out }
     }
 }
 
@@ -148,7 +160,6 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
     }
     let now = world.now();
     let Some((_, _, _, index)) = best else {
-        let schedulable: Vec<&str> = nodes.schedulable.iter().map(|slot| slot.name.as_str()).collect();
         let mut reasons = Vec::new();
         for (count, reason) in
             [(short_cpu, "Insufficient cpu"), (short_memory, "Insufficient memory"), (short_pods, "Too many pods")]
@@ -157,23 +168,8 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
                 reasons.push(format!("{count} {reason}"));
             }
         }
-        // Nodes left out before the resources are weighed: cordoned ones
-        // (NodeUnschedulable, the first filter), then by NoSchedule taint key.
-        let mut left_out: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-        for object in world.store.list("Node", None) {
-            if let Object::Node(node) = object
-                && !schedulable.contains(&node.metadata.name())
-            {
-                let reason = if node.spec.unschedulable {
-                    "node(s) were unschedulable".to_string()
-                } else {
-                    format!("node(s) had untolerated taint {{{}: }}", no_schedule_taint(node))
-                };
-                *left_out.entry(reason).or_default() += 1;
-            }
-        }
-        let unresolvable: usize = left_out.values().sum();
-        for (reason, count) in left_out {
+        let unresolvable: usize = nodes.left_out.values().sum();
+        for (reason, count) in &nodes.left_out {
             reasons.push(format!("{count} {reason}"));
         }
         // FitError sorts the histogram's lines as strings; preemption cannot
@@ -183,8 +179,8 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         if unresolvable > 0 {
             preemption.push(format!("{unresolvable} Preemption is not helpful for scheduling"));
         }
-        if !schedulable.is_empty() {
-            preemption.push(format!("{} No preemption victims found for incoming pod", schedulable.len()));
+        if !nodes.schedulable.is_empty() {
+            preemption.push(format!("{} No preemption victims found for incoming pod", nodes.schedulable.len()));
         }
         preemption.sort();
         // With no node at all the scheduler stops before the filters
