@@ -6,7 +6,7 @@ use crate::api::core::ContainerStatus;
 use crate::parse_manifests;
 use crate::world::World;
 use crate::world::faults::{Fault, Target};
-use crate::world::test_support::pods;
+use crate::world::test_support::{pods, world_with};
 
 const S: u64 = 1_000;
 
@@ -34,14 +34,6 @@ spec:
   image: app:1
 {app_spec}"
     )
-}
-
-fn world_with(text: &str) -> World {
-    let mut world = World::new(1);
-    let loaded = parse_manifests(text);
-    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-    assert!(world.apply(&loaded).iter().all(Result::is_ok));
-    world
 }
 
 /// Advances to `ms` since the world began.

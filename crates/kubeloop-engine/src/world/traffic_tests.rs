@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::world::World;
+use crate::world::test_support::world_with;
 use crate::{DEMO_MANIFESTS, parse_manifests};
 
 const APP: &str = "---
@@ -19,14 +20,6 @@ fn traffic(rps: i32) -> String {
     format!(
         "---\napiVersion: kubeloop.dev/v1\nkind: Traffic\nmetadata:\n  name: demo-api\nspec:\n  service: demo-api\n  requestsPerSecond: {rps}\n"
     )
-}
-
-fn world_with(text: &str) -> World {
-    let mut world = World::new(1);
-    let manifests = parse_manifests(text);
-    assert!(manifests.diagnostics.is_empty(), "{:?}", manifests.diagnostics);
-    assert!(world.apply(&manifests).iter().all(Result::is_ok));
-    world
 }
 
 /// The seconds recorded after the first `skip`.
