@@ -30,7 +30,7 @@ type Objects = BTreeMap<Key, Shared>;
 #[derive(Clone)]
 pub struct Key(Rc<KeyParts>);
 
-#[derive(PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq)]
 pub struct KeyParts {
     pub kind: &'static str,
     pub namespace: String,
@@ -68,12 +68,6 @@ impl Ord for Key {
         // Kinds are mostly the same literal: one comparison of pointers.
         let kind = if std::ptr::eq(a.kind, b.kind) { std::cmp::Ordering::Equal } else { a.kind.cmp(b.kind) };
         kind.then_with(|| a.namespace.cmp(&b.namespace)).then_with(|| a.name.cmp(&b.name))
-    }
-}
-
-impl std::hash::Hash for Key {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
     }
 }
 
@@ -502,10 +496,6 @@ pub struct Taken {
 }
 
 impl Taken {
-    pub fn object(&self) -> &Object {
-        &self.object
-    }
-
     /// The object to change (copied first only if a checkpoint shares it).
     pub fn object_mut(&mut self) -> &mut Object {
         Rc::make_mut(&mut self.object)
