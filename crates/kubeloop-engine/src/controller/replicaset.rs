@@ -176,49 +176,86 @@ pub fn active_pods_with_ranks_less_gated(
     now: Time,
     gates: ScaleDownGates,
 ) -> bool {
-    // 1. Unassigned < assigned.
-    let (node_a, node_b) = (node_name(a), node_name(b));
-    if node_a != node_b && (node_a.is_empty() || node_b.is_empty()) {
-        return node_a.is_empty();
-    }
-    // 2. Pending < Unknown < Running.
-    if phase_ordinal(a) != phase_ordinal(b) {
-        return phase_ordinal(a) < phase_ordinal(b);
-    }
-    // 3. Not ready < ready.
-    let (ready_a, ready_b) = (is_pod_ready(a), is_pod_ready(b));
-    if ready_a != ready_b {
-        return !ready_a;
-    }
-    // 4. Lower pod-deletion-cost < higher.
-    if gates.pod_deletion_cost {
-        let (cost_a, cost_b) = (deletion_cost(a), deletion_cost(b));
-        if cost_a != cost_b {
-            return cost_a < cost_b;
+    RankedPod::of(a, rank_a).deleted_before(&RankedPod::of(b, rank_b), instant(Some(now)), gates)
+}
+
+/// What ActivePodsWithRanks.Less reads of a pod, read once: sorting
+/// thousands of pods then compares numbers instead of scanning conditions
+/// and parsing annotations at every comparison.
+#[derive(Clone, Copy)]
+struct RankedPod<'a> {
+    pod: &'a Pod,
+    /// Pods of the same Deployment on the same node (rule 5).
+    rank: i32,
+    assigned: bool,
+    phase: i32,
+    ready: bool,
+    /// podReadyTime (rule 6).
+    ready_since: Option<i64>,
+    cost: i32,
+    restarts: i32,
+    created: Option<i64>,
+    uid: &'a str,
+}
+
+impl<'a> RankedPod<'a> {
+    fn of(pod: &'a Pod, rank: i32) -> RankedPod<'a> {
+        RankedPod {
+            pod,
+            rank,
+            assigned: !node_name(pod).is_empty(),
+            phase: phase_ordinal(pod),
+            ready: is_pod_ready(pod),
+            ready_since: pod_ready_time(pod),
+            cost: deletion_cost(pod),
+            restarts: max_container_restarts(pod),
+            created: instant(pod.metadata.creation_timestamp),
+            uid: uid(pod),
         }
     }
-    // 5. Doubled up < not doubled up.
-    if rank_a != rank_b {
-        return rank_a > rank_b;
-    }
-    let now = instant(Some(now));
-    // 6. Ready for less time < ready for more time.
-    if ready_a && ready_b {
-        let (since_a, since_b) = (pod_ready_time(a), pod_ready_time(b));
-        if since_a != since_b {
-            return more_recent_first((since_a, uid(a)), (since_b, uid(b)), now, gates.logarithmic_scale_down);
+
+    /// Less: whether `self` is deleted before `other`.
+    fn deleted_before(&self, other: &RankedPod, now: Option<i64>, gates: ScaleDownGates) -> bool {
+        let (a, b) = (self, other);
+        // 1. Unassigned < assigned.
+        if a.assigned != b.assigned {
+            return !a.assigned;
         }
+        // 2. Pending < Unknown < Running.
+        if a.phase != b.phase {
+            return a.phase < b.phase;
+        }
+        // 3. Not ready < ready.
+        if a.ready != b.ready {
+            return !a.ready;
+        }
+        // 4. Lower pod-deletion-cost < higher.
+        if gates.pod_deletion_cost && a.cost != b.cost {
+            return a.cost < b.cost;
+        }
+        // 5. Doubled up < not doubled up.
+        if a.rank != b.rank {
+            return a.rank > b.rank;
+        }
+        // 6. Ready for less time < ready for more time.
+        if a.ready && b.ready && a.ready_since != b.ready_since {
+            return more_recent_first(
+                (a.ready_since, a.uid),
+                (b.ready_since, b.uid),
+                now,
+                gates.logarithmic_scale_down,
+            );
+        }
+        // 7. Higher restart count < lower.
+        if a.restarts != b.restarts {
+            return a.restarts > b.restarts;
+        }
+        // 8. Newer < older.
+        if a.created != b.created {
+            return more_recent_first((a.created, a.uid), (b.created, b.uid), now, gates.logarithmic_scale_down);
+        }
+        false
     }
-    // 7. Higher restart count < lower.
-    if max_container_restarts(a) != max_container_restarts(b) {
-        return max_container_restarts(a) > max_container_restarts(b);
-    }
-    // 8. Newer < older.
-    let (created_a, created_b) = (instant(a.metadata.creation_timestamp), instant(b.metadata.creation_timestamp));
-    if created_a != created_b {
-        return more_recent_first((created_a, uid(a)), (created_b, uid(b)), now, gates.logarithmic_scale_down);
-    }
-    false
 }
 
 /// ActivePods.Less (sort.Sort(ActivePods)): the older ordering without
@@ -255,26 +292,33 @@ pub fn active_pods_less(a: &Pod, b: &Pod) -> bool {
 /// cannot panic when `less` is not a total order (with log buckets and UID
 /// tie-breaks it need not be).
 fn sort_by_less<T: Copy>(items: &mut [T], less: &impl Fn(&T, &T) -> bool) {
+    let mut scratch = Vec::with_capacity(items.len());
+    merge_sort(items, &mut scratch, less);
+}
+
+/// Top-down: sort both halves, then merge them through `scratch` (one
+/// buffer for the whole sort).
+fn merge_sort<T: Copy>(items: &mut [T], scratch: &mut Vec<T>, less: &impl Fn(&T, &T) -> bool) {
     if items.len() < 2 {
         return;
     }
     let mid = items.len() / 2;
-    sort_by_less(&mut items[..mid], less);
-    sort_by_less(&mut items[mid..], less);
-    let mut merged = Vec::with_capacity(items.len());
+    merge_sort(&mut items[..mid], scratch, less);
+    merge_sort(&mut items[mid..], scratch, less);
+    scratch.clear();
     let (mut i, mut j) = (0, mid);
     while i < mid && j < items.len() {
         if less(&items[j], &items[i]) {
-            merged.push(items[j]);
+            scratch.push(items[j]);
             j += 1;
         } else {
-            merged.push(items[i]);
+            scratch.push(items[i]);
             i += 1;
         }
     }
-    merged.extend_from_slice(&items[i..mid]);
-    merged.extend_from_slice(&items[j..]);
-    items.copy_from_slice(&merged);
+    scratch.extend_from_slice(&items[i..mid]);
+    scratch.extend_from_slice(&items[j..]);
+    items.copy_from_slice(scratch);
 }
 
 /// sort.Sort(ActivePods), stably.
@@ -301,9 +345,10 @@ pub fn get_pods_to_delete<'a>(pods: &[&'a Pod], related_pods: &[&Pod], diff: usi
         return pods.to_vec();
     }
     let ranks = rank_pods(pods, related_pods);
-    let mut ranked: Vec<(&'a Pod, i32)> = pods.iter().copied().zip(ranks).collect();
-    sort_by_less(&mut ranked, &|a: &(&Pod, i32), b: &(&Pod, i32)| active_pods_with_ranks_less(a.0, a.1, b.0, b.1, now));
-    ranked.into_iter().take(diff).map(|(pod, _)| pod).collect()
+    let mut ranked: Vec<RankedPod<'a>> = pods.iter().zip(ranks).map(|(pod, rank)| RankedPod::of(pod, rank)).collect();
+    let (now, gates) = (instant(Some(now)), ScaleDownGates::default());
+    sort_by_less(&mut ranked, &|a: &RankedPod, b: &RankedPod| a.deleted_before(b, now, gates));
+    ranked.into_iter().take(diff).map(|ranked| ranked.pod).collect()
 }
 
 /// The batch sizes slowStartBatch would run when every call succeeds:
