@@ -6,7 +6,7 @@
 use super::World;
 use super::events::{EventType, Report};
 use super::store::{Key, NodeUsage};
-use crate::api::core::{Node, Pod};
+use crate::api::core::{Container, Node, Pod};
 use crate::api::{Condition, Object};
 use std::collections::BTreeMap;
 
@@ -104,7 +104,12 @@ fn is_unschedulable_already(pod: &Pod) -> bool {
 
 /// The pod's requests as (milli-CPU, memory bytes).
 pub fn pod_requests(pod: &Pod) -> (i64, i64) {
-    pod.spec.containers.iter().fold((0, 0), |(cpu, memory), container| {
+    containers_requests(&pod.spec.containers)
+}
+
+/// The requests of a pod's containers, summed.
+pub fn containers_requests(containers: &[Container]) -> (i64, i64) {
+    containers.iter().fold((0, 0), |(cpu, memory), container| {
         let requests = &container.resources.requests;
         (
             cpu + requests.get("cpu").map_or(0, |q| q.milli_value()),

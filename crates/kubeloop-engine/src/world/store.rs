@@ -12,15 +12,19 @@ use crate::api::{Object, Time, kind_info, resource_of};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-/// Objects are shared between the store, its indexes and the world's
-/// checkpoints: an index yields the object itself (no second lookup), and
-/// a checkpoint of the world copies pointers. A writer changes an object
-/// in place with [`Store::take`] and [`Store::put`] (copied only if a
+/// Objects are shared between the store and the world's checkpoints: a
+/// checkpoint of the world copies pointers. A writer changes an object in
+/// place with [`Store::take`] and [`Store::put`] (copied only if a
 /// checkpoint still shares it).
 type Shared = Rc<Object>;
 
-/// Keys in order, each with its object.
-type Objects = BTreeMap<Key, Shared>;
+/// Where an object sits in the store's arena. The key map and the indexes
+/// hold slots, so writing an object back into its slot leaves them alone
+/// unless what they index by (owners, node, requests) changed.
+type Slot = u32;
+
+/// Keys in order, each with its object's slot.
+type Slots = BTreeMap<Key, Slot>;
 
 /// Where an object lives: kind, namespace (empty when cluster-scoped), name.
 ///
@@ -30,12 +34,62 @@ type Objects = BTreeMap<Key, Shared>;
 #[derive(Clone)]
 pub struct Key(Rc<KeyParts>);
 
-#[derive(PartialEq, Eq)]
 pub struct KeyParts {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
+    /// The first bytes of the namespace and of the name as big-endian
+    /// words: most comparisons are decided by these, without a call to
+    /// `memcmp` (B-tree lookups compare keys millions of times).
+    prefix: Prefix,
 }
+
+/// The namespace's first 8 bytes, then the name's first 24, each zero
+/// padded. Comparing words compares those bytes in order, so a difference
+/// in the words is the difference of the strings; only equal words need
+/// the strings (longer ones, or ones that end in zero bytes).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Prefix {
+    namespace: u64,
+    name: [u64; 3],
+}
+
+impl Prefix {
+    fn of(namespace: &str, name: &str) -> Prefix {
+        let word = |bytes: &[u8], start: usize| {
+            let mut word = [0u8; 8];
+            let end = bytes.len().min(start + 8);
+            if start < end {
+                word[..end - start].copy_from_slice(&bytes[start..end]);
+            }
+            u64::from_be_bytes(word)
+        };
+        let name = name.as_bytes();
+        Prefix { namespace: word(namespace.as_bytes(), 0), name: [word(name, 0), word(name, 8), word(name, 16)] }
+    }
+
+    /// The order of two strings whose first `covered` bytes compared as
+    /// `words`: equal words and both strings within them leave only the
+    /// lengths (the shorter is a prefix of the longer).
+    fn then_strings(words: std::cmp::Ordering, a: &str, b: &str, covered: usize) -> std::cmp::Ordering {
+        match words {
+            std::cmp::Ordering::Equal if a.len() <= covered && b.len() <= covered => a.len().cmp(&b.len()),
+            std::cmp::Ordering::Equal => a.cmp(b),
+            order => order,
+        }
+    }
+}
+
+impl PartialEq for KeyParts {
+    fn eq(&self, other: &KeyParts) -> bool {
+        self.prefix == other.prefix
+            && self.kind == other.kind
+            && self.namespace == other.namespace
+            && self.name == other.name
+    }
+}
+
+impl Eq for KeyParts {}
 
 impl std::ops::Deref for Key {
     type Target = KeyParts;
@@ -64,10 +118,14 @@ impl Ord for Key {
         if Rc::ptr_eq(&self.0, &other.0) {
             return std::cmp::Ordering::Equal;
         }
+        use std::cmp::Ordering::Equal;
         let (a, b) = (&*self.0, &*other.0);
         // Kinds are mostly the same literal: one comparison of pointers.
-        let kind = if std::ptr::eq(a.kind, b.kind) { std::cmp::Ordering::Equal } else { a.kind.cmp(b.kind) };
-        kind.then_with(|| a.namespace.cmp(&b.namespace)).then_with(|| a.name.cmp(&b.name))
+        let kind = if std::ptr::eq(a.kind, b.kind) { Equal } else { a.kind.cmp(b.kind) };
+        kind.then_with(|| {
+            Prefix::then_strings(a.prefix.namespace.cmp(&b.prefix.namespace), &a.namespace, &b.namespace, 8)
+        })
+        .then_with(|| Prefix::then_strings(a.prefix.name.cmp(&b.prefix.name), &a.name, &b.name, 24))
     }
 }
 
@@ -89,7 +147,8 @@ impl Key {
     }
 
     fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
-        Key(Rc::new(KeyParts { kind, namespace, name }))
+        let prefix = Prefix::of(&namespace, &name);
+        Key(Rc::new(KeyParts { kind, namespace, name, prefix }))
     }
 
     pub fn of(object: &Object) -> Key {
@@ -149,14 +208,19 @@ pub struct NodeUsage {
     pub by_owner: BTreeMap<String, i64>,
 }
 
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Store {
-    objects: Objects,
+    /// Every key, in order, with the slot of its object.
+    keys: Slots,
+    /// The objects by slot (`None`: free, or taken out to be changed).
+    arena: Vec<Option<Shared>>,
+    /// Slots freed by removals, reused first.
+    free: Vec<Slot>,
     resource_version: u64,
     /// Owner UID -> the objects it owns.
-    owned: BTreeMap<String, Objects>,
+    owned: BTreeMap<String, Slots>,
     /// Node name -> the pods bound to it.
-    on_node: BTreeMap<String, Objects>,
+    on_node: BTreeMap<String, Slots>,
     /// Node name -> what its pods request.
     node_usage: BTreeMap<String, NodeUsage>,
     /// Pods bound to no node yet.
@@ -171,35 +235,66 @@ pub struct Store {
 /// the objects): the world's digest must not depend on how it indexes.
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Objects<'a>(&'a Store);
+        impl std::fmt::Debug for Objects<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map().entries(self.0.entries()).finish()
+            }
+        }
         f.debug_struct("Store")
             .field("resource_version", &self.resource_version)
-            .field("objects", &self.objects)
+            .field("objects", &Objects(self))
             .finish()
+    }
+}
+
+/// Equal objects, resourceVersion and undelivered writes: where the arena
+/// put each object does not matter.
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        self.resource_version == other.resource_version
+            && self.changes == other.changes
+            && self.entries().eq(other.entries())
     }
 }
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key).map(|object| &**object)
+        self.keys.get(key).and_then(|&slot| self.at(slot))
+    }
+
+    /// The object in a slot (`None` while it is taken out).
+    fn at(&self, slot: Slot) -> Option<&Object> {
+        self.arena[slot as usize].as_deref()
+    }
+
+    /// Every key with its object, in key order.
+    fn entries(&self) -> impl Iterator<Item = (&Key, &Object)> + '_ {
+        self.keys.iter().filter_map(|(key, &slot)| Some((key, self.at(slot)?)))
+    }
+
+    /// The objects of an index's slots, in key order.
+    fn objects<'a>(&'a self, slots: Option<&'a Slots>) -> impl Iterator<Item = &'a Object> + 'a {
+        slots.into_iter().flat_map(|slots| slots.values().filter_map(|&slot| self.at(slot)))
     }
 
     /// Objects of a kind, in key order, optionally in one namespace.
     pub fn list<'a>(&'a self, kind: &'static str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Object> + 'a {
         let start = Key::from_parts(kind, namespace.unwrap_or("").to_string(), String::new());
-        self.objects
+        self.keys
             .range(start..)
             .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
-            .map(|(_, object)| &**object)
+            .filter_map(|(_, &slot)| self.at(slot))
     }
 
     /// What an owner (by UID) owns, in key order.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.owned.get(owner_uid).into_iter().flat_map(|objects| objects.values().map(|object| &**object))
+        self.objects(self.owned.get(owner_uid))
     }
 
     /// The pods bound to a node, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.on_node.get(node).into_iter().flat_map(|objects| objects.values().map(|object| &**object))
+        self.objects(self.on_node.get(node))
     }
 
     /// What the pods bound to a node request.
@@ -229,11 +324,11 @@ impl Store {
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.keys.is_empty()
     }
 
     /// Creates an object as the API server does: a name from
@@ -246,7 +341,7 @@ impl Store {
             meta.name = Some(format!("{base}{}", rng.name_suffix(5)));
         }
         let key = Key::of(&object);
-        if self.objects.contains_key(&key) {
+        if self.keys.contains_key(&key) {
             return Err(StoreError::AlreadyExists(format!(
                 "{} \"{}\" already exists",
                 resource_of(key.kind),
@@ -261,9 +356,7 @@ impl Store {
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         self.journal(&key, None, Some(&object));
-        let object = Rc::new(object);
-        self.index(&key, &object);
-        self.objects.insert(key.clone(), object);
+        self.insert_new(key.clone(), Rc::new(object));
         Ok(key)
     }
 
@@ -272,7 +365,7 @@ impl Store {
     /// anything changed.
     pub fn update(&mut self, mut object: Object) -> Result<bool, StoreError> {
         let key = Key::of(&object);
-        let Some(current) = self.objects.get(&key) else {
+        let Some(current) = self.get(&key) else {
             return Err(StoreError::NotFound(format!("{} \"{}\" not found", resource_of(key.kind), key.name)));
         };
         object.keep_status_of(current);
@@ -283,7 +376,7 @@ impl Store {
         meta.creation_timestamp = old_meta.creation_timestamp;
         meta.generation = Some(old_meta.generation.unwrap_or(1) + i64::from(spec_changed));
         meta.resource_version = old_meta.resource_version.clone();
-        if object == **current {
+        if object == *current {
             return Ok(false);
         }
         self.write(key, object);
@@ -293,11 +386,7 @@ impl Store {
     /// Writes an object as the controllers do (status, owner references,
     /// deletion timestamps): resourceVersion moves, generation does not.
     pub fn write(&mut self, key: Key, object: Object) {
-        let old = self.objects.remove(&key);
-        if let Some(old) = &old {
-            self.unindex(&key, old);
-        }
-        let before = old.map(|old| Before::of(&old));
+        let before = self.take(&key).and_then(|taken| taken.before);
         self.put(key, Taken { object: Rc::new(object), before });
     }
 
@@ -305,9 +394,9 @@ impl Store {
     /// back (as [`Store::write`] would). Until then the store does not
     /// have it: the caller must put it back.
     pub fn take(&mut self, key: &Key) -> Option<Taken> {
-        let object = self.objects.remove(key)?;
-        self.unindex(key, &object);
-        Some(Taken { before: Some(Before::of(&object)), object })
+        let slot = *self.keys.get(key)?;
+        let object = self.arena[slot as usize].take()?;
+        Some(Taken { before: Some(Before::of(&object, slot)), object })
     }
 
     /// Writes back what [`Store::take`] took (or writes a new object):
@@ -316,24 +405,56 @@ impl Store {
         self.resource_version += 1;
         let version = self.resource_version.to_string();
         taken.object_mut().metadata_mut().resource_version = Some(version);
-        self.journal(&key, taken.before, Some(&taken.object));
-        self.index(&key, &taken.object);
-        self.objects.insert(key, taken.object);
+        self.journal(&key, taken.before.as_ref(), Some(&taken.object));
+        match taken.before {
+            Some(before) => {
+                if !before.indexed.same_as(&taken.object) {
+                    self.unindex(&key, &before.indexed);
+                    self.index(&key, before.slot, &taken.object);
+                }
+                self.arena[before.slot as usize] = Some(taken.object);
+            }
+            None => self.insert_new(key, taken.object),
+        }
     }
 
     /// Puts back what [`Store::take`] took, unchanged: no write happened.
     pub fn untake(&mut self, key: Key, taken: Taken) {
-        self.index(&key, &taken.object);
-        self.objects.insert(key, taken.object);
+        match taken.before {
+            Some(before) => self.arena[before.slot as usize] = Some(taken.object),
+            None => self.insert_new(key, taken.object),
+        }
     }
 
     /// Removes an object at once (graceful deletion is the caller's).
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
-        let object = self.objects.remove(key)?;
-        self.journal(key, Some(Before::of(&object)), None);
-        self.unindex(key, &object);
+        let slot = *self.keys.get(key)?;
+        let object = self.arena[slot as usize].take()?;
+        self.keys.remove(key);
+        self.free.push(slot);
+        let before = Before::of(&object, slot);
+        self.journal(key, Some(&before), None);
+        self.unindex(key, &before.indexed);
         self.resource_version += 1;
         Some(Rc::unwrap_or_clone(object))
+    }
+
+    /// A new key's object: into a free slot, keyed and indexed.
+    fn insert_new(&mut self, key: Key, object: Shared) {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.arena[slot as usize] = Some(object);
+                slot
+            }
+            None => {
+                self.arena.push(Some(object));
+                (self.arena.len() - 1) as Slot
+            }
+        };
+        if let Some(object) = self.arena[slot as usize].clone() {
+            self.index(&key, slot, &object);
+        }
+        self.keys.insert(key, slot);
     }
 
     /// Whether every index says what a store rebuilt from its objects
@@ -341,13 +462,16 @@ impl Store {
     /// write by write). The first difference, in words.
     pub fn check_indexes(&self) -> Result<(), String> {
         let mut rebuilt = Store::default();
-        for (key, object) in &self.objects {
-            rebuilt.index(key, object);
+        for (key, object) in self.entries() {
+            rebuilt.insert_new(key.clone(), Rc::new(object.clone()));
         }
-        let keys = |index: &BTreeMap<String, Objects>| -> Vec<(String, Vec<Key>)> {
-            index.iter().map(|(name, objects)| (name.clone(), objects.keys().cloned().collect())).collect()
+        let keys = |index: &BTreeMap<String, Slots>| -> Vec<(String, Vec<Key>)> {
+            index.iter().map(|(name, slots)| (name.clone(), slots.keys().cloned().collect())).collect()
         };
+        let slots_hold_their_keys =
+            self.keys.iter().all(|(key, &slot)| self.at(slot).is_some_and(|o| Key::of(o) == *key));
         let differs = [
+            ("key", !slots_hold_their_keys || self.keys.len() + self.free.len() != self.arena.len()),
             ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
             ("node", keys(&self.on_node) != keys(&rebuilt.on_node)),
             ("node usage", self.node_usage != rebuilt.node_usage),
@@ -362,15 +486,15 @@ impl Store {
 
     /// Journals a write for the informers: `before` is the object as it
     /// was (`None`: it did not exist), `new` as it is (`None`: removed).
-    fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
+    fn journal(&mut self, key: &Key, before: Option<&Before>, new: Option<&Object>) {
         let after = new.and_then(|object| object.metadata().controller());
-        let old_controller = before.as_ref().and_then(|b| b.controller.as_ref());
+        let old_controller = before.and_then(|b| b.controller.as_ref());
         let owner_changed = new.is_some()
             && (before.is_none() || old_controller.map(|(_, _, uid)| uid.as_str()) != after.map(|a| a.uid.as_str()));
         let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
         let uid = match new {
             Some(object) => object.metadata().uid.clone().unwrap_or_default(),
-            None => before.as_ref().map(|b| b.uid.clone()).unwrap_or_default(),
+            None => before.map(|b| b.uid.clone()).unwrap_or_default(),
         };
         let mut controllers: Vec<(String, String)> =
             old_controller.map(|(kind, name, _)| (kind.clone(), name.clone())).into_iter().collect();
@@ -398,19 +522,19 @@ impl Store {
         });
     }
 
-    fn index(&mut self, key: &Key, shared: &Shared) {
-        let object: &Object = shared;
+    fn index(&mut self, key: &Key, slot: Slot, object: &Object) {
         for owner in &object.metadata().owner_references {
-            self.owned.entry(owner.uid.clone()).or_default().insert(key.clone(), shared.clone());
+            self.owned.entry(owner.uid.clone()).or_default().insert(key.clone(), slot);
         }
         if let Object::Pod(pod) = object {
-            if pod.metadata.controller().is_none() {
+            let controller = pod.metadata.controller().map(|owner| owner.uid.as_str());
+            if controller.is_none() {
                 self.orphan_pods.insert(key.clone());
             }
             match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
                 Some(node) => {
-                    self.on_node.entry(node.to_string()).or_default().insert(key.clone(), shared.clone());
-                    self.count_on_node(node, pod, 1);
+                    self.on_node.entry(node.to_string()).or_default().insert(key.clone(), slot);
+                    self.count_on_node(node, super::scheduler::pod_requests(pod), controller, 1);
                 }
                 None => {
                     self.unbound.insert(key.clone());
@@ -419,18 +543,18 @@ impl Store {
         }
     }
 
-    /// Adds (`sign` 1) or takes away (-1) a pod's requests on its node.
-    fn count_on_node(&mut self, node: &str, pod: &crate::api::core::Pod, sign: i64) {
-        let (cpu, memory) = super::scheduler::pod_requests(pod);
+    /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
+    /// memory) on its node.
+    fn count_on_node(&mut self, node: &str, (cpu, memory): (i64, i64), controller: Option<&str>, sign: i64) {
         let usage = self.node_usage.entry(node.to_string()).or_default();
         usage.cpu_milli += sign * cpu;
         usage.memory += sign * memory;
         usage.pods += sign;
-        if let Some(owner) = pod.metadata.controller() {
-            let count = usage.by_owner.entry(owner.uid.clone()).or_default();
+        if let Some(owner) = controller {
+            let count = usage.by_owner.entry(owner.to_string()).or_default();
             *count += sign;
             if *count == 0 {
-                usage.by_owner.remove(&owner.uid);
+                usage.by_owner.remove(owner);
             }
         }
         if usage.pods == 0 {
@@ -438,52 +562,108 @@ impl Store {
         }
     }
 
-    fn unindex(&mut self, key: &Key, object: &Object) {
-        for owner in &object.metadata().owner_references {
-            if let Some(keys) = self.owned.get_mut(&owner.uid) {
+    /// The mirror of `index`, from what the object was indexed under.
+    fn unindex(&mut self, key: &Key, indexed: &Indexed) {
+        for owner in &indexed.owners {
+            if let Some(keys) = self.owned.get_mut(owner) {
                 keys.remove(key);
                 if keys.is_empty() {
-                    self.owned.remove(&owner.uid);
+                    self.owned.remove(owner);
                 }
             }
         }
-        if let Object::Pod(pod) = object {
-            // The mirror of `index`: only the sets the pod was put in.
-            if pod.metadata.controller().is_none() {
-                self.orphan_pods.remove(key);
+        let Some(pod) = &indexed.pod else { return };
+        if pod.controller.is_none() {
+            self.orphan_pods.remove(key);
+        }
+        match &pod.node {
+            None => {
+                self.unbound.remove(key);
             }
-            match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
-                None => {
-                    self.unbound.remove(key);
-                }
-                Some(node) => {
-                    if let Some(keys) = self.on_node.get_mut(node)
-                        && keys.remove(key).is_some()
-                    {
-                        if keys.is_empty() {
-                            self.on_node.remove(node);
-                        }
-                        self.count_on_node(node, pod, -1);
+            Some(node) => {
+                if let Some(keys) = self.on_node.get_mut(node)
+                    && keys.remove(key).is_some()
+                {
+                    if keys.is_empty() {
+                        self.on_node.remove(node);
                     }
+                    let requests = super::scheduler::containers_requests(&pod.containers);
+                    self.count_on_node(node, requests, pod.controller.as_deref(), -1);
                 }
             }
         }
     }
 }
 
-/// What the journal needs of an object as it was before a write: its uid
-/// (for a removal) and its controller reference (kind, name, uid).
+/// What the indexes hold an object under: its owners' UIDs and, for a pod,
+/// its controller, node and containers (whose requests the node's usage
+/// counts).
+struct Indexed {
+    owners: Vec<String>,
+    pod: Option<PodIndexed>,
+}
+
+struct PodIndexed {
+    controller: Option<String>,
+    node: Option<String>,
+    containers: Rc<Vec<crate::api::core::Container>>,
+}
+
+impl Indexed {
+    fn of(object: &Object) -> Indexed {
+        let meta = object.metadata();
+        Indexed {
+            owners: meta.owner_references.iter().map(|owner| owner.uid.clone()).collect(),
+            pod: match object {
+                Object::Pod(pod) => Some(PodIndexed {
+                    controller: meta.controller().map(|owner| owner.uid.clone()),
+                    node: pod.spec.node_name.clone().filter(|n| !n.is_empty()),
+                    containers: pod.spec.containers.clone(),
+                }),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether `object` is indexed under the same (so a write back into
+    /// its slot leaves the indexes alone).
+    fn same_as(&self, object: &Object) -> bool {
+        let meta = object.metadata();
+        let owners = meta.owner_references.iter().map(|owner| owner.uid.as_str());
+        if !owners.eq(self.owners.iter().map(String::as_str)) {
+            return false;
+        }
+        match (&self.pod, object) {
+            (Some(before), Object::Pod(pod)) => {
+                before.controller.as_deref() == meta.controller().map(|owner| owner.uid.as_str())
+                    && before.node.as_deref() == pod.spec.node_name.as_deref().filter(|n| !n.is_empty())
+                    && (Rc::ptr_eq(&before.containers, &pod.spec.containers)
+                        || before.containers == pod.spec.containers)
+            }
+            (None, Object::Pod(_)) | (Some(_), _) => false,
+            (None, _) => true,
+        }
+    }
+}
+
+/// What the journal and the indexes need of an object as it was before a
+/// write: its uid (for a removal), its controller reference (kind, name,
+/// uid), its slot and what it was indexed under.
 struct Before {
     uid: String,
     controller: Option<(String, String, String)>,
+    slot: Slot,
+    indexed: Indexed,
 }
 
 impl Before {
-    fn of(object: &Object) -> Before {
+    fn of(object: &Object, slot: Slot) -> Before {
         let meta = object.metadata();
         Before {
             uid: meta.uid.clone().unwrap_or_default(),
             controller: meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone())),
+            slot,
+            indexed: Indexed::of(object),
         }
     }
 }
@@ -518,11 +698,34 @@ mod tests {
 
     #[test]
     fn keys_order_as_their_parts_do() {
-        let names = ["", "a", "ab", "abcdefgh", "abcdefghi", "abcdefgi", "abcdefgh-1", "b", "web-001-6f5f48b7c5-abcde"];
-        for x in names {
-            for y in names {
-                let (kx, ky) = (Key::new("Pod", "default", x), Key::new("Pod", "default", y));
-                assert_eq!(kx.cmp(&ky), x.cmp(y));
+        // Around the 8- and 24-byte prefixes, with zero bytes and bytes
+        // above 0x7f (the words must not reorder them).
+        let names = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgi",
+            "abcdefgh-1",
+            "b",
+            "é",
+            "web-001-6f5f48b7c5-abcde",
+            "web-001-6f5f48b7c5-abcdf",
+            "web-001-6f5f48b7c5-abc",
+            "web-001-6f5f48b7",
+            "web-001-6f5f48b7c5-abcde-long-tail",
+            "web-001-6f5f48b7c5-abcde-long-tail2",
+        ];
+        let namespaces = ["", "default", "default\0", "defaults-and-more", "defaults-and-mord", "z"];
+        for (nx, ny) in namespaces.iter().flat_map(|x| namespaces.iter().map(move |y| (x, y))) {
+            for x in names {
+                for y in names {
+                    let (kx, ky) = (Key::new("Pod", nx, x), Key::new("Pod", ny, y));
+                    assert_eq!(kx.cmp(&ky), (nx, x).cmp(&(ny, y)), "{nx}/{x} vs {ny}/{y}");
+                    assert_eq!(kx == ky, (nx, x) == (ny, y));
+                }
             }
         }
         assert!(Key::new("Deployment", "z", "z") < Key::new("Pod", "a", "a"));
