@@ -182,6 +182,8 @@ impl std::fmt::Display for StoreError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub key: Key,
+    /// The removed object's uid (empty unless `removed`: only a removal
+    /// concerns what the object owns).
     pub uid: String,
     /// The controlling owners (kind, name) before and after the write: a
     /// released or adopted object concerns both.
@@ -216,6 +218,9 @@ pub struct Store {
     arena: Vec<Option<Shared>>,
     /// Slots freed by removals, reused first.
     free: Vec<Slot>,
+    /// How many objects of each kind: listing a kind the store has none
+    /// of (a pod's PodDisruptionBudgets, at every pod write) costs nothing.
+    kinds: BTreeMap<&'static str, usize>,
     resource_version: u64,
     /// Owner UID -> the objects it owns.
     owned: BTreeMap<String, Slots>,
@@ -280,11 +285,16 @@ impl Store {
 
     /// Objects of a kind, in key order, optionally in one namespace.
     pub fn list<'a>(&'a self, kind: &'static str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Object> + 'a {
-        let start = Key::from_parts(kind, namespace.unwrap_or("").to_string(), String::new());
-        self.keys
-            .range(start..)
-            .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
-            .filter_map(|(_, &slot)| self.at(slot))
+        let start = self
+            .kinds
+            .contains_key(kind)
+            .then(|| Key::from_parts(kind, namespace.unwrap_or("").to_string(), String::new()));
+        start.into_iter().flat_map(move |start| {
+            self.keys
+                .range(start..)
+                .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
+                .filter_map(|(_, &slot)| self.at(slot))
+        })
     }
 
     /// What an owner (by UID) owns, in key order.
@@ -405,15 +415,16 @@ impl Store {
         self.resource_version += 1;
         let version = self.resource_version.to_string();
         taken.object_mut().metadata_mut().resource_version = Some(version);
-        self.journal(&key, taken.before.as_ref(), Some(&taken.object));
-        match taken.before {
-            Some(before) => {
-                if !before.indexed.same_as(&taken.object) {
-                    self.unindex(&key, &before.indexed);
-                    self.index(&key, before.slot, &taken.object);
-                }
-                self.arena[before.slot as usize] = Some(taken.object);
-            }
+        if let Some(before) = &taken.before
+            && !before.indexed_as(&taken.object)
+        {
+            self.unindex(&key, before);
+            self.index(&key, before.slot, &taken.object);
+        }
+        let slot = taken.before.as_ref().map(|before| before.slot);
+        self.journal(&key, taken.before, Some(&taken.object));
+        match slot {
+            Some(slot) => self.arena[slot as usize] = Some(taken.object),
             None => self.insert_new(key, taken.object),
         }
     }
@@ -432,9 +443,16 @@ impl Store {
         let object = self.arena[slot as usize].take()?;
         self.keys.remove(key);
         self.free.push(slot);
-        let before = Before::of(&object, slot);
-        self.journal(key, Some(&before), None);
-        self.unindex(key, &before.indexed);
+        if let Some(count) = self.kinds.get_mut(key.kind) {
+            *count -= 1;
+            if *count == 0 {
+                self.kinds.remove(key.kind);
+            }
+        }
+        let mut before = Before::of(&object, slot);
+        before.uid = object.metadata().uid.clone().unwrap_or_default();
+        self.unindex(key, &before);
+        self.journal(key, Some(before), None);
         self.resource_version += 1;
         Some(Rc::unwrap_or_clone(object))
     }
@@ -454,6 +472,7 @@ impl Store {
         if let Some(object) = self.arena[slot as usize].clone() {
             self.index(&key, slot, &object);
         }
+        *self.kinds.entry(key.kind).or_default() += 1;
         self.keys.insert(key, slot);
     }
 
@@ -472,6 +491,7 @@ impl Store {
             self.keys.iter().all(|(key, &slot)| self.at(slot).is_some_and(|o| Key::of(o) == *key));
         let differs = [
             ("key", !slots_hold_their_keys || self.keys.len() + self.free.len() != self.arena.len()),
+            ("kind", self.kinds != rebuilt.kinds),
             ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
             ("node", keys(&self.on_node) != keys(&rebuilt.on_node)),
             ("node usage", self.node_usage != rebuilt.node_usage),
@@ -486,22 +506,22 @@ impl Store {
 
     /// Journals a write for the informers: `before` is the object as it
     /// was (`None`: it did not exist), `new` as it is (`None`: removed).
-    fn journal(&mut self, key: &Key, before: Option<&Before>, new: Option<&Object>) {
+    fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
         let after = new.and_then(|object| object.metadata().controller());
-        let old_controller = before.and_then(|b| b.controller.as_ref());
-        let owner_changed = new.is_some()
-            && (before.is_none() || old_controller.map(|(_, _, uid)| uid.as_str()) != after.map(|a| a.uid.as_str()));
-        let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
-        let uid = match new {
-            Some(object) => object.metadata().uid.clone().unwrap_or_default(),
-            None => before.map(|b| b.uid.clone()).unwrap_or_default(),
+        let existed = before.is_some();
+        let (uid, old_controller) = match before {
+            Some(before) => (before.uid, before.controller),
+            None => (String::new(), None),
         };
+        let owner_changed = new.is_some()
+            && (!existed || old_controller.as_ref().map(|(_, _, uid)| uid.as_str()) != after.map(|a| a.uid.as_str()));
+        let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
         let mut controllers: Vec<(String, String)> =
-            old_controller.map(|(kind, name, _)| (kind.clone(), name.clone())).into_iter().collect();
-        if let Some(after) = after.map(|a| (a.kind.clone(), a.name.clone()))
-            && !controllers.contains(&after)
+            old_controller.map(|(kind, name, _)| (kind, name)).into_iter().collect();
+        if let Some(after) = after
+            && !controllers.iter().any(|(kind, name)| *kind == after.kind && *name == after.name)
         {
-            controllers.push(after);
+            controllers.push((after.kind.clone(), after.name.clone()));
         }
         let (bound, deleting) = match new {
             Some(Object::Pod(pod)) => (
@@ -563,8 +583,9 @@ impl Store {
     }
 
     /// The mirror of `index`, from what the object was indexed under.
-    fn unindex(&mut self, key: &Key, indexed: &Indexed) {
-        for owner in &indexed.owners {
+    fn unindex(&mut self, key: &Key, before: &Before) {
+        let controller = before.controller.as_ref().map(|(_, _, uid)| uid.as_str());
+        for owner in controller.into_iter().chain(before.other_owners.iter().map(String::as_str)) {
             if let Some(keys) = self.owned.get_mut(owner) {
                 keys.remove(key);
                 if keys.is_empty() {
@@ -572,11 +593,11 @@ impl Store {
                 }
             }
         }
-        let Some(pod) = &indexed.pod else { return };
-        if pod.controller.is_none() {
+        let Some(containers) = &before.containers else { return };
+        if controller.is_none() {
             self.orphan_pods.remove(key);
         }
-        match &pod.node {
+        match &before.node {
             None => {
                 self.unbound.remove(key);
             }
@@ -587,58 +608,61 @@ impl Store {
                     if keys.is_empty() {
                         self.on_node.remove(node);
                     }
-                    let requests = super::scheduler::containers_requests(&pod.containers);
-                    self.count_on_node(node, requests, pod.controller.as_deref(), -1);
+                    let requests = super::scheduler::containers_requests(containers);
+                    self.count_on_node(node, requests, controller, -1);
                 }
             }
         }
     }
 }
 
-/// What the indexes hold an object under: its owners' UIDs and, for a pod,
-/// its controller, node and containers (whose requests the node's usage
-/// counts).
-struct Indexed {
-    owners: Vec<String>,
-    pod: Option<PodIndexed>,
-}
-
-struct PodIndexed {
-    controller: Option<String>,
+/// What the journal and the indexes need of an object as it was before a
+/// write: its slot, its controller reference (kind, name, uid), the uids
+/// of its other owners and, for a pod, its node and containers (whose
+/// requests its node's usage counts); its uid only for a removal. Taken
+/// at every write, so it copies no more than that.
+struct Before {
+    slot: Slot,
+    uid: String,
+    controller: Option<(String, String, String)>,
+    other_owners: Vec<String>,
     node: Option<String>,
-    containers: Rc<Vec<crate::api::core::Container>>,
+    /// `Some` for a pod.
+    containers: Option<Rc<Vec<crate::api::core::Container>>>,
 }
 
-impl Indexed {
-    fn of(object: &Object) -> Indexed {
+impl Before {
+    fn of(object: &Object, slot: Slot) -> Before {
         let meta = object.metadata();
-        Indexed {
-            owners: meta.owner_references.iter().map(|owner| owner.uid.clone()).collect(),
-            pod: match object {
-                Object::Pod(pod) => Some(PodIndexed {
-                    controller: meta.controller().map(|owner| owner.uid.clone()),
-                    node: pod.spec.node_name.clone().filter(|n| !n.is_empty()),
-                    containers: pod.spec.containers.clone(),
-                }),
-                _ => None,
-            },
+        let controller = meta.controller();
+        let pod = match object {
+            Object::Pod(pod) => Some(pod),
+            _ => None,
+        };
+        Before {
+            slot,
+            uid: String::new(),
+            controller: controller.map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone())),
+            other_owners: other_owners(meta).map(str::to_string).collect(),
+            node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
+            containers: pod.map(|pod| pod.spec.containers.clone()),
         }
     }
 
     /// Whether `object` is indexed under the same (so a write back into
     /// its slot leaves the indexes alone).
-    fn same_as(&self, object: &Object) -> bool {
+    fn indexed_as(&self, object: &Object) -> bool {
         let meta = object.metadata();
-        let owners = meta.owner_references.iter().map(|owner| owner.uid.as_str());
-        if !owners.eq(self.owners.iter().map(String::as_str)) {
+        let controller = meta.controller().map(|owner| owner.uid.as_str());
+        if controller != self.controller.as_ref().map(|(_, _, uid)| uid.as_str())
+            || !other_owners(meta).eq(self.other_owners.iter().map(String::as_str))
+        {
             return false;
         }
-        match (&self.pod, object) {
-            (Some(before), Object::Pod(pod)) => {
-                before.controller.as_deref() == meta.controller().map(|owner| owner.uid.as_str())
-                    && before.node.as_deref() == pod.spec.node_name.as_deref().filter(|n| !n.is_empty())
-                    && (Rc::ptr_eq(&before.containers, &pod.spec.containers)
-                        || before.containers == pod.spec.containers)
+        match (&self.containers, object) {
+            (Some(containers), Object::Pod(pod)) => {
+                self.node.as_deref() == pod.spec.node_name.as_deref().filter(|n| !n.is_empty())
+                    && (Rc::ptr_eq(containers, &pod.spec.containers) || **containers == *pod.spec.containers)
             }
             (None, Object::Pod(_)) | (Some(_), _) => false,
             (None, _) => true,
@@ -646,26 +670,14 @@ impl Indexed {
     }
 }
 
-/// What the journal and the indexes need of an object as it was before a
-/// write: its uid (for a removal), its controller reference (kind, name,
-/// uid), its slot and what it was indexed under.
-struct Before {
-    uid: String,
-    controller: Option<(String, String, String)>,
-    slot: Slot,
-    indexed: Indexed,
-}
-
-impl Before {
-    fn of(object: &Object, slot: Slot) -> Before {
-        let meta = object.metadata();
-        Before {
-            uid: meta.uid.clone().unwrap_or_default(),
-            controller: meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone())),
-            slot,
-            indexed: Indexed::of(object),
-        }
-    }
+/// The uids of an object's owners other than its controller.
+fn other_owners(meta: &crate::api::ObjectMeta) -> impl Iterator<Item = &str> {
+    let controller = meta.owner_references.iter().position(|owner| owner.controller == Some(true));
+    meta.owner_references
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| Some(*i) != controller)
+        .map(|(_, owner)| owner.uid.as_str())
 }
 
 /// An object taken out of the store to be changed in place.
