@@ -347,8 +347,13 @@ impl Store {
         let meta = object.metadata_mut();
         if meta.name.as_deref().unwrap_or("").is_empty() {
             // names.SimpleNameGenerator: the base is cut to 58 characters.
-            let base: String = meta.generate_name.as_deref().unwrap_or("").chars().take(58).collect();
-            meta.name = Some(format!("{base}{}", rng.name_suffix(5)));
+            let generate_name = meta.generate_name.as_deref().unwrap_or("");
+            let mut name: String = match generate_name.char_indices().nth(58) {
+                Some((cut, _)) => generate_name[..cut].to_string(),
+                None => generate_name.to_string(),
+            };
+            name.push_str(&rng.name_suffix(5));
+            meta.name = Some(name);
         }
         let key = Key::of(&object);
         if self.keys.contains_key(&key) {
