@@ -142,6 +142,14 @@ pub struct EventLog {
     /// events.k8s.io slots written by a flush after their last
     /// observation: when (the TTL counts from it).
     written: BTreeMap<u32, i64>,
+    /// The events.k8s.io slots the scheduler's recorder still caches:
+    /// the low 32 bits of the involved object's resourceVersion when
+    /// reported (part of the recorder's key). Forgotten with the cache
+    /// entry, at the first flush that leaves the slot out.
+    revisions: BTreeMap<u32, u32>,
+    /// The first time of the slots whose span does not fit in 32 bits
+    /// (`LONG_SPAN`: 49 days and more).
+    long_firsts: BTreeMap<u32, i64>,
 }
 
 /// What a slot is: type, reason, source and field path, interned.
@@ -155,11 +163,13 @@ struct Label {
 }
 
 /// One event: the server's copy (`count` 0: none) and, for the legacy
-/// recorder, the correlator's cache entry for its key.
+/// recorder, the correlator's cache entry for its key. 32 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Slot {
-    first_ms: i64,
     last_ms: i64,
+    /// The last time minus the first, or `LONG_SPAN` (the first time is
+    /// then in `long_firsts`).
+    span_ms: u32,
     object: u32,
     message: u32,
     /// The label id, with the flags above it.
@@ -167,10 +177,10 @@ struct Slot {
     /// The next slot about the same object.
     next: u32,
     count: u32,
-    /// events.k8s.io: the low 32 bits of the involved object's
-    /// resourceVersion when reported (part of the recorder's key).
-    revision: u32,
 }
+
+/// A span that does not fit in a slot.
+const LONG_SPAN: u32 = u32::MAX;
 
 impl Slot {
     fn label(&self) -> u32 {
@@ -232,9 +242,9 @@ impl EventLog {
                 let count = self.observed(at).count + 1;
                 if accepted {
                     self.lagging.remove(&at);
+                    self.set_last(at, now);
                     let slot = &mut self.slots[at as usize];
                     slot.count = count;
-                    slot.last_ms = now;
                     let old = std::mem::replace(&mut slot.message, text);
                     self.strings.release(old);
                 } else {
@@ -244,7 +254,7 @@ impl EventLog {
             }
             None => {
                 let flags = if combined { COMBINED } else { 0 };
-                let at = self.push(object, label | flags, text, u32::from(accepted), 0, now);
+                let at = self.push(object, label | flags, text, u32::from(accepted), now);
                 if !accepted {
                     self.lagging.insert(at, Observed { count: 1, at_ms: now });
                 }
@@ -264,7 +274,10 @@ impl EventLog {
         let revision = revision_bits(revision);
         let cached = self.chain(object).find(|&at| {
             let slot = &self.slots[at as usize];
-            slot.is(SERIES_API) && slot.label() == label && slot.revision == revision && self.cached(at)
+            slot.is(SERIES_API)
+                && slot.label() == label
+                && self.cached(at)
+                && self.revisions.get(&at) == Some(&revision)
         });
         match cached {
             Some(at) => match self.series.get_mut(&at) {
@@ -277,7 +290,8 @@ impl EventLog {
             },
             None => {
                 let message = self.strings.acquire(&stored_form(&report.message, &report.involved.name));
-                self.push(object, label | SERIES_API, message, 1, revision, now);
+                let at = self.push(object, label | SERIES_API, message, 1, now);
+                self.revisions.insert(at, revision);
                 self.next_expiry_ms = self.next_expiry_ms.min(now + EVENT_TTL_MS);
             }
         }
@@ -291,19 +305,19 @@ impl EventLog {
 
     /// The events the API server holds, oldest first.
     pub fn all(&self) -> impl Iterator<Item = Event<'_>> + '_ {
-        self.slots.iter().filter(|slot| slot.count > 0 && !slot.is(DEAD)).map(|slot| self.view(slot))
+        (0..self.slots.len() as u32)
+            .filter(|&at| self.slots[at as usize].count > 0 && !self.slots[at as usize].is(DEAD))
+            .map(|at| self.view(at))
     }
 
     /// The events about one object, oldest first.
     pub fn about<'a>(&'a self, key: &Key) -> impl Iterator<Item = Event<'a>> + 'a {
         let head = self.objects.find(key).map_or(NONE, |id| self.objects.head(id));
-        self.chain_from(head)
-            .map(|at| &self.slots[at as usize])
-            .filter(|slot| slot.count > 0)
-            .map(|slot| self.view(slot))
+        self.chain_from(head).filter(|&at| self.slots[at as usize].count > 0).map(|at| self.view(at))
     }
 
-    fn view<'a>(&'a self, slot: &'a Slot) -> Event<'a> {
+    fn view(&self, at: u32) -> Event<'_> {
+        let slot = &self.slots[at as usize];
         let label = self.labels[slot.label() as usize];
         let series_api = slot.is(SERIES_API);
         let involved = self.objects.key(slot.object);
@@ -315,9 +329,37 @@ impl EventLog {
             field_path: (label.field_path != NONE).then(|| self.strings.get(label.field_path)),
             source: self.strings.get(label.source),
             count: slot.count,
-            first_timestamp: Time::from_unix_ms(slot.first_ms),
+            first_timestamp: Time::from_unix_ms(self.first_ms(at)),
             last_timestamp: Time::from_unix_ms(slot.last_ms),
             series_api,
+        }
+    }
+
+    /// When the slot's event was first seen.
+    fn first_ms(&self, at: u32) -> i64 {
+        let slot = &self.slots[at as usize];
+        match slot.span_ms {
+            LONG_SPAN => self.long_firsts[&at],
+            span => slot.last_ms - i64::from(span),
+        }
+    }
+
+    /// Moves the slot's last time on to `last_ms`, keeping its first.
+    fn set_last(&mut self, at: u32, last_ms: i64) {
+        let first_ms = self.first_ms(at);
+        let slot = &mut self.slots[at as usize];
+        slot.last_ms = last_ms;
+        match u32::try_from(last_ms - first_ms) {
+            Ok(span) if span != LONG_SPAN => {
+                slot.span_ms = span;
+                if !self.long_firsts.is_empty() {
+                    self.long_firsts.remove(&at);
+                }
+            }
+            _ => {
+                slot.span_ms = LONG_SPAN;
+                self.long_firsts.insert(at, first_ms);
+            }
         }
     }
 
@@ -342,9 +384,9 @@ impl EventLog {
         })
     }
 
-    fn push(&mut self, object: u32, tag: u32, message: u32, count: u32, revision: u32, now: i64) -> u32 {
+    fn push(&mut self, object: u32, tag: u32, message: u32, count: u32, now: i64) -> u32 {
         let at = u32::try_from(self.slots.len()).unwrap_or(NONE);
-        self.slots.push(Slot { first_ms: now, last_ms: now, object, message, tag, next: NONE, count, revision });
+        self.slots.push(Slot { last_ms: now, span_ms: 0, object, message, tag, next: NONE, count });
         let tail = self.objects.append(object, at);
         if tail != NONE {
             self.slots[tail as usize].next = at;
@@ -480,14 +522,13 @@ impl EventLog {
     /// the first `finishSeries` more than 6 minutes after it.
     fn cached(&self, at: u32) -> bool {
         let slot = &self.slots[at as usize];
-        self.series.contains_key(&at) || (slot.count == 1 && slot.first_ms >= self.finished_ms - FINISH_PERIOD_MS)
+        self.series.contains_key(&at) || (slot.count == 1 && self.first_ms(at) >= self.finished_ms - FINISH_PERIOD_MS)
     }
 
     /// Writes a series to the server at `now` (a patch, or a flush).
     fn write_series(&mut self, at: u32, series: Observed, now: i64) {
-        let slot = &mut self.slots[at as usize];
-        slot.count = series.count;
-        slot.last_ms = series.at_ms;
+        self.set_last(at, series.at_ms);
+        self.slots[at as usize].count = series.count;
         if now > series.at_ms {
             self.written.insert(at, now);
         } else {
@@ -497,6 +538,7 @@ impl EventLog {
 
     fn tick_ms(&mut self, now: i64) {
         self.now_ms = self.now_ms.max(now);
+        let finished_ms = self.finished_ms;
         // The scheduler's recorder: its flushes, in order.
         while self.finished_ms + FINISH_PERIOD_MS <= now {
             if self.series.is_empty() {
@@ -519,6 +561,11 @@ impl EventLog {
                 }
             }
             self.finished_ms = run;
+        }
+        if self.finished_ms != finished_ms {
+            // What the recorder's cache lost, it no longer needs the key of.
+            let forgotten: Vec<u32> = self.revisions.keys().copied().filter(|&at| !self.cached(at)).collect();
+            forgotten.iter().for_each(|at| _ = self.revisions.remove(at));
         }
         if now >= self.next_expiry_ms {
             self.sweep(now);
@@ -594,6 +641,8 @@ impl EventLog {
         self.lagging.remove(&at);
         self.series.remove(&at);
         self.written.remove(&at);
+        self.revisions.remove(&at);
+        self.long_firsts.remove(&at);
         let slot = &mut self.slots[at as usize];
         slot.tag |= DEAD;
         slot.count = 0;
@@ -619,6 +668,8 @@ impl EventLog {
         self.lagging = std::mem::take(&mut self.lagging).into_iter().map(|(at, v)| (map(at), v)).collect();
         self.series = std::mem::take(&mut self.series).into_iter().map(|(at, v)| (map(at), v)).collect();
         self.written = std::mem::take(&mut self.written).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.revisions = std::mem::take(&mut self.revisions).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.long_firsts = std::mem::take(&mut self.long_firsts).into_iter().map(|(at, v)| (map(at), v)).collect();
         self.slots = live;
         self.dead = 0;
     }

@@ -435,6 +435,40 @@ fn the_id_table_finds_what_it_holds_after_removals() {
 }
 
 #[test]
+fn a_slot_is_32_bytes_and_keeps_spans_longer_than_32_bits() {
+    assert_eq!(std::mem::size_of::<Slot>(), 32);
+    // The same event every 30 minutes for 50 days: counted, never
+    // deleted, its first time kept although the span exceeds 2^32 ms.
+    let p = pod("web-1");
+    let mut log = EventLog::default();
+    let (step, days_50) = (30 * MIN, 50 * 24 * 60 * MIN);
+    for at in (0..=days_50).step_by(step as usize) {
+        record(&mut log, at, kubelet(&p, "Started", "Container started"));
+    }
+    let expected = ("web-1".into(), "Started".into(), "Container started".into(), 2_401, 0, days_50 / S);
+    assert_eq!(rows(&log), [expected]);
+    assert_eq!(log.long_firsts.len(), 1);
+    log.tick(Time::from_unix_ms(days_50 + 2 * 60 * MIN));
+    assert_eq!(rows(&log), []);
+    assert!(log.long_firsts.is_empty(), "forgotten with the slot");
+}
+
+#[test]
+fn the_scheduler_recorder_forgets_a_resource_version_with_its_cache_entry() {
+    let p = pod("web-1");
+    let mut log = EventLog::default();
+    schedule(&mut log, 0, &p, "7", "0/3 nodes are available.");
+    assert_eq!(log.revisions.len(), 1);
+    // Cached until the first flush more than 6 minutes on (12 min).
+    log.tick(Time::from_unix_ms(6 * MIN));
+    assert_eq!(log.revisions.len(), 1);
+    log.tick(Time::from_unix_ms(12 * MIN));
+    assert!(log.revisions.is_empty());
+    schedule(&mut log, 12 * MIN, &p, "7", "0/3 nodes are available.");
+    assert_eq!(series_rows(&log).len(), 2, "a new event, as the cache had forgotten the first");
+}
+
+#[test]
 fn what_nothing_remembers_is_dropped_and_the_log_compacts() {
     let mut log = EventLog::default();
     for i in 0..200 {
