@@ -365,6 +365,109 @@ fn messages_are_stored_without_the_involved_name_and_read_back_exactly() {
     assert_eq!(messages[2], "Successfully assigned default/web-3 to node-1");
 }
 
+/// The stored form as first written: escape, then replace the name.
+fn stored_form_by_replacing(message: &str, name: &str) -> String {
+    let factor = !name.is_empty() && !name.contains(['\0', '\u{1}', '\u{2}']) && message.contains(name);
+    let escaped = message.replace('\0', "\0\u{1}");
+    if factor { escaped.replace(name, "\0\u{2}") } else { escaped }
+}
+
+#[test]
+fn stored_forms_compare_as_the_messages_they_stand_for() {
+    let names = ["web-1", "w", "", "b", "ab", "\u{1}x", "ü"];
+    let messages = [
+        "",
+        "a",
+        "w",
+        "web-1",
+        "web-10",
+        "web-1web-1",
+        "web-",
+        "weB",
+        "a\0b web-1",
+        "\0",
+        "\0\u{2}",
+        "\u{1}",
+        "\u{2}z",
+        "x\0\u{1}",
+        "trailing \0",
+        "abab",
+        "aab",
+        "ü web-1 ü",
+        "Created pod: web-1-abcde",
+        "Created pod: web-1",
+    ];
+    for name in names {
+        for a in messages {
+            let stored = stored_form(a, name);
+            assert_eq!(stored, stored_form_by_replacing(a, name), "{a:?} {name:?}");
+            assert_eq!(expand(&stored, name), a, "{a:?} {name:?}");
+            for b in messages {
+                let ordering = cmp_expanded(&stored, &stored_form(b, name), name);
+                assert_eq!(ordering, a.cmp(b), "{a:?} {b:?} {name:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_id_table_finds_what_it_holds_after_removals() {
+    // Few hash values, so that entries collide and probe sequences wrap.
+    let hash = |id: u32| (u32::MAX - 4) + id.wrapping_mul(7) % 5;
+    let mut table = IdTable::default();
+    let mut held = BTreeSet::new();
+    for id in 0..40u32 {
+        table.insert(hash(id), id, hash);
+        held.insert(id);
+        if id % 3 == 1 {
+            let gone = id / 2;
+            if held.remove(&gone) {
+                table.remove(hash(gone), gone, hash);
+            }
+        }
+        for probe in 0..=id {
+            let found = table.find(hash(probe), |other| other == probe);
+            assert_eq!(found.is_some(), held.contains(&probe), "{probe} after {id}");
+        }
+        assert_eq!(table.len(), held.len());
+        assert!(table.places.len() >= 2 * table.len(), "at most half full");
+    }
+}
+
+#[test]
+fn a_slot_is_32_bytes_and_keeps_spans_longer_than_32_bits() {
+    assert_eq!(std::mem::size_of::<Slot>(), 32);
+    // The same event every 30 minutes for 50 days: counted, never
+    // deleted, its first time kept although the span exceeds 2^32 ms.
+    let p = pod("web-1");
+    let mut log = EventLog::default();
+    let (step, days_50) = (30 * MIN, 50 * 24 * 60 * MIN);
+    for at in (0..=days_50).step_by(step as usize) {
+        record(&mut log, at, kubelet(&p, "Started", "Container started"));
+    }
+    let expected = ("web-1".into(), "Started".into(), "Container started".into(), 2_401, 0, days_50 / S);
+    assert_eq!(rows(&log), [expected]);
+    assert_eq!(log.long_firsts.len(), 1);
+    log.tick(Time::from_unix_ms(days_50 + 2 * 60 * MIN));
+    assert_eq!(rows(&log), []);
+    assert!(log.long_firsts.is_empty(), "forgotten with the slot");
+}
+
+#[test]
+fn the_scheduler_recorder_forgets_a_resource_version_with_its_cache_entry() {
+    let p = pod("web-1");
+    let mut log = EventLog::default();
+    schedule(&mut log, 0, &p, "7", "0/3 nodes are available.");
+    assert_eq!(log.revisions.len(), 1);
+    // Cached until the first flush more than 6 minutes on (12 min).
+    log.tick(Time::from_unix_ms(6 * MIN));
+    assert_eq!(log.revisions.len(), 1);
+    log.tick(Time::from_unix_ms(12 * MIN));
+    assert!(log.revisions.is_empty());
+    schedule(&mut log, 12 * MIN, &p, "7", "0/3 nodes are available.");
+    assert_eq!(series_rows(&log).len(), 2, "a new event, as the cache had forgotten the first");
+}
+
 #[test]
 fn what_nothing_remembers_is_dropped_and_the_log_compacts() {
     let mut log = EventLog::default();
