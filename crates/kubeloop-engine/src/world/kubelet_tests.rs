@@ -324,3 +324,61 @@ fn a_missing_image_backs_off_between_pulls() {
     assert!(events.iter().any(|e| e.starts_with("Warning Failed: Error: ImagePullBackOff")), "{events:#?}");
     assert!(!events.iter().any(|e| e.contains("Started")), "{events:#?}");
 }
+
+/// A runtime whose container starts at `start_at_ms`, with a memory limit
+/// or not.
+fn starting(start_at_ms: i64, memory_limit_bytes: Option<i64>) -> PodRuntime {
+    PodRuntime { start_at_ms, pending_start: true, memory_limit_bytes, ..PodRuntime::default() }
+}
+
+#[test]
+fn the_timer_queue_hands_out_due_runtimes_in_key_order() {
+    let key = |name: &str| Key::new("Pod", "default", name);
+    let mut runtimes = Runtimes::default();
+    // Inserted out of order; c and a start at the same instant.
+    runtimes.insert(key("c"), starting(2_000, None));
+    runtimes.insert(key("b"), starting(5_000, None));
+    runtimes.insert(key("a"), starting(2_000, None));
+    runtimes.insert(key("d"), starting(2_000, None));
+    runtimes.reschedule(0);
+    assert_eq!(runtimes.next_timer(), Some(2_000));
+    // A removed runtime's timer goes with it.
+    assert!(runtimes.remove(&key("d")).is_some());
+    assert_eq!(runtimes.take_due(1_999), Vec::<Key>::new());
+    assert_eq!(runtimes.take_due(2_000), [key("a"), key("c")]);
+    runtimes.reschedule(2_000);
+    // Not started yet: due again, and again after a change.
+    assert_eq!(runtimes.next_timer(), Some(2_000));
+    runtimes.get_mut(&key("a")).unwrap().start_at_ms = 3_000;
+    runtimes.get_mut(&key("a")).unwrap().pending_start = true;
+    runtimes.reschedule(2_000);
+    assert_eq!(runtimes.take_due(2_500), [key("c")]);
+    runtimes.get_mut(&key("c")).unwrap().pending_start = false;
+    runtimes.reschedule(2_500);
+    assert_eq!(runtimes.take_due(10_000), [key("a"), key("b")]);
+    runtimes.get_mut(&key("a")).unwrap().pending_start = false;
+    runtimes.get_mut(&key("b")).unwrap().pending_start = false;
+    runtimes.reschedule(10_000);
+    assert_eq!(runtimes.next_timer(), None);
+}
+
+#[test]
+fn memory_is_checked_once_per_change_and_only_under_a_limit() {
+    let key = |name: &str| Key::new("Pod", "default", name);
+    let mut runtimes = Runtimes::default();
+    runtimes.insert(key("b"), starting(0, Some(1 << 20)));
+    runtimes.insert(key("a"), starting(0, Some(1 << 20)));
+    runtimes.insert(key("free"), starting(0, None));
+    assert!(runtimes.check_memory(&key("b")));
+    assert!(runtimes.check_memory(&key("free")));
+    assert!(!runtimes.check_memory(&key("gone")));
+    assert_eq!(runtimes.take_oom_checks(), [key("a"), key("b")]);
+    assert_eq!(runtimes.take_oom_checks(), Vec::<Key>::new());
+    // Removed and admitted again before the check: listed once.
+    runtimes.remove(&key("a"));
+    runtimes.insert(key("a"), starting(0, Some(1 << 20)));
+    runtimes.get_mut(&key("a"));
+    assert_eq!(runtimes.take_oom_checks(), [key("a")]);
+    runtimes.check_all_memory();
+    assert_eq!(runtimes.take_oom_checks(), [key("a"), key("b")]);
+}
