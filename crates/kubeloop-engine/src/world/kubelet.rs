@@ -304,10 +304,11 @@ impl Runtimes {
         self.timers.first_key_value().map(|((at, _), _)| *at)
     }
 
-    /// The runtimes whose timer is due now, in key order, taken off the
-    /// queue (those that turn out not to be due go back on when
-    /// rescheduled, and are not returned).
-    fn take_due(&mut self, now: i64) -> Vec<Key> {
+    /// The runtimes whose timer is due now, in key order, each with
+    /// whether its pod's stop is due, taken off the queue (those that turn
+    /// out not to be due go back on when rescheduled, and are not
+    /// returned).
+    fn take_due(&mut self, now: i64) -> Vec<(Key, bool)> {
         let mut due = Vec::new();
         while let Some(entry) = self.timers.first_entry()
             && entry.key().0 <= now
@@ -317,11 +318,12 @@ impl Runtimes {
             entry.timer = None;
             // Its timer may be the moment it starts serving, and using memory.
             entry.note(&key, &mut self.touched, &mut self.oom_check);
-            if runtime_next(&entry.runtime, now).is_some_and(|at| at <= now) {
-                due.push(key);
+            let runtime = &entry.runtime;
+            if runtime_next(runtime, now).is_some_and(|at| at <= now) {
+                due.push((key, runtime.stop_at_ms.is_some_and(|stop| stop <= now)));
             }
         }
-        due.sort();
+        due.sort_by(|(a, _), (b, _)| a.cmp(b));
         due
     }
 
@@ -461,10 +463,12 @@ pub fn next_timer(world: &World) -> Option<i64> {
 /// Does what is due at the current time. True if it wrote anything.
 pub fn fire(world: &mut World) -> bool {
     let now = world.now().unix_ms;
+    // Firing one pod changes no other pod's runtime: what `take_due`
+    // read still holds when each pod's turn comes.
     let due = world.runtimes.take_due(now);
     let mut wrote = false;
-    for key in due {
-        wrote |= fire_pod(world, &key, now);
+    for (key, stopping) in due {
+        wrote |= fire_pod(world, &key, stopping, now);
     }
     wrote
 }
@@ -652,8 +656,9 @@ fn update_runtime(world: &mut World, key: &Key, now: i64, change: impl FnOnce(&m
     }
 }
 
-fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
-    if world.runtimes.get(key).is_some_and(|runtime| runtime.stop_at_ms.is_some_and(|stop| stop <= now)) {
+/// Does what is due for one pod (`stopping`: its stop is due).
+fn fire_pod(world: &mut World, key: &Key, stopping: bool, now: i64) -> bool {
+    if stopping {
         world.runtimes.remove(key);
         world.runtimes.faults.remove(key);
         world.store.remove(key);
@@ -1063,13 +1068,19 @@ fn set_condition(pod: &mut Pod, condition_type: &str, status: &str, now: Time) {
 /// naming its repository (any tag).
 pub(super) fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
     let repository = image.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map_or(image, |(repo, _)| repo);
-    let apps = || {
-        world.store.list("App", None).filter_map(|object| match object {
-            Object::App(app) => Some(app),
-            _ => None,
-        })
-    };
-    apps().find(|app| app.spec.image == image).or_else(|| apps().find(|app| app.spec.image == repository))
+    // One pass over the Apps: the first naming the image wins, else the
+    // first naming its repository.
+    let mut by_repository = None;
+    for object in world.store.list("App", None) {
+        let Object::App(app) = object else { continue };
+        if app.spec.image == image {
+            return Some(app);
+        }
+        if by_repository.is_none() && app.spec.image == repository {
+            by_repository = Some(app);
+        }
+    }
+    by_repository
 }
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String, container: Option<&str>) {

@@ -344,20 +344,24 @@ fn the_timer_queue_hands_out_due_runtimes_in_key_order() {
     assert_eq!(runtimes.next_timer(), Some(2_000));
     // A removed runtime's timer goes with it.
     assert!(runtimes.remove(&key("d")).is_some());
-    assert_eq!(runtimes.take_due(1_999), Vec::<Key>::new());
-    assert_eq!(runtimes.take_due(2_000), [key("a"), key("c")]);
+    let due = |runtimes: &mut Runtimes, now| runtimes.take_due(now).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
+    assert_eq!(due(&mut runtimes, 1_999), Vec::<Key>::new());
+    assert_eq!(due(&mut runtimes, 2_000), [key("a"), key("c")]);
     runtimes.reschedule(2_000);
     // Not started yet: due again, and again after a change.
     assert_eq!(runtimes.next_timer(), Some(2_000));
     runtimes.get_mut(&key("a")).unwrap().start_at_ms = 3_000;
     runtimes.get_mut(&key("a")).unwrap().pending_start = true;
     runtimes.reschedule(2_000);
-    assert_eq!(runtimes.take_due(2_500), [key("c")]);
+    assert_eq!(due(&mut runtimes, 2_500), [key("c")]);
     runtimes.get_mut(&key("c")).unwrap().pending_start = false;
     runtimes.reschedule(2_500);
-    assert_eq!(runtimes.take_due(10_000), [key("a"), key("b")]);
+    // b's stop is due too.
+    runtimes.get_mut(&key("b")).unwrap().stop_at_ms = Some(9_000);
+    runtimes.reschedule(2_500);
+    assert_eq!(runtimes.take_due(10_000), [(key("a"), false), (key("b"), true)]);
     runtimes.get_mut(&key("a")).unwrap().pending_start = false;
-    runtimes.get_mut(&key("b")).unwrap().pending_start = false;
+    runtimes.remove(&key("b"));
     runtimes.reschedule(10_000);
     assert_eq!(runtimes.next_timer(), None);
 }

@@ -249,8 +249,6 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
 /// Binds one pod, or marks it unschedulable; the caller writes it back.
 /// True if the pod changed.
 fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut Pod) -> bool {
-    // The scheduler's events.k8s.io events refer to the pod as it saw it.
-    let revision = pod.metadata.resource_version.clone().unwrap_or_default();
     let requests = pod_requests(pod);
     let total_nodes = nodes.total;
     let best = nodes.best(&world.store, pod.metadata.controller().map(|owner| owner.uid.as_str()), requests);
@@ -318,13 +316,16 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
                 field_path: None,
                 source: SOURCE,
             },
-            &revision,
+            // The pod as the scheduler saw it: the store sets a new
+            // resourceVersion only when the pod is put back.
+            pod.metadata.resource_version.as_deref().unwrap_or_default(),
             now,
         );
         return !already;
     };
     nodes.bind(index, pod.metadata.controller().map(|owner| owner.uid.as_str()), requests);
-    let node = nodes.schedulable[index].name.clone();
+    let node = &nodes.schedulable[index].name;
+    let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
     pod.spec.node_name = Some(node.clone());
     pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
     pod.status.conditions.push(Condition {
@@ -333,7 +334,6 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         last_transition_time: Some(now),
         ..Condition::default()
     });
-    let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
     world.events.record_series(
         Report {
             event_type: EventType::Normal,
@@ -343,7 +343,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
             field_path: None,
             source: SOURCE,
         },
-        &revision,
+        pod.metadata.resource_version.as_deref().unwrap_or_default(),
         now,
     );
     true
