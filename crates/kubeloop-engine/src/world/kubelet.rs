@@ -228,7 +228,9 @@ impl Runtimes {
         Some(&mut entry.runtime)
     }
 
-    fn insert(&mut self, key: Key, runtime: PodRuntime) {
+    /// Admits a runtime, in its final state for this instant (`now`):
+    /// its timer is set at once.
+    fn insert(&mut self, key: Key, runtime: PodRuntime, now: i64) {
         use std::collections::btree_map::Entry as Slot;
         let entry = match self.pods.entry(key.clone()) {
             Slot::Occupied(occupied) => {
@@ -238,7 +240,8 @@ impl Runtimes {
             }
             Slot::Vacant(vacant) => vacant.insert(Box::new(Entry { runtime, ..Entry::default() })),
         };
-        entry.note(&key, &mut self.touched, &mut self.oom_check);
+        entry.note_memory(&key, &mut self.oom_check);
+        retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
     }
 
     pub(crate) fn remove(&mut self, key: &Key) -> Option<PodRuntime> {
@@ -255,10 +258,20 @@ impl Runtimes {
         self.pods.get_mut(key).map(|entry| std::mem::take(&mut entry.runtime))
     }
 
-    /// Puts back what `take_out` took, changed.
-    fn put_back(&mut self, key: &Key, runtime: PodRuntime) {
+    /// Puts back what `take_out` took, changed, in its final state for
+    /// this instant (`now`): its timer is set at once.
+    fn put_back(&mut self, key: &Key, runtime: PodRuntime, now: i64) {
         if let Some(entry) = self.pods.get_mut(key) {
             entry.runtime = runtime;
+            entry.note_memory(key, &mut self.oom_check);
+            retime(entry, key.clone(), &mut self.timers, &mut self.next_timer_number, now);
+        }
+    }
+
+    /// The runtime's timer must be brought up to date (it was taken off
+    /// the queue and its pod turned out not to be there to fire).
+    fn touch(&mut self, key: &Key) {
+        if let Some(entry) = self.pods.get_mut(key) {
             entry.note(key, &mut self.touched, &mut self.oom_check);
         }
     }
@@ -277,24 +290,15 @@ impl Runtimes {
         self.oom_check_all = true;
     }
 
-    /// Brings the timers of the changed runtimes up to date.
+    /// Brings the timers of the changed runtimes up to date. The world
+    /// calls it at the instant the changes were made (the kubelet acts and
+    /// the controllers settle at one instant before time moves on), which
+    /// is why a runtime changed in one piece can have its timer set at
+    /// once instead (`insert`, `put_back`).
     pub(crate) fn reschedule(&mut self, now: i64) {
         for key in self.touched.drain(..) {
             let Some(entry) = self.pods.get_mut(&key).filter(|entry| entry.touched) else { continue };
-            entry.touched = false;
-            let at = runtime_next(&entry.runtime, now);
-            if entry.timer.map(|(old, _)| old) == at {
-                continue;
-            }
-            if let Some(timer) = entry.timer.take() {
-                self.timers.remove(&timer);
-            }
-            if let Some(at) = at {
-                let timer = (at, self.next_timer_number);
-                self.next_timer_number += 1;
-                self.timers.insert(timer, key);
-                entry.timer = Some(timer);
-            }
+            retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
         }
     }
 
@@ -317,10 +321,13 @@ impl Runtimes {
             let Some(entry) = self.pods.get_mut(&key) else { continue };
             entry.timer = None;
             // Its timer may be the moment it starts serving, and using memory.
-            entry.note(&key, &mut self.touched, &mut self.oom_check);
+            entry.note_memory(&key, &mut self.oom_check);
             let runtime = &entry.runtime;
             if runtime_next(runtime, now).is_some_and(|at| at <= now) {
+                // `fire` puts it back (which sets its timer) or removes it.
                 due.push((key, runtime.stop_at_ms.is_some_and(|stop| stop <= now)));
+            } else {
+                retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
             }
         }
         due.sort_by(|(a, _), (b, _)| a.cmp(b));
@@ -348,6 +355,25 @@ impl Runtimes {
             .collect();
         keys.sort();
         keys
+    }
+}
+
+/// Sets an entry's place in the timer queue from its runtime as it is at
+/// `now`, and clears its `touched` mark.
+fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<(i64, u64), Key>, next_number: &mut u64, now: i64) {
+    entry.touched = false;
+    let at = runtime_next(&entry.runtime, now);
+    if entry.timer.map(|(old, _)| old) == at {
+        return;
+    }
+    if let Some(timer) = entry.timer.take() {
+        timers.remove(&timer);
+    }
+    if let Some(at) = at {
+        let timer = (at, *next_number);
+        *next_number += 1;
+        timers.insert(timer, key);
+        entry.timer = Some(timer);
     }
 }
 
@@ -598,6 +624,7 @@ fn admit(world: &mut World, key: Key, now: Time) {
             image_not_found,
             ..PodRuntime::default()
         },
+        now.unix_ms,
     );
     pod.status.phase = "Pending".to_string();
     pod.status.start_time = Some(now);
@@ -634,6 +661,7 @@ fn with_pod(world: &mut World, key: &Key, change: impl FnOnce(&mut World, &mut P
     };
     let Object::Pod(pod) = taken.object_mut() else {
         world.store.untake(key.clone(), taken);
+        world.runtimes.touch(key);
         return false;
     };
     // Taken out rather than copied: what `change` does touches no other
@@ -644,7 +672,7 @@ fn with_pod(world: &mut World, key: &Key, change: impl FnOnce(&mut World, &mut P
     };
     change(world, pod, &mut runtime);
     pod.status.phase = get_phase(pod).to_string();
-    world.runtimes.put_back(key, runtime);
+    world.runtimes.put_back(key, runtime, world.now().unix_ms);
     world.store.put(key.clone(), taken);
     true
 }

@@ -336,43 +336,53 @@ fn the_timer_queue_hands_out_due_runtimes_in_key_order() {
     let key = |name: &str| Key::new("Pod", "default", name);
     let mut runtimes = Runtimes::default();
     // Inserted out of order; c and a start at the same instant.
-    runtimes.insert(key("c"), starting(2_000, None));
-    runtimes.insert(key("b"), starting(5_000, None));
-    runtimes.insert(key("a"), starting(2_000, None));
-    runtimes.insert(key("d"), starting(2_000, None));
-    runtimes.reschedule(0);
+    runtimes.insert(key("c"), starting(2_000, None), 0);
+    runtimes.insert(key("b"), starting(5_000, None), 0);
+    runtimes.insert(key("a"), starting(2_000, None), 0);
+    runtimes.insert(key("d"), starting(2_000, None), 0);
     assert_eq!(runtimes.next_timer(), Some(2_000));
     // A removed runtime's timer goes with it.
     assert!(runtimes.remove(&key("d")).is_some());
     let due = |runtimes: &mut Runtimes, now| runtimes.take_due(now).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
     assert_eq!(due(&mut runtimes, 1_999), Vec::<Key>::new());
     assert_eq!(due(&mut runtimes, 2_000), [key("a"), key("c")]);
-    runtimes.reschedule(2_000);
-    // Not started yet: due again, and again after a change.
+    // Fired: taken out and put back. Not started: due again at once.
+    for name in ["a", "c"] {
+        let runtime = runtimes.take_out(&key(name)).unwrap();
+        runtimes.put_back(&key(name), runtime, 2_000);
+    }
     assert_eq!(runtimes.next_timer(), Some(2_000));
-    runtimes.get_mut(&key("a")).unwrap().start_at_ms = 3_000;
-    runtimes.get_mut(&key("a")).unwrap().pending_start = true;
+    // A change through get_mut counts once rescheduled.
+    let a = runtimes.get_mut(&key("a")).unwrap();
+    a.start_at_ms = 3_000;
     runtimes.reschedule(2_000);
     assert_eq!(due(&mut runtimes, 2_500), [key("c")]);
-    runtimes.get_mut(&key("c")).unwrap().pending_start = false;
-    runtimes.reschedule(2_500);
+    let mut c = runtimes.take_out(&key("c")).unwrap();
+    c.pending_start = false;
+    runtimes.put_back(&key("c"), c, 2_500);
     // b's stop is due too.
     runtimes.get_mut(&key("b")).unwrap().stop_at_ms = Some(9_000);
     runtimes.reschedule(2_500);
     assert_eq!(runtimes.take_due(10_000), [(key("a"), false), (key("b"), true)]);
-    runtimes.get_mut(&key("a")).unwrap().pending_start = false;
+    let mut a = runtimes.take_out(&key("a")).unwrap();
+    a.pending_start = false;
+    runtimes.put_back(&key("a"), a, 10_000);
     runtimes.remove(&key("b"));
-    runtimes.reschedule(10_000);
     assert_eq!(runtimes.next_timer(), None);
+    // What take_due found not due yet goes back on the queue by itself.
+    runtimes.insert(key("e"), starting(20_000, None), 10_000);
+    runtimes.get_mut(&key("e")).unwrap().start_at_ms = 30_000;
+    assert_eq!(due(&mut runtimes, 20_000), Vec::<Key>::new());
+    assert_eq!(runtimes.next_timer(), Some(30_000));
 }
 
 #[test]
 fn memory_is_checked_once_per_change_and_only_under_a_limit() {
     let key = |name: &str| Key::new("Pod", "default", name);
     let mut runtimes = Runtimes::default();
-    runtimes.insert(key("b"), starting(0, Some(1 << 20)));
-    runtimes.insert(key("a"), starting(0, Some(1 << 20)));
-    runtimes.insert(key("free"), starting(0, None));
+    runtimes.insert(key("b"), starting(0, Some(1 << 20)), 0);
+    runtimes.insert(key("a"), starting(0, Some(1 << 20)), 0);
+    runtimes.insert(key("free"), starting(0, None), 0);
     assert!(runtimes.check_memory(&key("b")));
     assert!(runtimes.check_memory(&key("free")));
     assert!(!runtimes.check_memory(&key("gone")));
@@ -380,7 +390,7 @@ fn memory_is_checked_once_per_change_and_only_under_a_limit() {
     assert_eq!(runtimes.take_oom_checks(), Vec::<Key>::new());
     // Removed and admitted again before the check: listed once.
     runtimes.remove(&key("a"));
-    runtimes.insert(key("a"), starting(0, Some(1 << 20)));
+    runtimes.insert(key("a"), starting(0, Some(1 << 20)), 0);
     runtimes.get_mut(&key("a"));
     assert_eq!(runtimes.take_oom_checks(), [key("a")]);
     runtimes.check_all_memory();
