@@ -162,7 +162,7 @@ pub struct Runtimes {
     /// bound computed earlier is never late; `fire` checks it again before
     /// acting. Numbered so that pods due at the same instant order by an
     /// integer rather than by their keys.
-    timers: BTreeMap<(i64, u64), Key>,
+    timers: BTreeMap<Timer, Key>,
     next_timer_number: u64,
     /// Changed since the timers were last brought up to date (each once:
     /// its entry's `touched` says whether it is listed).
@@ -173,12 +173,16 @@ pub struct Runtimes {
     oom_check_all: bool,
 }
 
+/// A place in the timer queue: (instant, number). The number is never 0,
+/// so that an `Option<Timer>` takes no more room than a `Timer`.
+type Timer = (i64, std::num::NonZeroU64);
+
 /// A runtime and its place in the kubelet's queues.
 #[derive(Clone, Default, PartialEq, Eq)]
 struct Entry {
     runtime: PodRuntime,
     /// Its entry in `timers`, if it has one.
-    timer: Option<(i64, u64)>,
+    timer: Option<Timer>,
     touched: bool,
     oom_check: bool,
 }
@@ -296,7 +300,7 @@ impl Runtimes {
     /// is why a runtime changed in one piece can have its timer set at
     /// once instead (`insert`, `put_back`).
     pub(crate) fn reschedule(&mut self, now: i64) {
-        for key in self.touched.drain(..) {
+        for key in std::mem::take(&mut self.touched) {
             let Some(entry) = self.pods.get_mut(&key).filter(|entry| entry.touched) else { continue };
             retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
         }
@@ -360,7 +364,7 @@ impl Runtimes {
 
 /// Sets an entry's place in the timer queue from its runtime as it is at
 /// `now`, and clears its `touched` mark.
-fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<(i64, u64), Key>, next_number: &mut u64, now: i64) {
+fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<Timer, Key>, next_number: &mut u64, now: i64) {
     entry.touched = false;
     let at = runtime_next(&entry.runtime, now);
     if entry.timer.map(|(old, _)| old) == at {
@@ -370,7 +374,7 @@ fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<(i64, u64), Key>, n
         timers.remove(&timer);
     }
     if let Some(at) = at {
-        let timer = (at, *next_number);
+        let timer = (at, std::num::NonZeroU64::MIN.saturating_add(*next_number));
         *next_number += 1;
         timers.insert(timer, key);
         entry.timer = Some(timer);
