@@ -53,7 +53,7 @@ use crate::kubelet::prober::{
     http_probe_failure_output, probe_failed_event_message,
 };
 use crate::kubelet::status::get_phase;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const SOURCE: &str = "kubelet";
 /// From bound to running: image pull and container creation.
@@ -147,65 +147,145 @@ pub struct AppFaults {
 
 /// Every pod the kubelets are running, by pod key, and the faults by
 /// Deployment or pod key. Every change to a runtime goes through
-/// `get_mut`/`insert`/`remove`, which note it, so the timer queue and the
-/// OOM checks visit only the runtimes that changed.
+/// `get_mut`/`insert`/`remove` (or `take_out`/`put_back`), which note it,
+/// so the timer queue and the OOM checks visit only the runtimes that
+/// changed. What the queue and the checks need is kept with each runtime,
+/// so noting a change costs no search of its own: one lookup of the pod
+/// serves the runtime and its bookkeeping.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Runtimes {
     /// Boxed: a runtime is large, and a map moves its values around.
-    pods: BTreeMap<Key, Box<PodRuntime>>,
+    pods: BTreeMap<Key, Box<Entry>>,
     faults: BTreeMap<Key, AppFaults>,
-    /// (instant, pod): a lower bound of each runtime's next timer. Dormant
-    /// probes only grow more dormant as time passes, so a bound computed
-    /// earlier is never late; `fire` checks it again before acting.
-    timers: BTreeSet<(i64, Key)>,
-    timer_of: BTreeMap<Key, i64>,
-    /// Changed since the timers were last brought up to date.
-    touched: BTreeSet<Key>,
-    /// Changed since the last OOM check, or every runtime when the load or
-    /// the apps changed.
-    oom_check: BTreeSet<Key>,
+    /// (instant, number) -> pod: a lower bound of each runtime's next
+    /// timer. Dormant probes only grow more dormant as time passes, so a
+    /// bound computed earlier is never late; `fire` checks it again before
+    /// acting. Numbered so that pods due at the same instant order by an
+    /// integer rather than by their keys.
+    timers: BTreeMap<Timer, Key>,
+    next_timer_number: u64,
+    /// Changed since the timers were last brought up to date (each once:
+    /// its entry's `touched` says whether it is listed).
+    touched: Vec<Key>,
+    /// Changed since the last OOM check (those with a memory limit, each
+    /// once), or every runtime when the load or the apps changed.
+    oom_check: Vec<Key>,
     oom_check_all: bool,
+}
+
+/// A place in the timer queue: (instant, number). The number is never 0,
+/// so that an `Option<Timer>` takes no more room than a `Timer`.
+type Timer = (i64, std::num::NonZeroU64);
+
+/// A runtime and its place in the kubelet's queues.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Entry {
+    runtime: PodRuntime,
+    /// Its entry in `timers`, if it has one.
+    timer: Option<Timer>,
+    touched: bool,
+    oom_check: bool,
+}
+
+impl Entry {
+    /// Notes a change: the timers must be brought up to date and, for a
+    /// container with a memory limit (set at admission, never changed),
+    /// its memory checked.
+    fn note(&mut self, key: &Key, touched: &mut Vec<Key>, oom_check: &mut Vec<Key>) {
+        if !self.touched {
+            self.touched = true;
+            touched.push(key.clone());
+        }
+        self.note_memory(key, oom_check);
+    }
+
+    fn note_memory(&mut self, key: &Key, oom_check: &mut Vec<Key>) {
+        if !self.oom_check && self.runtime.memory_limit_bytes.is_some() {
+            self.oom_check = true;
+            oom_check.push(key.clone());
+        }
+    }
 }
 
 /// The runtimes and faults alone: the rest is derived from them (and from
 /// when it was computed), so it stays out of the world's digest.
 impl std::fmt::Debug for Runtimes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtimes").field("pods", &self.pods).field("faults", &self.faults).finish()
+        struct Pods<'a>(&'a BTreeMap<Key, Box<Entry>>);
+        impl std::fmt::Debug for Pods<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map().entries(self.0.iter().map(|(key, entry)| (key, &entry.runtime))).finish()
+            }
+        }
+        f.debug_struct("Runtimes").field("pods", &Pods(&self.pods)).field("faults", &self.faults).finish()
     }
 }
 
 impl Runtimes {
     pub fn get(&self, key: &Key) -> Option<&PodRuntime> {
-        self.pods.get(key).map(|runtime| &**runtime)
+        self.pods.get(key).map(|entry| &entry.runtime)
     }
 
     pub(crate) fn get_mut(&mut self, key: &Key) -> Option<&mut PodRuntime> {
-        let runtime = self.pods.get_mut(key)?;
-        self.touched.insert(key.clone());
-        self.oom_check.insert(key.clone());
-        Some(&mut **runtime)
+        let entry = self.pods.get_mut(key)?;
+        entry.note(key, &mut self.touched, &mut self.oom_check);
+        Some(&mut entry.runtime)
     }
 
-    fn insert(&mut self, key: Key, runtime: PodRuntime) {
-        self.touched.insert(key.clone());
-        self.oom_check.insert(key.clone());
-        self.pods.insert(key, Box::new(runtime));
+    /// Admits a runtime, in its final state for this instant (`now`):
+    /// its timer is set at once.
+    fn insert(&mut self, key: Key, runtime: PodRuntime, now: i64) {
+        use std::collections::btree_map::Entry as Slot;
+        let entry = match self.pods.entry(key.clone()) {
+            Slot::Occupied(occupied) => {
+                let entry = occupied.into_mut();
+                entry.runtime = runtime;
+                entry
+            }
+            Slot::Vacant(vacant) => vacant.insert(Box::new(Entry { runtime, ..Entry::default() })),
+        };
+        entry.note_memory(&key, &mut self.oom_check);
+        retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
     }
 
     pub(crate) fn remove(&mut self, key: &Key) -> Option<PodRuntime> {
-        self.touched.insert(key.clone());
-        self.pods.remove(key).map(|runtime| *runtime)
+        let entry = self.pods.remove(key)?;
+        if let Some(timer) = entry.timer {
+            self.timers.remove(&timer);
+        }
+        Some(entry.runtime)
+    }
+
+    /// Takes a runtime out to change it alongside the world (its place
+    /// holds a default runtime until `put_back`).
+    fn take_out(&mut self, key: &Key) -> Option<PodRuntime> {
+        self.pods.get_mut(key).map(|entry| std::mem::take(&mut entry.runtime))
+    }
+
+    /// Puts back what `take_out` took, changed, in its final state for
+    /// this instant (`now`): its timer is set at once.
+    fn put_back(&mut self, key: &Key, runtime: PodRuntime, now: i64) {
+        if let Some(entry) = self.pods.get_mut(key) {
+            entry.runtime = runtime;
+            entry.note_memory(key, &mut self.oom_check);
+            retime(entry, key.clone(), &mut self.timers, &mut self.next_timer_number, now);
+        }
+    }
+
+    /// The runtime's timer must be brought up to date (it was taken off
+    /// the queue and its pod turned out not to be there to fire).
+    fn touch(&mut self, key: &Key) {
+        if let Some(entry) = self.pods.get_mut(key) {
+            entry.note(key, &mut self.touched, &mut self.oom_check);
+        }
     }
 
     /// This pod's memory must be checked again (its object changed).
     /// Whether it has a runtime.
     pub(crate) fn check_memory(&mut self, key: &Key) -> bool {
-        let runs = self.pods.contains_key(key);
-        if runs {
-            self.oom_check.insert(key.clone());
-        }
-        runs
+        let Some(entry) = self.pods.get_mut(key) else { return false };
+        entry.note_memory(key, &mut self.oom_check);
+        true
     }
 
     /// Every runtime's memory must be checked again (the load or an app's
@@ -214,48 +294,90 @@ impl Runtimes {
         self.oom_check_all = true;
     }
 
-    /// Brings the timers of the changed runtimes up to date.
+    /// Brings the timers of the changed runtimes up to date. The world
+    /// calls it at the instant the changes were made (the kubelet acts and
+    /// the controllers settle at one instant before time moves on), which
+    /// is why a runtime changed in one piece can have its timer set at
+    /// once instead (`insert`, `put_back`).
     pub(crate) fn reschedule(&mut self, now: i64) {
         for key in std::mem::take(&mut self.touched) {
-            if let Some(at) = self.timer_of.remove(&key) {
-                self.timers.remove(&(at, key.clone()));
-            }
-            if let Some(at) = self.pods.get(&key).and_then(|runtime| runtime_next(runtime, now)) {
-                self.timers.insert((at, key.clone()));
-                self.timer_of.insert(key, at);
-            }
+            let Some(entry) = self.pods.get_mut(&key).filter(|entry| entry.touched) else { continue };
+            retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
         }
     }
 
     /// The earliest timer (unix ms); `reschedule` must have run since the
     /// last change.
     fn next_timer(&self) -> Option<i64> {
-        self.timers.first().map(|(at, _)| *at)
+        self.timers.first_key_value().map(|((at, _), _)| *at)
     }
 
-    /// The runtimes whose timer is due now, taken off the queue (those
-    /// that turn out not to be due go back on when rescheduled).
-    fn take_due(&mut self, now: i64) -> Vec<Key> {
+    /// The runtimes whose timer is due now, in key order, each with
+    /// whether its pod's stop is due, taken off the queue (those that turn
+    /// out not to be due go back on when rescheduled, and are not
+    /// returned).
+    fn take_due(&mut self, now: i64) -> Vec<(Key, bool)> {
         let mut due = Vec::new();
-        while let Some((at, _)) = self.timers.first()
-            && *at <= now
+        while let Some(entry) = self.timers.first_entry()
+            && entry.key().0 <= now
         {
-            let Some((_, key)) = self.timers.pop_first() else { break };
-            self.timer_of.remove(&key);
+            let key = entry.remove();
+            let Some(entry) = self.pods.get_mut(&key) else { continue };
+            entry.timer = None;
             // Its timer may be the moment it starts serving, and using memory.
-            self.touched.insert(key.clone());
-            self.oom_check.insert(key.clone());
-            due.push(key);
+            entry.note_memory(&key, &mut self.oom_check);
+            let runtime = &entry.runtime;
+            if runtime_next(runtime, now).is_some_and(|at| at <= now) {
+                // `fire` puts it back (which sets its timer) or removes it.
+                due.push((key, runtime.stop_at_ms.is_some_and(|stop| stop <= now)));
+            } else {
+                retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
+            }
         }
-        due.sort();
+        due.sort_by(|(a, _), (b, _)| a.cmp(b));
         due
     }
 
-    /// The runtimes to check for OOM now, in key order.
+    /// The runtimes to check for OOM now (those with a memory limit), in
+    /// key order.
     fn take_oom_checks(&mut self) -> Vec<Key> {
-        let all = std::mem::take(&mut self.oom_check_all);
-        let some = std::mem::take(&mut self.oom_check);
-        if all { self.pods.keys().cloned().collect() } else { some.into_iter().collect() }
+        if std::mem::take(&mut self.oom_check_all) {
+            self.oom_check.clear();
+            return self
+                .pods
+                .iter_mut()
+                .filter(|(_, entry)| entry.runtime.memory_limit_bytes.is_some())
+                .map(|(key, entry)| {
+                    entry.oom_check = false;
+                    key.clone()
+                })
+                .collect();
+        }
+        let mut keys: Vec<Key> = std::mem::take(&mut self.oom_check)
+            .into_iter()
+            .filter(|key| self.pods.get_mut(key).is_some_and(|entry| std::mem::replace(&mut entry.oom_check, false)))
+            .collect();
+        keys.sort();
+        keys
+    }
+}
+
+/// Sets an entry's place in the timer queue from its runtime as it is at
+/// `now`, and clears its `touched` mark.
+fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<Timer, Key>, next_number: &mut u64, now: i64) {
+    entry.touched = false;
+    let at = runtime_next(&entry.runtime, now);
+    if entry.timer.map(|(old, _)| old) == at {
+        return;
+    }
+    if let Some(timer) = entry.timer.take() {
+        timers.remove(&timer);
+    }
+    if let Some(at) = at {
+        let timer = (at, std::num::NonZeroU64::MIN.saturating_add(*next_number));
+        *next_number += 1;
+        timers.insert(timer, key);
+        entry.timer = Some(timer);
     }
 }
 
@@ -264,32 +386,39 @@ impl Runtimes {
 /// wrote anything.
 pub fn observe(world: &mut World) -> bool {
     let now = world.now();
-    // Only the pods with something to do: bound without a runtime, or
-    // deleted while their container still runs.
-    let pods: Vec<(Key, Option<i64>)> = std::mem::take(&mut world.queues.pods)
+    // Only the pods with something to do: bound without a runtime
+    // (admitted), or deleted while their container still runs (stopped,
+    // with the pod's grace period in seconds and its container's name).
+    // Deciding changes nothing, and acting on one pod changes no other
+    // pod's runtime, so what is decided here still holds when it is done.
+    enum Act {
+        Admit,
+        Stop(i64, String),
+    }
+    let pods: Vec<(Key, Act)> = std::mem::take(&mut world.queues.pods)
         .into_iter()
         .filter_map(|key| match world.store.get(&key) {
             Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => {
                 let deleted = pod.metadata.deletion_timestamp.is_some();
-                let acts = match world.runtimes.get(&key) {
-                    None => !deleted,
-                    Some(runtime) => deleted && runtime.stop_at_ms.is_none(),
+                let act = match world.runtimes.get(&key) {
+                    None => (!deleted).then_some(Act::Admit),
+                    Some(runtime) => (deleted && runtime.stop_at_ms.is_none()).then(|| {
+                        Act::Stop(pod.metadata.deletion_grace_period_seconds.unwrap_or(30), first_container_name(pod))
+                    }),
                 };
-                // A deleted pod's grace period (seconds), if it was deleted.
-                let grace = deleted.then(|| pod.metadata.deletion_grace_period_seconds.unwrap_or(30));
-                acts.then_some((key, grace))
+                act.map(|act| (key, act))
             }
             _ => None,
         })
         .collect();
     let mut wrote = false;
-    for (key, deleted_grace) in pods {
-        match (world.runtimes.get(&key), deleted_grace) {
-            (None, None) => {
+    for (key, act) in pods {
+        match act {
+            Act::Admit => {
                 admit(world, key, now);
                 wrote = true;
             }
-            (Some(runtime), Some(grace_seconds)) if runtime.stop_at_ms.is_none() => {
+            Act::Stop(grace_seconds, container) => {
                 let grace_ms = grace_seconds * 1000;
                 let stop_at = now.unix_ms + SHUTDOWN_MS.min(grace_ms);
                 if let Some(runtime) = world.runtimes.get_mut(&key) {
@@ -300,10 +429,6 @@ pub fn observe(world: &mut World) -> bool {
                         state.worker.pod_deleting();
                     }
                 }
-                let container = match world.store.get(&key) {
-                    Some(Object::Pod(pod)) => first_container_name(pod),
-                    _ => String::new(),
-                };
                 event(
                     world,
                     &key,
@@ -314,7 +439,6 @@ pub fn observe(world: &mut World) -> bool {
                 );
                 wrote = true;
             }
-            _ => {}
         }
     }
     wrote |= oom_kill(world);
@@ -369,17 +493,12 @@ pub fn next_timer(world: &World) -> Option<i64> {
 /// Does what is due at the current time. True if it wrote anything.
 pub fn fire(world: &mut World) -> bool {
     let now = world.now().unix_ms;
-    let due: Vec<Key> = world
-        .runtimes
-        .take_due(now)
-        .into_iter()
-        .filter(|key| {
-            world.runtimes.get(key).and_then(|runtime| runtime_next(runtime, now)).is_some_and(|at| at <= now)
-        })
-        .collect();
+    // Firing one pod changes no other pod's runtime: what `take_due`
+    // read still holds when each pod's turn comes.
+    let due = world.runtimes.take_due(now);
     let mut wrote = false;
-    for key in due {
-        wrote |= fire_pod(world, &key, now);
+    for (key, stopping) in due {
+        wrote |= fire_pod(world, &key, stopping, now);
     }
     wrote
 }
@@ -470,7 +589,10 @@ fn admit(world: &mut World, key: Key, now: Time) {
         at_ms: i64::from(crash.after_seconds.unwrap_or(0).max(0)) * 1000,
         exit_code: crash.exit_code.unwrap_or(1),
     });
-    let mut faults = owning_deployment(world, pod)
+    // (No faults at all, the usual case: no need to find the Deployment.)
+    let mut faults = (!world.runtimes.faults.is_empty())
+        .then(|| owning_deployment(world, pod))
+        .flatten()
         .and_then(|deployment| world.runtimes.faults.get(&deployment).cloned())
         .unwrap_or_default();
     if let Some(own) = world.runtimes.faults.get(&key) {
@@ -506,6 +628,7 @@ fn admit(world: &mut World, key: Key, now: Time) {
             image_not_found,
             ..PodRuntime::default()
         },
+        now.unix_ms,
     );
     pod.status.phase = "Pending".to_string();
     pod.status.start_time = Some(now);
@@ -540,17 +663,20 @@ fn with_pod(world: &mut World, key: &Key, change: impl FnOnce(&mut World, &mut P
         world.runtimes.remove(key);
         return false;
     };
-    let Some(mut runtime) = world.runtimes.get(key).cloned() else {
+    let Object::Pod(pod) = taken.object_mut() else {
         world.store.untake(key.clone(), taken);
+        world.runtimes.touch(key);
         return false;
     };
-    let Object::Pod(pod) = taken.object_mut() else {
+    // Taken out rather than copied: what `change` does touches no other
+    // runtime, and reads this one only through `runtime`.
+    let Some(mut runtime) = world.runtimes.take_out(key) else {
         world.store.untake(key.clone(), taken);
         return false;
     };
     change(world, pod, &mut runtime);
     pod.status.phase = get_phase(pod).to_string();
-    world.runtimes.insert(key.clone(), runtime);
+    world.runtimes.put_back(key, runtime, world.now().unix_ms);
     world.store.put(key.clone(), taken);
     true
 }
@@ -562,8 +688,9 @@ fn update_runtime(world: &mut World, key: &Key, now: i64, change: impl FnOnce(&m
     }
 }
 
-fn fire_pod(world: &mut World, key: &Key, now: i64) -> bool {
-    if world.runtimes.get(key).is_some_and(|runtime| runtime.stop_at_ms.is_some_and(|stop| stop <= now)) {
+/// Does what is due for one pod (`stopping`: its stop is due).
+fn fire_pod(world: &mut World, key: &Key, stopping: bool, now: i64) -> bool {
+    if stopping {
         world.runtimes.remove(key);
         world.runtimes.faults.remove(key);
         world.store.remove(key);
@@ -681,8 +808,11 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
     runtime.start_at_ms = now;
     runtime.serving_at_ms = now + runtime.startup_ms;
     runtime.exit = runtime.crash.map(|crash| PendingExit { at_ms: now + crash.at_ms, exit_code: crash.exit_code });
-    let container = pod.spec.containers.first().cloned().unwrap_or_default();
-    let image = container.image.clone().unwrap_or_default();
+    // The containers are shared with the template: a count, not a copy.
+    let containers = std::rc::Rc::clone(&pod.spec.containers);
+    let no_container = Container::default();
+    let container = containers.first().unwrap_or(&no_container);
+    let image = container.image.as_deref().unwrap_or_default();
     if let Some(status) = pod.status.container_statuses.first_mut() {
         if !first {
             if let Some(terminated) = status.state.terminated.take() {
@@ -970,23 +1100,25 @@ fn set_condition(pod: &mut Pod, condition_type: &str, status: &str, now: Time) {
 /// naming its repository (any tag).
 pub(super) fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
     let repository = image.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map_or(image, |(repo, _)| repo);
-    let apps: Vec<&App> = world
-        .store
-        .list("App", None)
-        .filter_map(|object| match object {
-            Object::App(app) => Some(app),
-            _ => None,
-        })
-        .collect();
-    apps.iter()
-        .find(|app| app.spec.image == image)
-        .or_else(|| apps.iter().find(|app| app.spec.image == repository))
-        .copied()
+    // One pass over the Apps: the first naming the image wins, else the
+    // first naming its repository.
+    let mut by_repository = None;
+    for object in world.store.list("App", None) {
+        let Object::App(app) = object else { continue };
+        if app.spec.image == image {
+            return Some(app);
+        }
+        if by_repository.is_none() && app.spec.image == repository {
+            by_repository = Some(app);
+        }
+    }
+    by_repository
 }
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String, container: Option<&str>) {
     let now = world.now();
-    let field_path = container.map(|name| format!("spec.containers{{{name}}}"));
+    // `spec.containers{NAME}`, without the formatting machinery.
+    let field_path = container.map(|name| ["spec.containers{", name, "}"].concat());
     world.events.record(
         Report { event_type, reason, message, involved: key, field_path: field_path.as_deref(), source: SOURCE },
         now,

@@ -324,3 +324,75 @@ fn a_missing_image_backs_off_between_pulls() {
     assert!(events.iter().any(|e| e.starts_with("Warning Failed: Error: ImagePullBackOff")), "{events:#?}");
     assert!(!events.iter().any(|e| e.contains("Started")), "{events:#?}");
 }
+
+/// A runtime whose container starts at `start_at_ms`, with a memory limit
+/// or not.
+fn starting(start_at_ms: i64, memory_limit_bytes: Option<i64>) -> PodRuntime {
+    PodRuntime { start_at_ms, pending_start: true, memory_limit_bytes, ..PodRuntime::default() }
+}
+
+#[test]
+fn the_timer_queue_hands_out_due_runtimes_in_key_order() {
+    let key = |name: &str| Key::new("Pod", "default", name);
+    let mut runtimes = Runtimes::default();
+    // Inserted out of order; c and a start at the same instant.
+    runtimes.insert(key("c"), starting(2_000, None), 0);
+    runtimes.insert(key("b"), starting(5_000, None), 0);
+    runtimes.insert(key("a"), starting(2_000, None), 0);
+    runtimes.insert(key("d"), starting(2_000, None), 0);
+    assert_eq!(runtimes.next_timer(), Some(2_000));
+    // A removed runtime's timer goes with it.
+    assert!(runtimes.remove(&key("d")).is_some());
+    let due = |runtimes: &mut Runtimes, now| runtimes.take_due(now).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
+    assert_eq!(due(&mut runtimes, 1_999), Vec::<Key>::new());
+    assert_eq!(due(&mut runtimes, 2_000), [key("a"), key("c")]);
+    // Fired: taken out and put back. Not started: due again at once.
+    for name in ["a", "c"] {
+        let runtime = runtimes.take_out(&key(name)).unwrap();
+        runtimes.put_back(&key(name), runtime, 2_000);
+    }
+    assert_eq!(runtimes.next_timer(), Some(2_000));
+    // A change through get_mut counts once rescheduled.
+    let a = runtimes.get_mut(&key("a")).unwrap();
+    a.start_at_ms = 3_000;
+    runtimes.reschedule(2_000);
+    assert_eq!(due(&mut runtimes, 2_500), [key("c")]);
+    let mut c = runtimes.take_out(&key("c")).unwrap();
+    c.pending_start = false;
+    runtimes.put_back(&key("c"), c, 2_500);
+    // b's stop is due too.
+    runtimes.get_mut(&key("b")).unwrap().stop_at_ms = Some(9_000);
+    runtimes.reschedule(2_500);
+    assert_eq!(runtimes.take_due(10_000), [(key("a"), false), (key("b"), true)]);
+    let mut a = runtimes.take_out(&key("a")).unwrap();
+    a.pending_start = false;
+    runtimes.put_back(&key("a"), a, 10_000);
+    runtimes.remove(&key("b"));
+    assert_eq!(runtimes.next_timer(), None);
+    // What take_due found not due yet goes back on the queue by itself.
+    runtimes.insert(key("e"), starting(20_000, None), 10_000);
+    runtimes.get_mut(&key("e")).unwrap().start_at_ms = 30_000;
+    assert_eq!(due(&mut runtimes, 20_000), Vec::<Key>::new());
+    assert_eq!(runtimes.next_timer(), Some(30_000));
+}
+
+#[test]
+fn memory_is_checked_once_per_change_and_only_under_a_limit() {
+    let key = |name: &str| Key::new("Pod", "default", name);
+    let mut runtimes = Runtimes::default();
+    runtimes.insert(key("b"), starting(0, Some(1 << 20)), 0);
+    runtimes.insert(key("a"), starting(0, Some(1 << 20)), 0);
+    runtimes.insert(key("free"), starting(0, None), 0);
+    assert!(runtimes.check_memory(&key("b")));
+    assert!(runtimes.check_memory(&key("free")));
+    assert!(!runtimes.check_memory(&key("gone")));
+    assert_eq!(runtimes.take_oom_checks(), [key("a"), key("b")]);
+    assert_eq!(runtimes.take_oom_checks(), Vec::<Key>::new());
+    // Removed and admitted again before the check: listed once.
+    runtimes.remove(&key("a"));
+    runtimes.insert(key("a"), starting(0, Some(1 << 20)), 0);
+    runtimes.get_mut(&key("a"));
+    assert_eq!(runtimes.take_oom_checks(), [key("a")]);
+    runtimes.check_all_memory();
+    assert_eq!(runtimes.take_oom_checks(), [key("a"), key("b")]);
+}

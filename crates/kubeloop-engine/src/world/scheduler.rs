@@ -5,10 +5,11 @@
 
 use super::World;
 use super::events::{EventType, Report};
-use super::store::{Key, NodeUsage};
+use super::store::{Key, Store};
 use crate::api::core::{Container, Node, Pod};
 use crate::api::{Condition, Object};
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 const SOURCE: &str = "default-scheduler";
 
@@ -55,8 +56,11 @@ pub fn schedule(world: &mut World) -> bool {
 
 /// The scheduler's cache for one pass: every node that passes the
 /// node-level filters, its allocatable and what its pods request, kept up
-/// to date as this pass binds pods (the store's index is read once).
+/// to date as this pass binds pods (the store's index is read once), and
+/// the nodes ranked for each owner that has pods in the pass.
 struct NodeTable {
+    /// In name order (the store lists nodes by key), so a slot's index
+    /// orders nodes as their names do.
     schedulable: Vec<NodeSlot>,
     /// All nodes, schedulable or not (the `0/N` of FailedScheduling).
     total: usize,
@@ -64,13 +68,41 @@ struct NodeTable {
     /// cordoned ones (NodeUnschedulable, the first filter), then by
     /// NoSchedule taint key.
     left_out: BTreeMap<String, usize>,
+    /// By controlling owner UID: its pods on each node and its rankings.
+    owned: BTreeMap<String, Spread>,
+    /// The pods no controller controls (no spreading among them).
+    unowned: Option<Spread>,
 }
 
 struct NodeSlot {
     name: String,
     /// Allocatable milli-CPU, memory bytes, pods.
     allocatable: (i64, i64, i64),
-    usage: NodeUsage,
+    /// What its pods request: milli-CPU, memory bytes, pods.
+    used: (i64, i64, i64),
+    /// Bumped when this pass binds a pod to it: rankings made before
+    /// then are stale for this node.
+    version: usize,
+}
+
+/// One owner's pods in the pass: how many it runs on each node (the
+/// spreading tie-break) and its rankings, one per pod size.
+struct Spread {
+    siblings: Vec<i64>,
+    rankings: Vec<Ranking>,
+}
+
+/// The nodes a pod of one owner and size fits on, lowest first by what
+/// the scheduler compares (score, siblings, then name: the slot's index),
+/// each entry with the node's version when ranked. Binding only adds to a
+/// node's usage, so a node's score, siblings and fit only grow worse
+/// during a pass: an entry never ranks a node worse than it is, and the
+/// lowest entry that is current is the best node. Stale entries are
+/// ranked again as they come up, so a pod costs a few heap operations,
+/// not a look at every node.
+struct Ranking {
+    requests: (i64, i64),
+    heap: BinaryHeap<Reverse<(i64, i64, usize, usize)>>,
 }
 
 impl NodeTable {
@@ -91,11 +123,101 @@ impl NodeTable {
                 continue;
             }
             let name = node.metadata.name().to_string();
-            let usage = world.store.node_usage(&name).cloned().unwrap_or_default();
-            schedulable.push(NodeSlot { allocatable: allocatable(node), usage, name });
+            let used = world.store.node_usage(&name).map_or((0, 0, 0), |u| (u.cpu_milli, u.memory, u.pods));
+            schedulable.push(NodeSlot { allocatable: allocatable(node), used, name, version: 0 });
         }
-        NodeTable { schedulable, total, left_out }
+        NodeTable { schedulable, total, left_out, owned: BTreeMap::new(), unowned: None }
     }
+
+    /// The best node for a pod of this owner and size, if any fits.
+    fn best(&mut self, store: &Store, owner: Option<&str>, requests: (i64, i64)) -> Option<usize> {
+        let slots = &self.schedulable;
+        let spread = match owner {
+            Some(uid) => {
+                if !self.owned.contains_key(uid) {
+                    self.owned.insert(uid.to_string(), Spread::of(store, slots, Some(uid)));
+                }
+                self.owned.get_mut(uid)?
+            }
+            None => self.unowned.get_or_insert_with(|| Spread::of(store, slots, None)),
+        };
+        let index = match spread.rankings.iter().position(|ranking| ranking.requests == requests) {
+            Some(index) => index,
+            None => {
+                let heap =
+                    (0..slots.len()).filter_map(|index| rank(slots, &spread.siblings, index, requests)).collect();
+                spread.rankings.push(Ranking { requests, heap });
+                spread.rankings.len() - 1
+            }
+        };
+        let ranking = &mut spread.rankings[index];
+        while let Some(&Reverse((_, _, index, version))) = ranking.heap.peek() {
+            if slots[index].version == version {
+                return Some(index);
+            }
+            ranking.heap.pop();
+            ranking.heap.extend(rank(slots, &spread.siblings, index, requests));
+        }
+        None
+    }
+
+    /// A pod of this owner and size is bound to the slot.
+    fn bind(&mut self, index: usize, owner: Option<&str>, (cpu, memory): (i64, i64)) {
+        let slot = &mut self.schedulable[index];
+        slot.used.0 += cpu;
+        slot.used.1 += memory;
+        slot.used.2 += 1;
+        slot.version += 1;
+        if let Some(spread) = owner.and_then(|uid| self.owned.get_mut(uid)) {
+            spread.siblings[index] += 1;
+        }
+    }
+}
+
+impl Spread {
+    fn of(store: &Store, slots: &[NodeSlot], owner: Option<&str>) -> Spread {
+        let siblings = slots
+            .iter()
+            .map(|slot| {
+                let usage = owner.and_then(|uid| Some((uid, store.node_usage(&slot.name)?)));
+                usage.and_then(|(uid, usage)| usage.by_owner.get(uid)).copied().unwrap_or(0)
+            })
+            .collect();
+        Spread { siblings, rankings: Vec::new() }
+    }
+}
+
+/// The slot's heap entry for a pod of this size: (score, siblings, index,
+/// version), or None if the pod does not fit there.
+fn rank(
+    slots: &[NodeSlot],
+    siblings: &[i64],
+    index: usize,
+    requests: (i64, i64),
+) -> Option<Reverse<(i64, i64, usize, usize)>> {
+    let slot = &slots[index];
+    let score = score(slot, requests)?;
+    Some(Reverse((score, siblings[index], index, slot.version)))
+}
+
+/// Whether a pod of this size fits the slot (cpu, memory, pods).
+fn fits(slot: &NodeSlot, (cpu, memory): (i64, i64)) -> (bool, bool, bool) {
+    let (node_cpu, node_memory, node_pods) = slot.allocatable;
+    let (used_cpu, used_memory, used_pods) = slot.used;
+    (used_cpu + cpu <= node_cpu, used_memory + memory <= node_memory, used_pods < node_pods)
+}
+
+/// LeastAllocated: the share of CPU and memory in use after binding, in
+/// per-mille, averaged; lower is better. None if the pod does not fit.
+fn score(slot: &NodeSlot, requests: (i64, i64)) -> Option<i64> {
+    if fits(slot, requests) != (true, true, true) {
+        return None;
+    }
+    let (cpu, memory) = requests;
+    let (node_cpu, node_memory, _) = slot.allocatable;
+    let (used_cpu, used_memory, _) = slot.used;
+    let share = |used: i64, capacity: i64| if capacity <= 0 { 1000 } else { (used * 1000) / capacity };
+    Some((share(used_cpu + cpu, node_cpu) + share(used_memory + memory, node_memory)) / 2)
 }
 
 fn is_unschedulable_already(pod: &Pod) -> bool {
@@ -132,39 +254,18 @@ pub fn allocatable(node: &Node) -> (i64, i64, i64) {
 /// Binds one pod, or marks it unschedulable; the caller writes it back.
 /// True if the pod changed.
 fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut Pod) -> bool {
-    // The scheduler's events.k8s.io events refer to the pod as it saw it.
-    let revision = pod.metadata.resource_version.clone().unwrap_or_default();
-    let (cpu, memory) = pod_requests(pod);
-    let owner = pod.metadata.controller().map(|owner| owner.uid.clone());
+    let requests = pod_requests(pod);
     let total_nodes = nodes.total;
-    // (score, siblings, name, index): the lowest wins.
-    let mut best: Option<(i64, i64, &str, usize)> = None;
-    let (mut short_cpu, mut short_memory, mut short_pods) = (0, 0, 0);
-    for (index, slot) in nodes.schedulable.iter().enumerate() {
-        let (node_cpu, node_memory, node_pods) = slot.allocatable;
-        let usage = &slot.usage;
-        let (used_cpu, used_memory, used_pods) = (usage.cpu_milli, usage.memory, usage.pods);
-        let siblings = owner.as_ref().and_then(|uid| usage.by_owner.get(uid)).copied().unwrap_or(0);
-        let fits_cpu = used_cpu + cpu <= node_cpu;
-        let fits_memory = used_memory + memory <= node_memory;
-        let fits_pods = used_pods < node_pods;
-        short_cpu += usize::from(!fits_cpu);
-        short_memory += usize::from(!fits_memory);
-        short_pods += usize::from(!fits_pods);
-        if !(fits_cpu && fits_memory && fits_pods) {
-            continue;
-        }
-        // LeastAllocated: the share of CPU and memory in use after binding,
-        // in per-mille, averaged; lower is better.
-        let share = |used: i64, capacity: i64| if capacity <= 0 { 1000 } else { (used * 1000) / capacity };
-        let score = (share(used_cpu + cpu, node_cpu) + share(used_memory + memory, node_memory)) / 2;
-        let candidate = (score, siblings, slot.name.as_str(), index);
-        if best.is_none_or(|current| candidate < current) {
-            best = Some(candidate);
-        }
-    }
+    let best = nodes.best(&world.store, pod.metadata.controller().map(|owner| owner.uid.as_str()), requests);
     let now = world.now();
-    let Some((_, _, _, index)) = best else {
+    let Some(index) = best else {
+        let (mut short_cpu, mut short_memory, mut short_pods) = (0, 0, 0);
+        for slot in &nodes.schedulable {
+            let (fits_cpu, fits_memory, fits_pods) = fits(slot, requests);
+            short_cpu += usize::from(!fits_cpu);
+            short_memory += usize::from(!fits_memory);
+            short_pods += usize::from(!fits_pods);
+        }
         let mut reasons = Vec::new();
         for (count, reason) in
             [(short_cpu, "Insufficient cpu"), (short_memory, "Insufficient memory"), (short_pods, "Too many pods")]
@@ -220,19 +321,16 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
                 field_path: None,
                 source: SOURCE,
             },
-            &revision,
+            // The pod as the scheduler saw it: the store sets a new
+            // resourceVersion only when the pod is put back.
+            pod.metadata.resource_version.as_deref().unwrap_or_default(),
             now,
         );
         return !already;
     };
-    let slot = &mut nodes.schedulable[index];
-    slot.usage.cpu_milli += cpu;
-    slot.usage.memory += memory;
-    slot.usage.pods += 1;
-    if let Some(uid) = owner {
-        *slot.usage.by_owner.entry(uid).or_default() += 1;
-    }
-    let node = slot.name.clone();
+    nodes.bind(index, pod.metadata.controller().map(|owner| owner.uid.as_str()), requests);
+    let node = &nodes.schedulable[index].name;
+    let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
     pod.spec.node_name = Some(node.clone());
     pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
     pod.status.conditions.push(Condition {
@@ -241,7 +339,6 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         last_transition_time: Some(now),
         ..Condition::default()
     });
-    let message = format!("Successfully assigned {}/{} to {node}", pod.metadata.namespace(), pod.metadata.name());
     world.events.record_series(
         Report {
             event_type: EventType::Normal,
@@ -251,7 +348,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
             field_path: None,
             source: SOURCE,
         },
-        &revision,
+        pod.metadata.resource_version.as_deref().unwrap_or_default(),
         now,
     );
     true
@@ -273,3 +370,7 @@ fn no_schedule_taint(node: &Node) -> String {
 fn node_ready(node: &Node) -> bool {
     node.status.conditions.iter().find(|c| c.condition_type == "Ready").is_none_or(|c| c.status == "True")
 }
+
+#[cfg(test)]
+#[path = "scheduler_tests.rs"]
+mod tests;
