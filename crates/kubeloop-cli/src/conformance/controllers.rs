@@ -1333,7 +1333,7 @@ fn budget_pod(name: &str, ready: bool, owner: Option<&OwnerReference>) -> Pod {
     pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
     pod.status.phase = "Running".to_string();
     pod.status.conditions.push(ready_condition(ready, None));
-    pod.metadata.owner_references.extend(owner.cloned());
+    pod.metadata.owner_references.make_mut().extend(owner.cloned());
     pod
 }
 

@@ -403,7 +403,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
                 Value::Mapping(entry)
             })
             .collect();
-        pod.spec.readiness_gates = Some(Box::new(Value::Sequence(gates)));
+        pod.spec.rare_mut().readiness_gates = Some(Box::new(Value::Sequence(gates)));
     }
     pod.status.phase = text_at(input, "status.phase");
     pod.status.reason = at(input, "status.reason").and_then(text);
@@ -594,7 +594,7 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
     }
     if !mounts.is_empty() {
         container.volume_mounts = Some(Box::new(Value::Sequence(mounts)));
-        template.spec.volumes = Some(Box::new(Value::Sequence(volumes)));
+        template.spec.rare_mut().volumes = Some(Box::new(Value::Sequence(volumes)));
     }
     template.spec.containers = vec![container].into();
     deployment.spec.selector = Some(LabelSelector { match_labels: selector, ..Default::default() });

@@ -1,7 +1,7 @@
 //! The core (`v1`) kinds: Pod, Service, ConfigMap, Secret, Namespace, Node,
 //! and the pod spec the workload kinds embed.
 
-use super::decode::{api_struct, status_struct};
+use super::decode::{api_struct, api_struct_with_rare, status_struct};
 use super::intstr::IntOrString;
 use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
@@ -91,7 +91,7 @@ api_struct! {
     }
 }
 
-api_struct! {
+api_struct_with_rare! {
     pub struct PodSpec {
         /// Shared: a ReplicaSet's pods all start from its template's
         /// containers and never change them, so they share one list (a
@@ -104,6 +104,11 @@ api_struct! {
         dns_policy: Option<String> = "dnsPolicy",
         scheduler_name: Option<String> = "schedulerName",
         node_name: Option<String> = "nodeName",
+    }
+    /// The pod spec's fields that are rarely set (most of them kept but
+    /// not simulated), boxed together: a pod without any pays 8 bytes for
+    /// them rather than their 296.
+    rare PodSpecRare {
         node_selector: BTreeMap<String, String> = "nodeSelector",
         service_account_name: Option<String> = "serviceAccountName",
         service_account: Opaque = "serviceAccount",

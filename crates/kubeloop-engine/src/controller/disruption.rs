@@ -478,7 +478,7 @@ mod tests {
             ..Condition::default()
         });
         if let Some(uid) = owner {
-            pod.metadata.owner_references.push(OwnerReference {
+            pod.metadata.owner_references.make_mut().push(OwnerReference {
                 api_version: "apps/v1".to_string(),
                 kind: "ReplicaSet".to_string(),
                 name: uid.to_string(),

@@ -396,7 +396,7 @@ mod tests {
         let mut p = pod(1, "Running", vec![]);
         p.spec.node_name = Some("node-1".to_string());
         p.status.pod_ip = Some("10.0.0.5".to_string());
-        p.spec.readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
+        p.spec.rare_mut().readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
         p.status.conditions = vec![condition("g2", "True", "")];
         assert_eq!(pod_row_wide(&p, NOW, None)[5..], ["10.0.0.5", "node-1", "<none>", "1/2"]);
         let bare = pod(1, "Pending", vec![]);
