@@ -1,6 +1,6 @@
 //! Object metadata shared by every kind.
 
-use super::decode::api_struct;
+use super::decode::{api_struct, api_struct_with_rare};
 use super::time::Time;
 use std::collections::BTreeMap;
 
@@ -130,15 +130,19 @@ api_struct! {
     }
 }
 
-api_struct! {
+api_struct_with_rare! {
     /// A status condition. One shape serves every kind: Deployment
     /// conditions use `lastUpdateTime`, metav1.Condition (PDBs) uses
     /// `observedGeneration`; each leaves the other unset.
     pub struct Condition {
         condition_type: String = "type",
         status: String = "status",
-        observed_generation: Option<i64> = "observedGeneration",
-        last_update_time: Option<Time> = "lastUpdateTime",
+        // The fields only some kinds' conditions have, boxed: a pod has
+        // four or five conditions and none of these.
+        @rare ConditionRare {
+            observed_generation: Option<i64> = "observedGeneration",
+            last_update_time: Option<Time> = "lastUpdateTime",
+        }
         last_transition_time: Option<Time> = "lastTransitionTime",
         reason: String = "reason",
         message: String = "message",
@@ -186,5 +190,22 @@ mod tests {
         let mut emptied = one.clone();
         emptied.make_mut().clear();
         assert_eq!(emptied, empty);
+    }
+
+    /// A condition prints its fields in the API's order, the boxed ones
+    /// included, whether boxed or not.
+    #[test]
+    fn a_condition_prints_as_before_its_rare_fields_were_boxed() {
+        let ready = Condition { condition_type: "Ready".into(), status: "True".into(), ..Condition::default() };
+        assert!(ready.rare.is_none());
+        let expected = "Condition { condition_type: \"Ready\", status: \"True\", observed_generation: None, \
+                        last_update_time: None, last_transition_time: None, reason: \"\", message: \"\" }";
+        assert_eq!(format!("{ready:?}"), expected);
+        let mut boxed = ready.clone();
+        boxed.rare_mut();
+        assert_eq!((format!("{boxed:?}"), &boxed), (expected.to_string(), &ready));
+        boxed.rare_mut().last_update_time = Some(Time::from_unix_ms(1000));
+        assert_ne!(boxed, ready);
+        assert!(format!("{boxed:?}").contains("last_update_time: Some(Time { unix_ms: 1000 }), last_transition_time"));
     }
 }

@@ -19,7 +19,7 @@ pub mod quantity;
 pub mod selector;
 pub mod time;
 
-pub use meta::{Condition, ObjectMeta, OwnerReference};
+pub use meta::{Condition, ConditionRare, ObjectMeta, OwnerReference};
 pub use time::Time;
 
 /// One object from the user's YAML.
@@ -250,6 +250,13 @@ mod tests {
         assert!(size_of::<core::Pod>() <= 664, "Pod: {} bytes", size_of::<core::Pod>());
         assert!(size_of::<core::PodSpec>() <= 168, "PodSpec: {} bytes", size_of::<core::PodSpec>());
         assert!(size_of::<ObjectMeta>() <= 264, "ObjectMeta: {} bytes", size_of::<ObjectMeta>());
+        // A pod has four or five conditions and a status per container.
+        assert!(size_of::<Condition>() <= 120, "Condition: {} bytes", size_of::<Condition>());
+        assert!(
+            size_of::<core::ContainerStatus>() <= 144,
+            "ContainerStatus: {} bytes",
+            size_of::<core::ContainerStatus>()
+        );
         assert!(size_of::<core::Container>() <= 512, "Container: {} bytes", size_of::<core::Container>());
     }
 
