@@ -708,7 +708,7 @@ fn pod_in_state(state: &ContainerState, ran_before: bool) -> kubeloop_engine::ap
     let mut status =
         ContainerStatus { name: PLACEHOLDER_CONTAINER.to_string(), state: state.clone(), ..ContainerStatus::default() };
     if ran_before {
-        status.last_state.terminated =
+        status.rare_mut().last_state.terminated =
             Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
     }
     pod.status.container_statuses.push(status);
@@ -722,7 +722,11 @@ fn kubectl_status(state: &ContainerState, ran_before: bool) -> String {
 
 fn waiting_state(back_off_ms: i64) -> ContainerState {
     ContainerState {
-        waiting: Some(backoff::crash_loop_waiting_state(back_off_ms, PLACEHOLDER_CONTAINER, &placeholder_pod())),
+        waiting: Some(Box::new(backoff::crash_loop_waiting_state(
+            back_off_ms,
+            PLACEHOLDER_CONTAINER,
+            &placeholder_pod(),
+        ))),
         ..ContainerState::default()
     }
 }
@@ -1333,7 +1337,7 @@ fn budget_pod(name: &str, ready: bool, owner: Option<&OwnerReference>) -> Pod {
     pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
     pod.status.phase = "Running".to_string();
     pod.status.conditions.push(ready_condition(ready, None));
-    pod.metadata.owner_references.extend(owner.cloned());
+    pod.metadata.owner_references.make_mut().extend(owner.cloned());
     pod
 }
 

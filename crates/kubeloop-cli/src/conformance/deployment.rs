@@ -16,7 +16,7 @@ use kubeloop_engine::api::apps::{Deployment, DeploymentStatus, ReplicaSet, Rolli
 use kubeloop_engine::api::core::PodTemplateSpec;
 use kubeloop_engine::api::decode::FromYaml;
 use kubeloop_engine::api::intstr::IntOrString;
-use kubeloop_engine::api::{Condition, Time};
+use kubeloop_engine::api::{Condition, ConditionRare, Time};
 use kubeloop_engine::controller::deployment::{hash, progress, rolling, sync, util};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
@@ -934,7 +934,7 @@ fn condition(value: &Value) -> Result<Option<Condition>, String> {
         condition_type: opt_str(value, "type")?.unwrap_or_else(|| PROGRESSING.to_string()),
         status: opt_str(value, "status")?.unwrap_or_default(),
         reason: opt_str(value, "reason")?.unwrap_or_default(),
-        last_update_time,
+        rare: Some(Box::new(ConditionRare { last_update_time, ..Default::default() })),
         last_transition_time,
         ..Condition::default()
     }))

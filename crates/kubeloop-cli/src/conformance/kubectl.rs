@@ -15,7 +15,7 @@ use kubeloop_engine::api::autoscaling::{
 };
 use kubeloop_engine::api::core::{
     Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
-    Pod,
+    ContainerStatusRare, Pod,
 };
 use kubeloop_engine::api::meta::Condition;
 use kubeloop_engine::api::quantity::Quantity;
@@ -342,15 +342,17 @@ fn container_state(value: Option<&Value>, now: Time) -> Result<ContainerState, S
     let Some(value) = value else { return Ok(state) };
     match value.as_str() {
         Some("running") => state.running = Some(ContainerStateRunning::default()),
-        Some("waiting") => state.waiting = Some(ContainerStateWaiting::default()),
+        Some("waiting") => state.waiting = Some(Box::default()),
         Some(other) => return Err(format!("unknown container state {other:?}")),
         None => {
             if value.get("running").is_some() {
                 state.running = Some(ContainerStateRunning::default());
             }
             if let Some(waiting) = value.get("waiting") {
-                state.waiting =
-                    Some(ContainerStateWaiting { reason: at(waiting, "reason").and_then(text), message: None });
+                state.waiting = Some(Box::new(ContainerStateWaiting {
+                    reason: at(waiting, "reason").and_then(text),
+                    message: None,
+                }));
             }
             if let Some(terminated) = value.get("terminated") {
                 state.terminated = Some(Box::new(ContainerStateTerminated {
@@ -377,7 +379,7 @@ fn container_statuses(value: Option<&Value>, prefix: &str, now: Time) -> Result<
                 restart_count: i32_at(s, "restartCount")?.unwrap_or(0),
                 started: at(s, "started").and_then(Value::as_bool),
                 state: container_state(s.get("state"), now)?,
-                last_state: container_state(s.get("lastState"), now)?,
+                rare: Some(Box::new(ContainerStatusRare { last_state: container_state(s.get("lastState"), now)? })),
                 ..Default::default()
             })
         })
@@ -403,7 +405,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
                 Value::Mapping(entry)
             })
             .collect();
-        pod.spec.readiness_gates = Some(Box::new(Value::Sequence(gates)));
+        pod.spec.rare_mut().readiness_gates = Some(Box::new(Value::Sequence(gates)));
     }
     pod.status.phase = text_at(input, "status.phase");
     pod.status.reason = at(input, "status.reason").and_then(text);
@@ -594,7 +596,7 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
     }
     if !mounts.is_empty() {
         container.volume_mounts = Some(Box::new(Value::Sequence(mounts)));
-        template.spec.volumes = Some(Box::new(Value::Sequence(volumes)));
+        template.spec.rare_mut().volumes = Some(Box::new(Value::Sequence(volumes)));
     }
     template.spec.containers = vec![container].into();
     deployment.spec.selector = Some(LabelSelector { match_labels: selector, ..Default::default() });

@@ -56,7 +56,8 @@ api_struct! {
         min_replicas: Option<i32> = "minReplicas",
         max_replicas: i32 = "maxReplicas",
         metrics: Vec<MetricSpec> = "metrics",
-        behavior: Option<HorizontalPodAutoscalerBehavior> = "behavior",
+        /// Boxed: rarely set, and big enough to make the HPA the biggest kind.
+        behavior: Option<Box<HorizontalPodAutoscalerBehavior>> = "behavior",
     }
 }
 

@@ -152,7 +152,7 @@ impl<T: HasSchema> HasSchema for BTreeMap<String, T> {
 /// The body of a generated decoder: start from the default and read each
 /// field that is present.
 macro_rules! decode_fields {
-    ($value:expr, $( $field:ident = $json:literal ),*) => {{
+    ($value:expr, $( $field:ident = $json:literal ),* $(,)?) => {{
         #[allow(unused_mut)]
         let mut out = Self::default();
         if let Some(fields) = $crate::api::decode::mapping($value) {
@@ -199,6 +199,128 @@ macro_rules! api_struct {
 }
 
 pub(crate) use api_struct;
+
+/// Declares an API struct whose rarely set fields live in a boxed side
+/// struct (`@rare`), absent while they are all unset: an object held per
+/// pod then pays one pointer for them instead of their inline size. The
+/// side struct's fields are declared where they stand in the API (fields
+/// may follow it; its comments are plain ones, which macro_rules cannot
+/// tell from a field's). Reading goes through `Deref` (`spec.volumes` reads the
+/// side struct, or an empty one); writing through `rare_mut()`. To
+/// everything else the struct is as if declared flat: one schema and one
+/// decoder over every field, and `Debug` and `PartialEq` see the fields in
+/// declaration order whether the box is there or not (so digests do not
+/// change).
+macro_rules! api_struct_with_rare {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* $field:ident : $type:ty = $json:literal, )*
+            @rare $rare:ident {
+                $( $(#[$rare_field_meta:meta])* $rare_field:ident : $rare_type:ty = $rare_json:literal, )*
+            }
+            $( $(#[$after_meta:meta])* $after:ident : $after_type:ty = $after_json:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Default)]
+        pub struct $name {
+            $( $(#[$field_meta])* pub $field: $type, )*
+            $( $(#[$after_meta])* pub $after: $after_type, )*
+            /// The rarely set fields; `None` while all of them are unset.
+            pub rare: Option<Box<$rare>>,
+        }
+
+        #[doc = concat!("The rarely set fields of [`", stringify!($name), "`], boxed together.")]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct $rare {
+            $( $(#[$rare_field_meta])* pub $rare_field: $rare_type, )*
+        }
+
+        impl $name {
+            /// The rarely set fields, to write (boxed first if absent).
+            pub fn rare_mut(&mut self) -> &mut $rare {
+                self.rare.get_or_insert_with(Default::default)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $rare;
+            fn deref(&self) -> &$rare {
+                static EMPTY: $rare = $rare {
+                    $( $rare_field: <$rare_type as $crate::api::decode::ConstDefault>::DEFAULT, )*
+                };
+                self.rare.as_deref().unwrap_or(&EMPTY)
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                $( self.$field == other.$field && )* $( self.$after == other.$after && )* **self == **other
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let rare: &$rare = self;
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    $( .field(stringify!($rare_field), &rare.$rare_field) )*
+                    $( .field(stringify!($after), &self.$after) )*
+                    .finish()
+            }
+        }
+
+        impl $crate::api::decode::FromYaml for $rare {
+            fn from_yaml(value: &serde_yaml::Value) -> Self {
+                $crate::api::decode::decode_fields!(value, $( $rare_field = $rare_json ),*)
+            }
+        }
+
+        impl $crate::api::decode::FromYaml for $name {
+            fn from_yaml(value: &serde_yaml::Value) -> Self {
+                let mut out: Self =
+                    $crate::api::decode::decode_fields!(value, $( $field = $json, )* $( $after = $after_json ),*);
+                let rare = <$rare as $crate::api::decode::FromYaml>::from_yaml(value);
+                if rare != *out {
+                    out.rare = Some(Box::new(rare));
+                }
+                out
+            }
+        }
+
+        impl $crate::api::decode::HasSchema for $name {
+            const SCHEMA: $crate::yaml::Schema = $crate::yaml::Schema::Struct(&$crate::yaml::StructSchema {
+                name: stringify!($name),
+                fields: &[
+                    $( ($json, <$type as $crate::api::decode::HasSchema>::SCHEMA), )*
+                    $( ($rare_json, <$rare_type as $crate::api::decode::HasSchema>::SCHEMA), )*
+                    $( ($after_json, <$after_type as $crate::api::decode::HasSchema>::SCHEMA), )*
+                ],
+            });
+        }
+    };
+}
+
+pub(crate) use api_struct_with_rare;
+
+/// The empty value of a field type, as a constant (for the empty side
+/// struct of [`api_struct_with_rare!`]).
+pub trait ConstDefault {
+    const DEFAULT: Self;
+}
+
+impl<T> ConstDefault for Option<T> {
+    const DEFAULT: Self = None;
+}
+
+impl<T> ConstDefault for Vec<T> {
+    const DEFAULT: Self = Vec::new();
+}
+
+impl<K, V> ConstDefault for BTreeMap<K, V> {
+    const DEFAULT: Self = BTreeMap::new();
+}
 
 /// Declares a status struct: set by the world, never read from a user's
 /// YAML (the API server ignores `status` on create), so it decodes as its

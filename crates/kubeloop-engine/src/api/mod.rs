@@ -19,7 +19,7 @@ pub mod quantity;
 pub mod selector;
 pub mod time;
 
-pub use meta::{Condition, ObjectMeta, OwnerReference};
+pub use meta::{Condition, ConditionRare, ObjectMeta, OwnerReference};
 pub use time::Time;
 
 /// One object from the user's YAML.
@@ -247,8 +247,43 @@ mod tests {
     #[test]
     fn objects_stay_small() {
         assert!(size_of::<Object>() <= size_of::<core::Pod>() + 8, "a kind is bigger than a Pod");
-        assert!(size_of::<core::Pod>() <= 1024, "Pod: {} bytes", size_of::<core::Pod>());
-        assert!(size_of::<core::PodSpec>() <= 512, "PodSpec: {} bytes", size_of::<core::PodSpec>());
+        assert!(size_of::<core::Pod>() <= 664, "Pod: {} bytes", size_of::<core::Pod>());
+        assert!(size_of::<core::PodSpec>() <= 168, "PodSpec: {} bytes", size_of::<core::PodSpec>());
+        assert!(size_of::<ObjectMeta>() <= 264, "ObjectMeta: {} bytes", size_of::<ObjectMeta>());
+        // A pod has four or five conditions and a status per container.
+        assert!(size_of::<Condition>() <= 120, "Condition: {} bytes", size_of::<Condition>());
+        assert!(
+            size_of::<core::ContainerStatus>() <= 144,
+            "ContainerStatus: {} bytes",
+            size_of::<core::ContainerStatus>()
+        );
         assert!(size_of::<core::Container>() <= 512, "Container: {} bytes", size_of::<core::Container>());
+    }
+
+    /// The pod spec's rare fields are boxed only when one is set, and the
+    /// spec reads, compares and prints the same either way.
+    #[test]
+    fn a_pod_spec_boxes_its_rare_fields_only_when_set() {
+        use decode::from_yaml_str;
+        let plain: core::PodSpec = from_yaml_str("{containers: [{name: web}], nodeName: node-1}");
+        assert!(plain.rare.is_none());
+        assert!(plain.volumes.is_none() && plain.node_selector.is_empty());
+        let mut boxed = plain.clone();
+        boxed.rare_mut();
+        assert!(boxed.rare.is_some());
+        assert_eq!(boxed, plain);
+        assert_eq!(format!("{boxed:?}"), format!("{plain:?}"));
+        let debug = format!("{plain:?}");
+        assert!(debug.contains("node_name: Some(\"node-1\"), node_selector: {}, service_account_name: None"));
+        assert!(debug.ends_with("share_process_namespace: None }"));
+
+        let set: core::PodSpec = from_yaml_str("{containers: [{name: web}], hostname: web, nodeSelector: {a: b}}");
+        assert!(set.rare.is_some());
+        assert_eq!(set.hostname.as_deref().and_then(|value| value.as_str()), Some("web"));
+        assert_eq!(set.node_selector.get("a").map(String::as_str), Some("b"));
+        assert_ne!(set, plain);
+        let fields: Vec<&str> = decode::struct_schema::<core::PodSpec>().fields.iter().map(|(json, _)| *json).collect();
+        assert_eq!(fields[7..10], ["nodeName", "nodeSelector", "serviceAccountName"]);
+        assert_eq!(fields.len(), 41);
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::api::core::Pod;
 use crate::api::intstr::{IntOrString, get_scaled_value_from_int_or_percent};
-use crate::api::meta::{Condition, OwnerReference};
+use crate::api::meta::{Condition, ConditionRare, OwnerReference};
 use crate::api::policy::{PodDisruptionBudget, PodDisruptionBudgetStatus};
 use crate::api::selector::LabelSelector;
 use crate::api::time::Time;
@@ -193,13 +193,15 @@ pub fn set_status_condition(conditions: &mut Vec<Condition>, new: Condition, now
             conditions.push(new);
         }
         Some(existing) => {
+            if existing.observed_generation != new.observed_generation {
+                existing.rare_mut().observed_generation = new.observed_generation;
+            }
             if existing.status != new.status {
                 existing.status = new.status;
                 existing.last_transition_time = Some(new.last_transition_time.unwrap_or(now));
             }
             existing.reason = new.reason;
             existing.message = new.message;
-            existing.observed_generation = new.observed_generation;
         }
     }
 }
@@ -208,7 +210,7 @@ fn disruption_allowed_condition(status: &str, reason: &str, message: String, gen
     Condition {
         condition_type: DISRUPTION_ALLOWED_CONDITION.to_string(),
         status: status.to_string(),
-        observed_generation: Some(generation),
+        rare: Some(Box::new(ConditionRare { observed_generation: Some(generation), ..Default::default() })),
         reason: reason.to_string(),
         message,
         ..Condition::default()
@@ -478,7 +480,7 @@ mod tests {
             ..Condition::default()
         });
         if let Some(uid) = owner {
-            pod.metadata.owner_references.push(OwnerReference {
+            pod.metadata.owner_references.make_mut().push(OwnerReference {
                 api_version: "apps/v1".to_string(),
                 kind: "ReplicaSet".to_string(),
                 name: uid.to_string(),

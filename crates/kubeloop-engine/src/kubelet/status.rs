@@ -61,8 +61,7 @@ pub fn get_phase(pod: &Pod) -> &'static str {
 mod tests {
     use super::*;
     use crate::api::core::{
-        Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-        ContainerStatus,
+        Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStatus,
     };
 
     fn pod(policy: &str, states: &[(ContainerState, bool)]) -> Pod {
@@ -74,7 +73,7 @@ mod tests {
                 .push(Container { name: name.clone(), ..Container::default() });
             let mut status = ContainerStatus { name, state: state.clone(), ..ContainerStatus::default() };
             if *ran_before {
-                status.last_state.terminated =
+                status.rare_mut().last_state.terminated =
                     Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
             }
             pod.status.container_statuses.push(status);
@@ -86,7 +85,7 @@ mod tests {
         ContainerState { running: Some(ContainerStateRunning::default()), ..ContainerState::default() }
     }
     fn waiting() -> ContainerState {
-        ContainerState { waiting: Some(ContainerStateWaiting::default()), ..ContainerState::default() }
+        ContainerState { waiting: Some(Box::default()), ..ContainerState::default() }
     }
     fn exited(code: i32) -> ContainerState {
         ContainerState {

@@ -75,7 +75,7 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
     let mut wrote = false;
     for dependent in release {
         let Some(mut object) = world.store.get(&dependent).cloned() else { continue };
-        object.metadata_mut().owner_references.retain(|owner| owner.uid != uid);
+        object.metadata_mut().owner_references.make_mut().retain(|owner| owner.uid != uid);
         world.store.write(dependent.clone(), object);
         let why = format!("its labels no longer match the selector of {}/{}", key.kind, key.name);
         world.decide(Decision::new(SOURCE, &dependent, "release (orphan)", vec![why]));
@@ -83,7 +83,7 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
     }
     for orphan in adopt {
         let Some(mut object) = world.store.get(&orphan).cloned() else { continue };
-        object.metadata_mut().owner_references.push(reference.clone());
+        object.metadata_mut().owner_references.make_mut().push(reference.clone());
         world.store.write(orphan.clone(), object);
         let why = format!("an orphan whose labels match the selector of {}/{}", key.kind, key.name);
         world.decide(Decision::new(SOURCE, &orphan, &format!("adopted by {}/{}", key.kind, key.name), vec![why]));

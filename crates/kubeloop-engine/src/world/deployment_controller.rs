@@ -330,7 +330,8 @@ fn create_new_replica_set(world: &mut World, deployment: &Deployment, old_rss: &
     rs.metadata.labels = deployment.spec.template.metadata.labels.clone();
     rs.metadata.labels_mut().insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash.clone());
     let uid = deployment.metadata.uid.as_deref().unwrap_or_default();
-    rs.metadata.owner_references = vec![super::claim::controller_ref("Deployment", deployment.metadata.name(), uid)];
+    rs.metadata.owner_references =
+        vec![super::claim::controller_ref("Deployment", deployment.metadata.name(), uid)].into();
     rs.spec.template = deployment.spec.template.clone();
     rs.spec.template.metadata.labels_mut().insert(POD_TEMPLATE_HASH_LABEL.to_string(), hash.clone());
     let mut selector = deployment.spec.selector.clone().unwrap_or_default();

@@ -260,7 +260,7 @@ fn reconcile_autoscaler(world: &mut World, key: &Key) -> bool {
             now,
         );
         event(world, key, EventType::Normal, "SuccessfulRescale", successful_rescale_message(desired, &reason));
-        autoscaler(world, key).history.store_scale_event(hpa.spec.behavior.as_ref(), current, desired, now);
+        autoscaler(world, key).history.store_scale_event(hpa.spec.behavior.as_deref(), current, desired, now);
         why.push(format!("Deployment {} scaled from {current} to {desired} replicas", deployment.metadata.name()));
         desired
     } else {

@@ -645,7 +645,10 @@ fn admit(world: &mut World, key: Key, now: Time) {
             name: container.name.clone(),
             image: container.image.clone().unwrap_or_default(),
             state: ContainerState {
-                waiting: Some(ContainerStateWaiting { reason: Some("ContainerCreating".to_string()), message: None }),
+                waiting: Some(Box::new(ContainerStateWaiting {
+                    reason: Some("ContainerCreating".to_string()),
+                    message: None,
+                })),
                 ..ContainerState::default()
             },
             ..ContainerStatus::default()
@@ -723,10 +726,10 @@ fn fail_pull(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRunti
     let attempt = runtime.pull_back_off.attempt(&image, now, !first_attempt);
     if let Some(status) = pod.status.container_statuses.first_mut() {
         status.state = ContainerState {
-            waiting: Some(ContainerStateWaiting {
+            waiting: Some(Box::new(ContainerStateWaiting {
                 reason: Some(attempt.reason.to_string()),
                 message: Some(attempt.message.clone()),
-            }),
+            })),
             ..ContainerState::default()
         };
     }
@@ -816,7 +819,8 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
     if let Some(status) = pod.status.container_statuses.first_mut() {
         if !first {
             if let Some(terminated) = status.state.terminated.take() {
-                status.last_state = ContainerState { terminated: Some(terminated), ..ContainerState::default() };
+                status.rare_mut().last_state =
+                    ContainerState { terminated: Some(terminated), ..ContainerState::default() };
             }
             status.restart_count += 1;
         }
@@ -964,12 +968,13 @@ fn restart(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime
             let waiting = crash_loop_waiting_state(back_off_ms, &container, pod);
             let message = back_off_event_message(&container, pod);
             if let Some(status) = pod.status.container_statuses.first_mut()
-                && status.state.waiting.as_ref() != Some(&waiting)
+                && status.state.waiting.as_deref() != Some(&waiting)
             {
                 if let Some(terminated) = status.state.terminated.take() {
-                    status.last_state = ContainerState { terminated: Some(terminated), ..ContainerState::default() };
+                    status.rare_mut().last_state =
+                        ContainerState { terminated: Some(terminated), ..ContainerState::default() };
                 }
-                status.state = ContainerState { waiting: Some(waiting), ..ContainerState::default() };
+                status.state = ContainerState { waiting: Some(Box::new(waiting)), ..ContainerState::default() };
                 event(world, key, EventType::Warning, BACK_OFF_EVENT_REASON, message, Some(&container));
             }
         }

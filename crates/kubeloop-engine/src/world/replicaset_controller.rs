@@ -8,6 +8,7 @@ use crate::api::Object;
 use crate::api::Time;
 use crate::api::apps::{ReplicaSet, ReplicaSetStatus};
 use crate::api::core::Pod;
+use crate::api::meta::{OwnerReference, SharedList};
 use crate::controller::replicaset::{
     BURST_REPLICAS, available_requeue_at, get_pods_to_delete, is_pod_active, is_pod_available, is_pod_ready,
 };
@@ -45,8 +46,11 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
     let mut wrote = claimed;
     if active_count < desired {
         let count = (desired - active_count).min(BURST_REPLICAS);
+        // One owner list for the pods made here, shared (SharedList).
+        let uid = rs.metadata.uid.as_deref().unwrap_or_default();
+        let owners = SharedList::from(vec![super::claim::controller_ref("ReplicaSet", rs.metadata.name(), uid)]);
         for _ in 0..count {
-            create_pod(world, &rs, key);
+            create_pod(world, &rs, &owners, key);
         }
         world.decide(Decision::new(
             SOURCE,
@@ -133,14 +137,13 @@ fn related_pods<'a>(store: &'a Store, rs: &ReplicaSet) -> Vec<&'a Pod> {
         .collect()
 }
 
-fn create_pod(world: &mut World, rs: &ReplicaSet, key: &Key) {
+fn create_pod(world: &mut World, rs: &ReplicaSet, owners: &SharedList<OwnerReference>, key: &Key) {
     let mut pod = Pod::default();
     pod.metadata.generate_name = Some(format!("{}-", rs.metadata.name()));
     pod.metadata.namespace = Some(rs.metadata.namespace().to_string());
     pod.metadata.labels = rs.spec.template.metadata.labels.clone();
     pod.metadata.annotations = rs.spec.template.metadata.annotations.clone();
-    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
-    pod.metadata.owner_references = vec![super::claim::controller_ref("ReplicaSet", rs.metadata.name(), uid)];
+    pod.metadata.owner_references = owners.clone();
     pod.spec = rs.spec.template.spec.clone();
     pod.status.phase = "Pending".to_string();
     let now = world.now();

@@ -796,7 +796,8 @@ mod tests {
                     uid: "rs-uid".into(),
                     controller: Some(true),
                     ..Default::default()
-                }],
+                }]
+                .into(),
                 ..Default::default()
             },
             ..Default::default()

@@ -214,7 +214,10 @@ mod tests {
 
     fn waiting(reason: &str) -> ContainerState {
         let reason = (!reason.is_empty()).then(|| reason.to_string());
-        ContainerState { waiting: Some(ContainerStateWaiting { reason, message: None }), ..Default::default() }
+        ContainerState {
+            waiting: Some(Box::new(ContainerStateWaiting { reason, message: None })),
+            ..Default::default()
+        }
     }
 
     fn terminated(reason: &str, exit_code: i32) -> ContainerState {
@@ -270,7 +273,7 @@ mod tests {
     #[test]
     fn rows_like_print_pod() {
         let mut restarted = status("c0", true, 3, running());
-        restarted.last_state = finished(10);
+        restarted.rare_mut().last_state = finished(10);
         let mut deleting = pod(1, "Running", vec![status("c0", false, 0, running())]);
         deleting.metadata.deletion_timestamp = ago(10);
         let mut deleted_done = pod(1, "Succeeded", vec![status("c0", false, 0, terminated("Completed", 0))]);
@@ -289,7 +292,7 @@ mod tests {
             vec![status("c0", true, 3, terminated("Completed", 0)), status("c1", true, 3, running())],
         );
         let mut init_sidecar = status("i0", false, 3, running());
-        init_sidecar.last_state = finished(10);
+        init_sidecar.rare_mut().last_state = finished(10);
         init_sidecar.started = Some(true);
         let mut sidecar_pod = with_init(
             pod(1, "Running", vec![status("c0", true, 4, running())]),
@@ -297,7 +300,7 @@ mod tests {
             vec![init_sidecar.clone(), ContainerStatus { started: Some(true), ..status("i1", false, 0, running()) }],
         );
         sidecar_pod.status.conditions = vec![condition("Initialized", "True", "")];
-        sidecar_pod.status.container_statuses[0].last_state = finished(20);
+        sidecar_pod.status.container_statuses[0].rare_mut().last_state = finished(20);
         let mut evicted = pod(1, "Failed", vec![]);
         evicted.status.reason = Some("Evicted".to_string());
         let mut lost = pod(1, "Running", vec![]);
@@ -384,9 +387,9 @@ mod tests {
     #[test]
     fn restarts_take_the_most_recent_termination() {
         let mut a = status("c0", true, 6, running());
-        a.last_state = finished(5 * 86_400);
+        a.rare_mut().last_state = finished(5 * 86_400);
         let mut b = status("c1", true, 3, running());
-        b.last_state = finished(20 * 86_400);
+        b.rare_mut().last_state = finished(20 * 86_400);
         let row = pod_row(&pod(2, "Running", vec![a, b]), NOW);
         assert_eq!(row[3], "9 (5d ago)");
     }
@@ -396,7 +399,7 @@ mod tests {
         let mut p = pod(1, "Running", vec![]);
         p.spec.node_name = Some("node-1".to_string());
         p.status.pod_ip = Some("10.0.0.5".to_string());
-        p.spec.readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
+        p.spec.rare_mut().readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
         p.status.conditions = vec![condition("g2", "True", "")];
         assert_eq!(pod_row_wide(&p, NOW, None)[5..], ["10.0.0.5", "node-1", "<none>", "1/2"]);
         let bare = pod(1, "Pending", vec![]);

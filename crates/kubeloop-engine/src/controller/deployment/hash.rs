@@ -13,11 +13,11 @@
 
 use crate::api::core::{
     Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction, GrpcAction, HttpGetAction, KeySelector,
-    Lifecycle, LifecycleHandler, NameReference, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SleepAction,
-    TcpSocketAction,
+    Lifecycle, LifecycleHandler, NameReference, PodSpec, PodSpecRare, PodTemplateSpec, Probe, ResourceRequirements,
+    SleepAction, TcpSocketAction,
 };
 use crate::api::intstr::IntOrString;
-use crate::api::meta::{ObjectMeta, OwnerReference};
+use crate::api::meta::{ObjectMeta, OwnerReference, SharedList};
 use crate::api::quantity::Quantity;
 use crate::api::time::Time;
 use serde_yaml::Value;
@@ -168,7 +168,7 @@ impl<T: Dump> Dump for Rc<T> {
     }
 }
 
-impl<T: Dump> Dump for Vec<T> {
+impl<T: Dump> Dump for [T] {
     fn dump(&self, out: &mut String) {
         out.push('[');
         for item in self {
@@ -176,6 +176,19 @@ impl<T: Dump> Dump for Vec<T> {
             out.push(',');
         }
         out.push(']');
+    }
+}
+
+impl<T: Dump> Dump for Vec<T> {
+    fn dump(&self, out: &mut String) {
+        self.as_slice().dump(out);
+    }
+}
+
+/// A shared list dumps as the `Vec` it was.
+impl<T: Dump> Dump for SharedList<T> {
+    fn dump(&self, out: &mut String) {
+        (**self).dump(out);
     }
 }
 
@@ -263,7 +276,9 @@ impl Dump for Value {
 
 /// A struct's dump: its name, then every field by name in declaration order.
 /// The destructuring names every field, so a field added to the API type
-/// fails to compile here until the hash covers it.
+/// fails to compile here until the hash covers it. A struct with a side
+/// struct of rare fields (`api_struct_with_rare!`) dumps as if it were
+/// flat: `rare` names the side struct and its fields.
 macro_rules! dump_struct {
     ($type:ident { $($field:ident),* $(,)? }) => {
         impl Dump for $type {
@@ -271,16 +286,31 @@ macro_rules! dump_struct {
                 let $type { $($field),* } = self;
                 out.push_str(stringify!($type));
                 out.push('{');
-                $(
-                    out.push_str(stringify!($field));
-                    out.push(':');
-                    $field.dump(out);
-                    out.push(',');
-                )*
+                $( dump_field(out, stringify!($field), $field); )*
                 out.push('}');
             }
         }
     };
+    ($type:ident { $($field:ident),* $(,)? } rare $rare:ident { $($rare_field:ident),* $(,)? }) => {
+        impl Dump for $type {
+            fn dump(&self, out: &mut String) {
+                let $type { $($field,)* rare: _ } = self;
+                let $rare { $($rare_field),* } = &**self;
+                out.push_str(stringify!($type));
+                out.push('{');
+                $( dump_field(out, stringify!($field), $field); )*
+                $( dump_field(out, stringify!($rare_field), $rare_field); )*
+                out.push('}');
+            }
+        }
+    };
+}
+
+fn dump_field(out: &mut String, name: &str, value: &dyn Dump) {
+    out.push_str(name);
+    out.push(':');
+    value.dump(out);
+    out.push(',');
 }
 
 dump_struct!(PodTemplateSpec { metadata, spec });
@@ -311,6 +341,7 @@ dump_struct!(PodSpec {
     dns_policy,
     scheduler_name,
     node_name,
+} rare PodSpecRare {
     node_selector,
     service_account_name,
     service_account,

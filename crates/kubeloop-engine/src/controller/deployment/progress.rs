@@ -13,7 +13,7 @@ use super::sync::{
     remove_deployment_condition, set_deployment_condition,
 };
 use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
-use crate::api::meta::Condition;
+use crate::api::meta::{Condition, ConditionRare};
 use crate::api::time::Time;
 use crate::validation::field::go_quote;
 
@@ -145,8 +145,7 @@ fn replica_failure(all_rss: &[&ReplicaSet], new_rs: Option<&ReplicaSet>) -> Opti
         rs.status.conditions.iter().find(|c| c.condition_type == DEPLOYMENT_REPLICA_FAILURE).map(|c| Condition {
             condition_type: c.condition_type.clone(),
             status: c.status.clone(),
-            observed_generation: None,
-            last_update_time: c.last_transition_time,
+            rare: Some(Box::new(ConditionRare { last_update_time: c.last_transition_time, ..Default::default() })),
             last_transition_time: c.last_transition_time,
             reason: c.reason.clone(),
             message: c.message.clone(),
@@ -239,7 +238,7 @@ mod tests {
         Condition {
             condition_type: DEPLOYMENT_PROGRESSING.into(),
             status: status.into(),
-            last_update_time: updated,
+            rare: Some(Box::new(ConditionRare { last_update_time: updated, ..Default::default() })),
             last_transition_time: transitioned,
             reason: reason.into(),
             ..Condition::default()

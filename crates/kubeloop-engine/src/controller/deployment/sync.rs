@@ -20,7 +20,7 @@ use super::util::{
     max_surge, max_unavailable, replica_sets_by_creation_timestamp, replicas_annotations_need_update, revision,
 };
 use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
-use crate::api::meta::Condition;
+use crate::api::meta::{Condition, ConditionRare};
 use crate::api::time::Time;
 use std::cmp::Ordering;
 
@@ -74,8 +74,7 @@ pub(super) fn new_deployment_condition(
     Condition {
         condition_type: condition_type.to_string(),
         status: status.to_string(),
-        observed_generation: None,
-        last_update_time: Some(now),
+        rare: Some(Box::new(ConditionRare { last_update_time: Some(now), ..Default::default() })),
         last_transition_time: Some(now),
         reason: reason.to_string(),
         message,
