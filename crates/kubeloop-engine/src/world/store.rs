@@ -8,7 +8,8 @@
 //! changed rather than to the cluster's size.
 
 use super::rng::Rng;
-use crate::api::{Object, Time, kind_info, resource_of};
+use crate::api::meta::SharedList;
+use crate::api::{Object, OwnerReference, Time, kind_info, resource_of};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -514,15 +515,13 @@ impl Store {
     fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
         let after = new.and_then(|object| object.metadata().controller());
         let existed = before.is_some();
-        let (uid, old_controller) = match before {
-            Some(before) => (before.uid, before.controller),
-            None => (String::new(), None),
-        };
-        let owner_changed = new.is_some()
-            && (!existed || old_controller.as_ref().map(|(_, _, uid)| uid.as_str()) != after.map(|a| a.uid.as_str()));
+        let uid = before.as_ref().filter(|_| new.is_none()).map(|before| before.uid.clone()).unwrap_or_default();
+        let old_controller = before.as_ref().and_then(Before::controller);
+        let owner_changed =
+            new.is_some() && (!existed || old_controller.map(|c| c.uid.as_str()) != after.map(|a| a.uid.as_str()));
         let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
         let mut controllers: Vec<(String, String)> =
-            old_controller.map(|(kind, name, _)| (kind, name)).into_iter().collect();
+            old_controller.map(|c| (c.kind.clone(), c.name.clone())).into_iter().collect();
         if let Some(after) = after
             && !controllers.iter().any(|(kind, name)| *kind == after.kind && *name == after.name)
         {
@@ -589,15 +588,15 @@ impl Store {
 
     /// The mirror of `index`, from what the object was indexed under.
     fn unindex(&mut self, key: &Key, before: &Before) {
-        let controller = before.controller.as_ref().map(|(_, _, uid)| uid.as_str());
-        for owner in controller.into_iter().chain(before.other_owners.iter().map(String::as_str)) {
-            if let Some(keys) = self.owned.get_mut(owner) {
+        for owner in &before.owners {
+            if let Some(keys) = self.owned.get_mut(&owner.uid) {
                 keys.remove(key);
                 if keys.is_empty() {
-                    self.owned.remove(owner);
+                    self.owned.remove(&owner.uid);
                 }
             }
         }
+        let controller = before.controller().map(|owner| owner.uid.as_str());
         let Some(containers) = &before.containers else { return };
         if controller.is_none() {
             self.orphan_pods.remove(key);
@@ -622,15 +621,14 @@ impl Store {
 }
 
 /// What the journal and the indexes need of an object as it was before a
-/// write: its slot, its controller reference (kind, name, uid), the uids
-/// of its other owners and, for a pod, its node and containers (whose
+/// write: its slot, its owner references (shared with the object: a
+/// count, not a copy) and, for a pod, its node and containers (whose
 /// requests its node's usage counts); its uid only for a removal. Taken
 /// at every write, so it copies no more than that.
 struct Before {
     slot: Slot,
     uid: String,
-    controller: Option<(String, String, String)>,
-    other_owners: Vec<String>,
+    owners: SharedList<OwnerReference>,
     node: Option<String>,
     /// `Some` for a pod.
     containers: Option<Rc<Vec<crate::api::core::Container>>>,
@@ -638,8 +636,6 @@ struct Before {
 
 impl Before {
     fn of(object: &Object, slot: Slot) -> Before {
-        let meta = object.metadata();
-        let controller = meta.controller();
         let pod = match object {
             Object::Pod(pod) => Some(pod),
             _ => None,
@@ -647,21 +643,30 @@ impl Before {
         Before {
             slot,
             uid: String::new(),
-            controller: controller.map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone())),
-            other_owners: other_owners(meta).map(str::to_string).collect(),
+            owners: object.metadata().owner_references.clone(),
             node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
             containers: pod.map(|pod| pod.spec.containers.clone()),
         }
     }
 
+    /// The controller reference (metav1.GetControllerOf).
+    fn controller(&self) -> Option<&OwnerReference> {
+        self.owners.iter().find(|owner| owner.controller == Some(true))
+    }
+
     /// Whether `object` is indexed under the same (so a write back into
-    /// its slot leaves the indexes alone).
+    /// its slot leaves the indexes alone): the same owner uids, the same
+    /// controller, and for a pod the same node and containers.
     fn indexed_as(&self, object: &Object) -> bool {
         let meta = object.metadata();
-        let controller = meta.controller().map(|owner| owner.uid.as_str());
-        if controller != self.controller.as_ref().map(|(_, _, uid)| uid.as_str())
-            || !other_owners(meta).eq(self.other_owners.iter().map(String::as_str))
-        {
+        let same_owners = self.owners.shares_with(&meta.owner_references)
+            || (self.owners.len() == meta.owner_references.len()
+                && self
+                    .owners
+                    .iter()
+                    .zip(meta.owner_references.iter())
+                    .all(|(a, b)| a.uid == b.uid && (a.controller == Some(true)) == (b.controller == Some(true))));
+        if !same_owners {
             return false;
         }
         match (&self.containers, object) {
@@ -673,16 +678,6 @@ impl Before {
             (None, _) => true,
         }
     }
-}
-
-/// The uids of an object's owners other than its controller.
-fn other_owners(meta: &crate::api::ObjectMeta) -> impl Iterator<Item = &str> {
-    let controller = meta.owner_references.iter().position(|owner| owner.controller == Some(true));
-    meta.owner_references
-        .iter()
-        .enumerate()
-        .filter(move |(i, _)| Some(*i) != controller)
-        .map(|(_, owner)| owner.uid.as_str())
 }
 
 /// An object taken out of the store to be changed in place.
