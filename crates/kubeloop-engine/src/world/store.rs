@@ -465,18 +465,12 @@ impl Store {
 
     /// A new key's object: into a free slot, keyed and indexed.
     fn insert_new(&mut self, key: Key, object: Shared) {
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.arena[slot as usize] = Some(object);
-                slot
-            }
-            None => {
-                self.arena.push(Some(object));
-                (self.arena.len() - 1) as Slot
-            }
-        };
-        if let Some(object) = self.arena[slot as usize].clone() {
-            self.index(&key, slot, &object);
+        let slot = self.free.pop().unwrap_or(self.arena.len() as Slot);
+        self.index(&key, slot, &object);
+        if slot as usize == self.arena.len() {
+            self.arena.push(Some(object));
+        } else {
+            self.arena[slot as usize] = Some(object);
         }
         *self.kinds.entry(key.kind).or_default() += 1;
         self.keys.insert(key, slot);
