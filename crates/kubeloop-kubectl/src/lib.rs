@@ -1,11 +1,17 @@
 //! kubectl for the playground: command-line parsing and printers whose output
 //! is byte-for-byte what real kubectl prints, over engine snapshots.
 
+pub mod args;
 pub mod describe;
+pub mod describe_command;
 pub mod drain;
 pub mod duration;
+pub mod edit;
+pub mod get;
 pub mod printers;
+pub mod resources;
 pub mod rollout;
+pub mod selector;
 pub mod session;
 
 pub use duration::{human_duration, human_duration_ms};

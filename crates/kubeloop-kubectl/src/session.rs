@@ -3,10 +3,6 @@
 //! the browser's terminal both drive it. It does no IO: files named with
 //! `-f` are read by the caller's `read_file`.
 
-use crate::printers::get_table;
-use crate::printers::pdb::{PDB_COLUMNS, pdb_row};
-use crate::printers::pods::{POD_COLUMNS, POD_WIDE_COLUMNS, pod_row, pod_row_wide};
-use crate::printers::workloads::{DEPLOYMENT_COLUMNS, REPLICA_SET_COLUMNS, deployment_row, replica_set_row};
 use crate::rollout::{deployment_status, rollout_history, rollout_undo};
 use kubeloop_engine::api::Object;
 use kubeloop_engine::api::quantity::Quantity;
@@ -14,7 +10,6 @@ use kubeloop_engine::world::faults::{Fault, Target};
 use kubeloop_engine::world::history::{History, Input};
 use kubeloop_engine::world::store::Key;
 use kubeloop_engine::{Severity, parse_manifests};
-use std::rc::Rc;
 
 /// How far `rollout status` waits without `--timeout` (kubectl would wait
 /// forever; a script must end).
@@ -119,8 +114,20 @@ impl Session {
         let words: Vec<&str> = args.iter().map(String::as_str).collect();
         match words.as_slice() {
             ["apply", "-f", file] => self.apply(file, stdin, read_file),
-            ["get", resource, rest @ ..] => self.get(resource, rest),
-            ["set", "image", target, assignment] => self.set_image(target, assignment),
+            ["get", rest @ ..] => crate::get::get(self.history.world(), rest),
+            ["describe", rest @ ..] => crate::describe_command::describe(self.history.world(), rest),
+            ["set", "image", rest @ ..] => crate::edit::set_image(&mut self.history, rest),
+            ["set", "env", rest @ ..] => crate::edit::set_env(&mut self.history, rest),
+            ["set", "resources", rest @ ..] => crate::edit::set_resources(&mut self.history, rest),
+            ["scale", rest @ ..] => crate::edit::scale(&mut self.history, rest),
+            ["delete", rest @ ..] => crate::edit::delete(&mut self.history, rest),
+            [command @ ("label" | "annotate"), rest @ ..] => {
+                crate::edit::label_or_annotate(&mut self.history, command, rest)
+            }
+            ["create", "deployment" | "deploy", rest @ ..] => crate::edit::create_deployment(&mut self.history, rest),
+            ["rollout", verb @ ("restart" | "pause" | "resume"), rest @ ..] => {
+                crate::edit::rollout_verb(&mut self.history, verb, rest)
+            }
             ["rollout", "status", target, rest @ ..] => self.rollout_status(target, rest),
             ["rollout", "undo", rest @ ..] => Answer::from(rollout_undo(&mut self.history, rest)),
             ["rollout", "history", rest @ ..] => Answer::from(rollout_history(self.history.world(), rest)),
@@ -168,89 +175,12 @@ impl Session {
         self.history.world().store().get(key).cloned()
     }
 
-    fn get(&self, resource: &str, rest: &[&str]) -> Answer {
-        let (name, rest) = match rest {
-            [name, rest @ ..] if !name.starts_with('-') => (Some(*name), rest),
-            _ => (None, rest),
-        };
-        let wide = rest.ends_with(&["-o", "wide"]);
-        let rest = if wide { &rest[..rest.len() - 2] } else { rest };
-        let namespace = match rest {
-            [] => "default",
-            ["-n" | "--namespace", namespace] => namespace,
-            _ => {
-                return Answer::error(&format!(
-                    "error: unsupported arguments {rest:?} (this playground supports -n NAMESPACE and -o wide)"
-                ));
-            }
-        };
-        let world = self.history.world();
-        let now = world.now();
-        let pod_header: Vec<&str> =
-            POD_COLUMNS.iter().chain(if wide { &POD_WIDE_COLUMNS[..] } else { &[] }).copied().collect();
-        let (kind, header): (&'static str, &[&str]) = match resource {
-            "pods" | "pod" | "po" => ("Pod", &pod_header),
-            "nodes" | "node" | "no" => ("Node", &NODE_COLUMNS),
-            "replicasets" | "replicaset" | "rs" => ("ReplicaSet", &REPLICA_SET_COLUMNS),
-            "deployments" | "deployment" | "deploy" => ("Deployment", &DEPLOYMENT_COLUMNS),
-            "poddisruptionbudgets" | "poddisruptionbudget" | "pdb" => ("PodDisruptionBudget", &PDB_COLUMNS),
-            other => return Answer::error(&format!("error: the server doesn't have a resource type \"{other}\"")),
-        };
-        let rows: Vec<Vec<String>> = world
-            .store()
-            .list(kind, if kind == "Node" { None } else { Some(namespace) })
-            .filter(|object| name.is_none_or(|name| object.name() == name))
-            .filter_map(|object| match object {
-                Object::Pod(pod) if wide => Some(pod_row_wide(pod, now, None)),
-                Object::Pod(pod) => Some(pod_row(pod, now)),
-                Object::Node(node) => Some(node_row(node, now)),
-                Object::ReplicaSet(rs) => Some(replica_set_row(rs, now, false)),
-                Object::Deployment(d) => Some(deployment_row(d, now, false)),
-                Object::PodDisruptionBudget(pdb) => Some(pdb_row(pdb, now)),
-                _ => None,
-            })
-            .collect();
-        if rows.is_empty() {
-            if let Some(name) = name {
-                let resource = kubeloop_engine::api::resource_of(kind);
-                return Answer::error(&format!("Error from server (NotFound): {resource} \"{name}\" not found"));
-            }
-            if kind == "Node" {
-                return Answer::ok("No resources found\n".to_string());
-            }
-            return Answer::ok(format!("No resources found in {namespace} namespace.\n"));
-        }
-        Answer::ok(get_table(header, &rows))
-    }
-
     fn deployment(&self, target: &str) -> Result<kubeloop_engine::api::apps::Deployment, Answer> {
         let name = target.strip_prefix("deployment/").or_else(|| target.strip_prefix("deploy/")).unwrap_or(target);
         match self.world_object(&Key::new("Deployment", "default", name)) {
             Some(Object::Deployment(deployment)) => Ok(deployment),
             _ => Err(Answer::error(&format!("Error from server (NotFound): deployments.apps \"{name}\" not found"))),
         }
-    }
-
-    fn set_image(&mut self, target: &str, assignment: &str) -> Answer {
-        let mut deployment = match self.deployment(target) {
-            Ok(deployment) => deployment,
-            Err(answer) => return answer,
-        };
-        let Some((container, image)) = assignment.split_once('=') else {
-            return Answer::error(
-                "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form",
-            );
-        };
-        let Some(target_container) =
-            Rc::make_mut(&mut deployment.spec.template.spec.containers).iter_mut().find(|c| c.name == container)
-        else {
-            return Answer::error(&format!("error: unable to find container named \"{container}\""));
-        };
-        target_container.image = Some(image.to_string());
-        let name = deployment.metadata.name().to_string();
-        self.history.input(Input::Apply(vec![Object::Deployment(deployment)]));
-        self.history.settle();
-        Answer::ok(format!("deployment.apps/{name} image updated\n"))
     }
 
     /// Prints the rollout's progress as kubectl's status viewer words it,
@@ -304,31 +234,6 @@ impl Session {
             waited += 1_000;
         }
     }
-}
-
-const NODE_COLUMNS: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
-/// The kubelet version the simulated nodes report.
-const KUBELET_VERSION: &str = "v1.35.0";
-
-/// printNode: STATUS is Ready or NotReady (also for Unknown), with
-/// `,SchedulingDisabled` when cordoned.
-fn node_row(node: &kubeloop_engine::api::core::Node, now: kubeloop_engine::api::Time) -> Vec<String> {
-    let ready = node.status.conditions.iter().find(|c| c.condition_type == "Ready");
-    let mut status = match ready.map(|c| c.status.as_str()) {
-        Some("True") => "Ready".to_string(),
-        Some(_) => "NotReady".to_string(),
-        None => "Unknown".to_string(),
-    };
-    if node.spec.unschedulable {
-        status.push_str(",SchedulingDisabled");
-    }
-    vec![
-        node.metadata.name().to_string(),
-        status,
-        "<none>".to_string(),
-        crate::printers::age(node.metadata.creation_timestamp, now),
-        KUBELET_VERSION.to_string(),
-    ]
 }
 
 const FAULT_USAGE: &str = "error: unknown fault (the playground knows: stop-node NODE, start-node NODE, \

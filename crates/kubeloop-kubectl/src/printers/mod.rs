@@ -4,6 +4,7 @@
 //!
 //! Every function takes the evaluation time `now`; nothing reads a clock.
 
+pub mod core;
 pub mod hpa;
 pub mod pdb;
 pub mod pods;
