@@ -100,7 +100,7 @@ pub fn rfc1123z(time: Option<Time>) -> String {
 
 /// printLabelsMultiline: `Labels:\t<none>`, or one `key=value` per line
 /// (sorted), the later ones after a TAB.
-fn print_labels(w: &mut PrefixWriter, title: &str, labels: &BTreeMap<String, String>) {
+pub(crate) fn print_labels(w: &mut PrefixWriter, title: &str, labels: &BTreeMap<String, String>) {
     w.write(0, &format!("{title}:\t"));
     if labels.is_empty() {
         w.write_line("<none>");
@@ -129,7 +129,7 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// printAnnotationsMultiline: `key: value` per line (sorted, last-applied
 /// skipped); long or multi-line values go on indented lines of their own.
-fn print_annotations(w: &mut PrefixWriter, title: &str, annotations: &BTreeMap<String, String>) {
+pub(crate) fn print_annotations(w: &mut PrefixWriter, title: &str, annotations: &BTreeMap<String, String>) {
     w.write(0, &format!("{title}:\t"));
     let shown: Vec<(&String, &String)> =
         annotations.iter().filter(|(key, _)| !SKIPPED_ANNOTATIONS.contains(&key.as_str())).collect();
@@ -154,7 +154,7 @@ fn print_annotations(w: &mut PrefixWriter, title: &str, annotations: &BTreeMap<S
 }
 
 /// printTolerationsMultiline over the opaque `tolerations` list.
-fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: Option<&Value>) {
+pub(crate) fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: Option<&Value>) {
     w.write(0, &format!("{title}:\t"));
     let mut tolerations = items(tolerations);
     if tolerations.is_empty() {
@@ -297,7 +297,7 @@ fn resource_field_value(container: &Container, resource: &str) -> String {
 
 /// describeContainers: the containers of a pod or template, with their
 /// statuses when there are any.
-fn describe_containers(
+pub(crate) fn describe_containers(
     w: &mut PrefixWriter,
     label: &str,
     containers: &[Container],
@@ -438,7 +438,7 @@ fn describe_containers(
 
 /// describeVolumes over the opaque `volumes` list (the volume types the
 /// playground's manifests use; others print `<unknown>`).
-fn describe_volumes(w: &mut PrefixWriter, volumes: Option<&Value>, space: &str) {
+pub(crate) fn describe_volumes(w: &mut PrefixWriter, volumes: Option<&Value>, space: &str) {
     let volumes = items(volumes);
     if volumes.is_empty() {
         w.write(0, &format!("{space}Volumes:\t<none>\n"));
@@ -537,7 +537,7 @@ fn describe_volumes(w: &mut PrefixWriter, volumes: Option<&Value>, space: &str) 
 }
 
 /// describeTopologySpreadConstraints over the opaque list.
-fn describe_topology_spread(w: &mut PrefixWriter, constraints: Option<&Value>, space: &str) {
+pub(crate) fn describe_topology_spread(w: &mut PrefixWriter, constraints: Option<&Value>, space: &str) {
     let mut constraints = items(constraints);
     if constraints.is_empty() {
         return;

@@ -18,7 +18,7 @@ use kubeloop_engine::world::store::Key;
 pub const FLAGS: &[Flag] = &[NAMESPACE, Flag::value("selector", Some('l')), Flag::boolean("show-events", None)];
 
 /// The kinds with a describer here.
-const DESCRIBED: &[&str] = &["Deployment", "ReplicaSet"];
+const DESCRIBED: &[&str] = &["Pod", "Deployment", "ReplicaSet"];
 
 /// The events about `key`, as describe's table wants them.
 fn events_about(world: &World, key: &Key) -> Vec<Event> {
@@ -59,7 +59,7 @@ pub fn describe(world: &World, words: &[&str]) -> Answer {
     for Request { resource, names } in requests {
         if !DESCRIBED.contains(&resource.kind) {
             return Answer::error(&format!(
-                "error: describe {} is not available in the playground yet (it describes deployments and replicasets)",
+                "error: describe {} is not available in the playground yet (it describes pods, deployments and replicasets)",
                 resource.plural
             ));
         }
@@ -123,6 +123,7 @@ fn describe_object(world: &World, object: &Object, events: Option<&[Event]>) -> 
             let counts = pod_status_counts(&pods, replica_set.metadata.uid.as_deref().unwrap_or(""));
             describe_replica_set(replica_set, counts, events, now)
         }
+        Object::Pod(pod) => crate::describe_pod::describe_pod(pod, events, now),
         _ => String::new(),
     }
 }

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod describe;
 pub mod describe_command;
+pub mod describe_pod;
 pub mod drain;
 pub mod duration;
 pub mod edit;
