@@ -58,6 +58,15 @@ sleep 1m
 kubectl get pods
 kubectl get rs
 kubectl describe pod -l app=demo-api
+kubectl top pods
+kubectl logs deployment/demo-api
+kubectl logs deployment/demo-api -p
+kubectl logs deployment/demo-api -p --tail=1
+kubectl logs nothere
 kubectl rollout undo deployment/demo-api
 kubectl rollout status deployment/demo-api --timeout=3m
 kubectl get pods
+kubectl top pods
+kubectl top nodes
+kubectl logs deployment/demo-api
+kubectl logs deployment/demo-api --previous

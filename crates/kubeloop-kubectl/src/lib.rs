@@ -9,10 +9,12 @@ pub mod drain;
 pub mod duration;
 pub mod edit;
 pub mod get;
+pub mod logs;
 pub mod printers;
 pub mod resources;
 pub mod rollout;
 pub mod selector;
 pub mod session;
+pub mod top;
 
 pub use duration::{human_duration, human_duration_ms};

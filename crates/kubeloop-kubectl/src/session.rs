@@ -115,6 +115,8 @@ impl Session {
         match words.as_slice() {
             ["apply", "-f", file] => self.apply(file, stdin, read_file),
             ["get", rest @ ..] => crate::get::get(self.history.world(), rest),
+            ["logs", rest @ ..] => crate::logs::logs(self.history.world(), rest),
+            ["top", rest @ ..] => crate::top::top(self.history.world(), rest),
             ["describe", rest @ ..] => crate::describe_command::describe(self.history.world(), rest),
             ["set", "image", rest @ ..] => crate::edit::set_image(&mut self.history, rest),
             ["set", "env", rest @ ..] => crate::edit::set_env(&mut self.history, rest),

@@ -1103,7 +1103,7 @@ fn set_condition(pod: &mut Pod, condition_type: &str, status: &str, now: Time) {
 
 /// The App behind an image: one naming this exact image first, then one
 /// naming its repository (any tag).
-pub(super) fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
+pub fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
     let repository = image.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map_or(image, |(repo, _)| repo);
     // One pass over the Apps: the first naming the image wins, else the
     // first naming its repository.
