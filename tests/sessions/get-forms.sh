@@ -22,5 +22,7 @@ kubectl get po --bogus
 kubectl get pods -l 'app in demo-api'
 kubectl get
 kubectl get widgets,pods
-kubectl get pods -o yaml
 kubectl get pods -w
+kubectl get deploy demo-api -o yaml
+kubectl get secret api-secrets -o json
+kubectl get pods -n nothing -o yaml

@@ -45,6 +45,8 @@ const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubec
 enum Output {
     Table { wide: bool },
     Name,
+    Yaml,
+    Json,
 }
 
 /// One thing found: a stored object, or a view the playground derives.
@@ -103,11 +105,8 @@ pub fn get(world: &World, words: &[&str]) -> Answer {
         None | Some("") => Output::Table { wide: false },
         Some("wide") => Output::Table { wide: true },
         Some("name") => Output::Name,
-        Some(format @ ("yaml" | "json")) => {
-            return Answer::error(&format!(
-                "error: -o {format} is not available in the playground yet (it supports -o wide and -o name)"
-            ));
-        }
+        Some("yaml") => Output::Yaml,
+        Some("json") => Output::Json,
         Some(other) => {
             return Answer::error(&format!(
                 "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml"
@@ -151,8 +150,16 @@ pub fn get(world: &World, words: &[&str]) -> Answer {
             }
         }
     }
-    let mut text = print(&found, output, &args, all_namespaces, world.now());
-    if found.is_empty() && errors.is_empty() {
+    let single = matches!(requests.as_slice(), [Request { names, .. }] if names.len() == 1);
+    let mut text = match output {
+        Output::Yaml | Output::Json => match serialized(&found, output, single) {
+            Ok(text) => text,
+            Err(message) => return Answer::error(&message),
+        },
+        _ => print(&found, output, &args, all_namespaces, world.now()),
+    };
+    let generic = matches!(output, Output::Yaml | Output::Json);
+    if found.is_empty() && errors.is_empty() && !generic {
         let namespaced = !all_namespaces && requests.iter().all(|request| request.resource.namespaced);
         text = if namespaced {
             format!("No resources found in {namespace} namespace.\n")
@@ -328,6 +335,31 @@ fn row(found: &Found, wide: bool, now: Time) -> Vec<String> {
         }
         Found::Event(event) => event_row(event, now),
     }
+}
+
+/// `-o yaml|json`: the object alone when one was named, else a List.
+fn serialized(found: &[(&'static Resource, Found)], output: Output, single: bool) -> Result<String, String> {
+    let mut items = Vec::new();
+    for (resource, item) in found {
+        match item {
+            Found::Object(object) => items.push(kubeloop_engine::api::encode::object_to_value(object)),
+            _ => {
+                return Err(format!(
+                    "error: -o yaml and -o json are not available for {} in the playground (only for stored objects)",
+                    resource.plural
+                ));
+            }
+        }
+    }
+    if found.is_empty() && single {
+        return Ok(String::new());
+    }
+    let value = if single && items.len() == 1 { items.remove(0) } else { crate::printers::yaml::list(items) };
+    Ok(if output == Output::Json {
+        crate::printers::yaml::to_json(&value)
+    } else {
+        crate::printers::yaml::to_yaml(&value)
+    })
 }
 
 /// The tables (or names), as kubectl's get loop writes them.

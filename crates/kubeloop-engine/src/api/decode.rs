@@ -195,6 +195,8 @@ macro_rules! api_struct {
                 fields: &[ $( ($json, <$type as $crate::api::decode::HasSchema>::SCHEMA), )* ],
             });
         }
+
+        $crate::api::encode::encode_struct!($name, $( $field = $json ),*);
     };
 }
 
@@ -299,6 +301,17 @@ macro_rules! api_struct_with_rare {
                 ],
             });
         }
+
+        impl $crate::api::encode::ToYaml for $name {
+            fn to_yaml(&self) -> Option<serde_yaml::Value> {
+                let rare: &$rare = self;
+                let mut fields = serde_yaml::Mapping::new();
+                $( $crate::api::encode::put_field(&mut fields, stringify!($name), $json, &self.$field); )*
+                $( $crate::api::encode::put_field(&mut fields, stringify!($name), $rare_json, &rare.$rare_field); )*
+                $( $crate::api::encode::put_field(&mut fields, stringify!($name), $after_json, &self.$after); )*
+                Some(serde_yaml::Value::Mapping(fields))
+            }
+        }
     };
 }
 
@@ -354,6 +367,8 @@ macro_rules! status_struct {
                 $crate::api::decode::decode_fields!(value, $( $field = $json ),*)
             }
         }
+
+        $crate::api::encode::encode_struct!($name, $( $field = $json ),*);
     };
 }
 

@@ -11,6 +11,7 @@ pub mod autoscaling;
 pub mod base64;
 pub mod core;
 pub mod decode;
+pub mod encode;
 pub mod intstr;
 pub mod meta;
 pub mod playground;
@@ -154,6 +155,26 @@ impl Object {
 
     pub fn name(&self) -> &str {
         self.metadata().name()
+    }
+
+    /// The object's fields as the API server writes them (without
+    /// `apiVersion` and `kind`: [`encode::object_to_value`] adds those).
+    pub fn body_to_yaml(&self) -> Option<serde_yaml::Value> {
+        use encode::ToYaml;
+        match self {
+            Object::Deployment(o) => o.to_yaml(),
+            Object::ReplicaSet(o) => o.to_yaml(),
+            Object::Pod(o) => o.to_yaml(),
+            Object::Service(o) => o.to_yaml(),
+            Object::ConfigMap(o) => o.to_yaml(),
+            Object::Secret(o) => o.to_yaml(),
+            Object::Namespace(o) => o.to_yaml(),
+            Object::Node(o) => o.to_yaml(),
+            Object::HorizontalPodAutoscaler(o) => o.to_yaml(),
+            Object::PodDisruptionBudget(o) => o.to_yaml(),
+            Object::App(o) => o.to_yaml(),
+            Object::Traffic(o) => o.to_yaml(),
+        }
     }
 
     pub fn metadata_mut(&mut self) -> &mut ObjectMeta {

@@ -10,6 +10,7 @@ pub mod pdb;
 pub mod pods;
 pub mod tabwriter;
 pub mod workloads;
+pub mod yaml;
 
 use crate::duration::human_duration_ms;
 use kubeloop_engine::api::Time;
