@@ -5,6 +5,7 @@
 //! read as something else), JSON through `json.MarshalIndent` with four
 //! spaces (and Go's escaping of `<`, `>` and `&`).
 
+use kubeloop_engine::validation::field::json_quote;
 use serde_yaml::Value;
 
 /// A list of objects as `kubectl get -o yaml|json` wraps several.
@@ -267,7 +268,7 @@ fn write_json(out: &mut String, value: &Value, indent: usize) {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(&flag.to_string()),
         Value::Number(number) => out.push_str(&number.to_string()),
-        Value::String(text) => out.push_str(&json_string(text)),
+        Value::String(text) => out.push_str(&json_quote(text)),
         Value::Sequence(items) if items.is_empty() => out.push_str("[]"),
         Value::Sequence(items) => {
             out.push_str("[\n");
@@ -285,7 +286,7 @@ fn write_json(out: &mut String, value: &Value, indent: usize) {
             let entries = sorted(mapping);
             for (index, (key, item)) in entries.iter().enumerate() {
                 out.push_str(&pad(indent + 1));
-                out.push_str(&json_string(key));
+                out.push_str(&json_quote(key));
                 out.push_str(": ");
                 write_json(out, item, indent + 1);
                 out.push_str(if index + 1 < entries.len() { ",\n" } else { "\n" });
@@ -295,30 +296,6 @@ fn write_json(out: &mut String, value: &Value, indent: usize) {
         }
         Value::Tagged(tagged) => write_json(out, &tagged.value, indent),
     }
-}
-
-/// Go's JSON string: `"`, `\` and control characters escaped, and `<`, `>`,
-/// `&` as `\u003c`, `\u003e`, `\u0026`.
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
