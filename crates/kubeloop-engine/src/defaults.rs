@@ -37,11 +37,8 @@ pub fn apply(object: &mut Object) {
         Object::Secret(secret) => secret_defaults(secret),
         Object::HorizontalPodAutoscaler(hpa) => hpa_defaults(hpa),
         Object::App(app) => app_defaults(app),
-        Object::ConfigMap(_)
-        | Object::Namespace(_)
-        | Object::Node(_)
-        | Object::PodDisruptionBudget(_)
-        | Object::Traffic(_) => {}
+        Object::Namespace(namespace) => namespace_defaults(namespace),
+        Object::ConfigMap(_) | Object::Node(_) | Object::PodDisruptionBudget(_) | Object::Traffic(_) => {}
     }
 }
 
@@ -149,6 +146,22 @@ fn service_defaults(service: &mut Service) {
     for port in &mut spec.ports {
         default_str(&mut port.protocol, "TCP");
         port.target_port.get_or_insert(IntOrString::Int(port.port));
+    }
+}
+
+/// The namespace strategy's PrepareForCreate: the `kubernetes` finalizer
+/// and phase Active.
+fn namespace_defaults(namespace: &mut crate::api::core::Namespace) {
+    let mapping = |key: &str, value: serde_yaml::Value| {
+        let mut mapping = serde_yaml::Mapping::new();
+        mapping.insert(key.into(), value);
+        Some(Box::new(serde_yaml::Value::Mapping(mapping)))
+    };
+    if namespace.spec.is_none() {
+        namespace.spec = mapping("finalizers", serde_yaml::Value::Sequence(vec!["kubernetes".into()]));
+    }
+    if namespace.status.is_none() {
+        namespace.status = mapping("phase", "Active".into());
     }
 }
 

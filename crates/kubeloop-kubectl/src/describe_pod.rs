@@ -13,6 +13,9 @@ use kubeloop_engine::api::quantity::Quantity;
 use std::collections::BTreeMap;
 
 pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Time) -> String {
+    let mut shown = pod.clone();
+    kubeloop_engine::kubelet::status::fill_runtime_ids(&mut shown);
+    let pod = &shown;
     let meta = &pod.metadata;
     let spec = &pod.spec;
     let status = &pod.status;

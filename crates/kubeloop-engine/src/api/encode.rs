@@ -228,20 +228,17 @@ pub fn object_to_value(object: &super::Object) -> Value {
     let api_version = super::kind_info(kind).map_or("v1", |info| info.api_version);
     fields.insert(Value::String("apiVersion".into()), Value::String(api_version.into()));
     fields.insert(Value::String("kind".into()), Value::String(kind.into()));
-    if let Some(Value::Mapping(body)) = object.body_to_yaml() {
-        fields.extend(body);
-    }
-    // The API server stores a Secret's stringData in data, base64-encoded,
-    // and never returns stringData.
-    if let super::Object::Secret(secret) = object
-        && !secret.string_data.is_empty()
-    {
-        let mut data = secret.data.clone();
-        for (key, text) in &secret.string_data {
-            data.insert(key.clone(), super::base64::encode(text.as_bytes()));
+    // A pod shows its containers' runtime ids, derived (not stored).
+    let body = match object {
+        super::Object::Pod(pod) => {
+            let mut shown = pod.clone();
+            crate::kubelet::status::fill_runtime_ids(&mut shown);
+            super::Object::Pod(shown).body_to_yaml()
         }
-        fields.remove("stringData");
-        fields.insert(Value::String("data".into()), data.to_yaml_always());
+        other => other.body_to_yaml(),
+    };
+    if let Some(Value::Mapping(body)) = body {
+        fields.extend(body);
     }
     Value::Mapping(fields)
 }

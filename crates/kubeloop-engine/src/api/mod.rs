@@ -232,6 +232,33 @@ impl Object {
         }
     }
 
+    /// Keeps what the API server set on `current` that an applied
+    /// manifest leaves out (apply's merge keeps fields the manifest does
+    /// not name): the namespace it was created in, and a Service's
+    /// allocated cluster IP, IP family fields and node ports.
+    pub fn keep_server_fields_of(&mut self, current: &Object) {
+        let meta = self.metadata_mut();
+        if meta.namespace.as_deref().is_none_or(str::is_empty) {
+            meta.namespace.clone_from(&current.metadata().namespace);
+        }
+        let (Object::Service(new), Object::Service(old)) = (self, current) else { return };
+        let (spec, allocated) = (&mut new.spec, &old.spec);
+        if spec.cluster_ip.as_deref().is_none_or(str::is_empty) {
+            spec.cluster_ip.clone_from(&allocated.cluster_ip);
+            spec.cluster_ips.clone_from(&allocated.cluster_ips);
+        }
+        if spec.ip_families.is_none() {
+            spec.ip_families.clone_from(&allocated.ip_families);
+        }
+        if spec.ip_family_policy.is_none() {
+            spec.ip_family_policy.clone_from(&allocated.ip_family_policy);
+        }
+        for port in spec.ports.iter_mut().filter(|port| port.node_port.is_none()) {
+            let same = allocated.ports.iter().find(|old| old.port == port.port && old.name == port.name);
+            port.node_port = same.and_then(|old| old.node_port);
+        }
+    }
+
     /// kubectl's resource name: `deployments.apps`, `pods`, ...
     pub fn resource(&self) -> &'static str {
         resource_of(self.kind())

@@ -113,3 +113,87 @@ mod tests {
         }
     }
 }
+
+/// Fills in the runtime's identifiers of each container that has run, as
+/// the kubelet reports them: `containerID` (`containerd://` and 64 hex
+/// digits, one per container instance) and `imageID` (the pulled image's
+/// repository `@sha256:` digest), in the statuses and their last
+/// terminated states. The simulation does not keep these per pod (at
+/// 10,000 pods they would cost ~180 bytes each); they are pure functions
+/// of the pod's uid, the container, its restart count and its image, so
+/// they are derived when a pod is shown, and are the same every time.
+pub fn fill_runtime_ids(pod: &mut Pod) {
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let status = &mut pod.status;
+    for container in status.init_container_statuses.iter_mut().chain(status.container_statuses.iter_mut()) {
+        let has_run = container.state.running.is_some()
+            || container.state.terminated.is_some()
+            || container.last_state.terminated.is_some();
+        if !has_run {
+            continue;
+        }
+        if container.image_id.is_empty() {
+            container.image_id = image_id(&container.image);
+        }
+        let instance = i64::from(container.restart_count);
+        if container.container_id.is_none() {
+            container.container_id = Some(container_id(&uid, &container.name, instance));
+        }
+        if let Some(current) = container.state.terminated.as_deref_mut() {
+            current.container_id.get_or_insert_with(|| container_id(&uid, &container.name, instance));
+        }
+        if container.last_state.terminated.is_some() {
+            let previous = container_id(&uid, &container.name, instance - 1);
+            if let Some(last) = container.rare_mut().last_state.terminated.as_deref_mut() {
+                last.container_id.get_or_insert(previous);
+            }
+        }
+    }
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// `containerd://<64 hex>` for one instance of a pod's container.
+pub fn container_id(pod_uid: &str, container: &str, instance: i64) -> String {
+    format!("containerd://{}", sha256_hex(&format!("{pod_uid}/{container}/{instance}")))
+}
+
+/// `docker.io/library/nginx@sha256:<64 hex>`: the repository of the
+/// normalized reference and the digest of what was pulled.
+pub fn image_id(image: &str) -> String {
+    let reference = super::images::normalize_reference(image);
+    let repository = match reference.split_once('@') {
+        Some((repository, _)) => repository.to_string(),
+        None => match reference.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')) {
+            Some((repository, _)) => repository.to_string(),
+            None => reference.clone(),
+        },
+    };
+    if let Some((_, digest)) = reference.split_once('@') {
+        return format!("{repository}@{digest}");
+    }
+    format!("{repository}@sha256:{}", sha256_hex(&reference))
+}
+
+#[cfg(test)]
+mod runtime_id_tests {
+    use super::*;
+
+    #[test]
+    fn runtime_ids_are_stable_and_shaped_like_containerds() {
+        let id = container_id("uid-1", "web", 0);
+        assert!(id.starts_with("containerd://") && id.len() == "containerd://".len() + 64);
+        assert_eq!(id, container_id("uid-1", "web", 0));
+        assert_ne!(id, container_id("uid-1", "web", 1));
+        let image = image_id("nginx:1.27");
+        assert!(
+            image.starts_with("docker.io/library/nginx@sha256:")
+                && image.len() == "docker.io/library/nginx@sha256:".len() + 64,
+            "{image}"
+        );
+        assert_eq!(image_id("registry.k8s.io/pause@sha256:abc"), "registry.k8s.io/pause@sha256:abc");
+    }
+}

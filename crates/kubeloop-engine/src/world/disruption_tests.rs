@@ -270,7 +270,8 @@ fn cordon_and_uncordon() {
     }
     assert!(node(&world, "node-1").spec.unschedulable);
     assert_eq!(taint_keys(&node(&world, "node-1")), ["node.kubernetes.io/unschedulable"]);
-    assert_eq!(node(&world, "node-1").metadata.generation, Some(2));
+    // Nodes keep no generation (the node strategy sets none).
+    assert_eq!(node(&world, "node-1").metadata.generation, None);
     assert!(world.apply(&parse_manifests(DEMO_MANIFESTS)).iter().all(Result::is_ok));
     world.advance(5 * SECOND);
     assert!(running(&world).iter().all(|p| p.spec.node_name.is_none()));

@@ -609,6 +609,12 @@ fn admit(world: &mut World, key: Key, now: Time) {
         .first()
         .and_then(|c| c.resources.limits.get("memory"))
         .map(crate::api::quantity::Quantity::value);
+    // The node's address, as its kubelet reported it.
+    let node_key = Key::new("Node", "", pod.spec.node_name.as_deref().unwrap_or(""));
+    let host_ip = match world.store.get(&node_key) {
+        Some(Object::Node(node)) => super::nodes::internal_ip(node).unwrap_or_default(),
+        _ => String::new(),
+    };
     world.next_pod_ip += 1;
     let pod_ip = format!("10.244.{}.{}", world.next_pod_ip / 250, world.next_pod_ip % 250 + 2);
     let start_at = now.unix_ms + CONTAINER_START_MS;
@@ -632,7 +638,7 @@ fn admit(world: &mut World, key: Key, now: Time) {
     );
     pod.status.phase = "Pending".to_string();
     pod.status.start_time = Some(now);
-    pod.status.host_ip = Some("10.0.0.1".to_string());
+    pod.status.host_ip = Some(host_ip);
     pod.status.pod_ip = Some(pod_ip);
     set_condition(pod, "Initialized", "True", now);
     set_condition(pod, "ContainersReady", "False", now);

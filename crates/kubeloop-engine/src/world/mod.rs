@@ -21,6 +21,7 @@ mod replicaset_controller;
 pub mod rng;
 pub mod rollback;
 mod scheduler;
+mod service_ips;
 pub mod store;
 pub mod traffic;
 
@@ -86,6 +87,8 @@ impl Decision {
 
 /// The nodes a world starts with when the manifests describe none.
 const DEFAULT_NODES: [&str; 3] = ["node-1", "node-2", "node-3"];
+/// What the API server creates at start (`kubectl get ns` on a new cluster).
+const BUILT_IN_NAMESPACES: [&str; 4] = ["default", "kube-node-lease", "kube-public", "kube-system"];
 const DEFAULT_NODE_LABEL: &str = "kubeloop.dev/default-node";
 /// Rounds of controller syncs at one instant before the loop gives up (a
 /// guard against a controller that never settles; it would be a bug).
@@ -129,6 +132,14 @@ impl World {
             let text = format!(
                 "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{DEFAULT_NODE_LABEL}: 'true'}}}}\nstatus: {{capacity: {{cpu: '4', memory: 8Gi, pods: '110'}}}}\n"
             );
+            if let Some(loaded) = crate::parse_manifests(&text).objects.into_iter().next() {
+                let now = world.now();
+                let _ = world.store.create(loaded.object, now, &mut world.rng);
+            }
+        }
+        // The namespaces every cluster starts with.
+        for name in BUILT_IN_NAMESPACES {
+            let text = format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}}}\n");
             if let Some(loaded) = crate::parse_manifests(&text).objects.into_iter().next() {
                 let now = world.now();
                 let _ = world.store.create(loaded.object, now, &mut world.rng);
@@ -279,11 +290,14 @@ impl World {
     }
 
     /// Creates or updates one object, as `kubectl apply` does.
-    pub fn apply_object(&mut self, object: Object) -> Result<Applied, StoreError> {
+    pub fn apply_object(&mut self, mut object: Object) -> Result<Applied, StoreError> {
         let key = Key::of(&object);
         if self.store.get(&key).is_none() {
             if key.kind == "Node" {
                 self.replace_default_nodes();
+            }
+            if let Object::Service(service) = &mut object {
+                service_ips::allocate(&self.store, service);
             }
             let now = self.now();
             self.retry_unschedulable = true;

@@ -193,8 +193,71 @@ fn report(world: &mut World, name: &str) -> bool {
         return false;
     }
     post_healthy(&mut node, world.now());
+    if node.status.addresses.is_none() {
+        node.status.addresses = Some(Box::new(addresses(world, name)));
+    }
+    if node.status.node_info.is_none() {
+        node.status.node_info = Some(Box::new(node_info()));
+    }
     world.store.write(Key::new("Node", "", name), Object::Node(node));
     true
+}
+
+/// The addresses a kubelet reports for its node: an InternalIP on the
+/// machines' network (the next after the highest in use, from 10.0.0.2)
+/// and its Hostname.
+fn addresses(world: &World, name: &str) -> Value {
+    let highest = world
+        .store
+        .list("Node", None)
+        .filter_map(|object| match object {
+            Object::Node(node) => internal_ip(node),
+            _ => None,
+        })
+        .filter_map(|ip| ip.strip_prefix("10.0.0.").and_then(|last| last.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(1);
+    let address = |kind: &str, text: String| {
+        let mut entry = serde_yaml::Mapping::new();
+        entry.insert("address".into(), text.into());
+        entry.insert("type".into(), kind.into());
+        Value::Mapping(entry)
+    };
+    Value::Sequence(vec![
+        address("InternalIP", format!("10.0.0.{}", highest + 1)),
+        address("Hostname", name.to_string()),
+    ])
+}
+
+/// What the simulated machines run (`status.nodeInfo`), as a kubelet
+/// reports it.
+fn node_info() -> Value {
+    let mut info = Mapping::new();
+    for (key, value) in [
+        ("architecture", "amd64"),
+        ("containerRuntimeVersion", "containerd://2.1.4"),
+        ("kernelVersion", "6.8.0-85-generic"),
+        ("kubeProxyVersion", KUBELET_VERSION),
+        ("kubeletVersion", KUBELET_VERSION),
+        ("operatingSystem", "linux"),
+        ("osImage", "Ubuntu 24.04.3 LTS"),
+    ] {
+        info.insert(key.into(), value.into());
+    }
+    Value::Mapping(info)
+}
+
+/// The kubelet release the simulated nodes run.
+const KUBELET_VERSION: &str = "v1.35.0";
+
+/// The node's InternalIP, as its kubelet reported it.
+pub fn internal_ip(node: &Node) -> Option<String> {
+    let Some(Value::Sequence(addresses)) = node.status.addresses.as_deref() else { return None };
+    addresses
+        .iter()
+        .find(|address| address.get("type").and_then(Value::as_str) == Some("InternalIP"))
+        .and_then(|address| address.get("address").and_then(Value::as_str))
+        .map(str::to_string)
 }
 
 /// Sets the kubelet's healthy conditions, heartbeat now.

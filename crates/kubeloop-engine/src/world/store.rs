@@ -161,6 +161,17 @@ impl Key {
     }
 }
 
+/// Whether the API server keeps `metadata.generation` for a kind: those
+/// whose strategies set it (workloads, pods since 1.33, autoscalers,
+/// budgets, and custom resources); ConfigMaps, Secrets, Services,
+/// Namespaces and Nodes have none.
+fn tracks_generation(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Deployment" | "ReplicaSet" | "Pod" | "HorizontalPodAutoscaler" | "PodDisruptionBudget" | "App" | "Traffic"
+    )
+}
+
 /// The API server's refusals, in its words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {
@@ -365,10 +376,16 @@ impl Store {
             )));
         }
         self.resource_version += 1;
+        let tracked = tracks_generation(key.kind);
+        let namespaced = kind_info(key.kind).is_none_or(|info| info.namespaced);
         let meta = object.metadata_mut();
+        if namespaced && meta.namespace.as_deref().is_none_or(str::is_empty) {
+            // The request's namespace: kubectl's default one.
+            meta.namespace = Some(key.namespace.clone());
+        }
         meta.uid = Some(rng.uuid());
         meta.resource_version = Some(self.resource_version.to_string());
-        meta.generation = Some(1);
+        meta.generation = tracked.then_some(1);
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         self.journal(&key, None, Some(&object));
@@ -385,12 +402,14 @@ impl Store {
             return Err(StoreError::NotFound(format!("{} \"{}\" not found", resource_of(key.kind), key.name)));
         };
         object.keep_status_of(current);
+        object.keep_server_fields_of(current);
         let spec_changed = !current.same_spec(&object);
         let old_meta = current.metadata().clone();
         let meta = object.metadata_mut();
         meta.uid = old_meta.uid.clone();
         meta.creation_timestamp = old_meta.creation_timestamp;
-        meta.generation = Some(old_meta.generation.unwrap_or(1) + i64::from(spec_changed));
+        meta.generation =
+            tracks_generation(key.kind).then(|| old_meta.generation.unwrap_or(1) + i64::from(spec_changed));
         meta.resource_version = old_meta.resource_version.clone();
         if object == *current {
             return Ok(false);

@@ -21,9 +21,6 @@ pub const SECRET_COLUMNS: [&str; 4] = ["NAME", "TYPE", "DATA", "AGE"];
 pub const NAMESPACE_COLUMNS: [&str; 3] = ["NAME", "STATUS", "AGE"];
 pub const EVENT_COLUMNS: [&str; 5] = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
 
-/// The kubelet version the simulated nodes report.
-pub const KUBELET_VERSION: &str = "v1.35.0";
-
 /// printNode: STATUS is Ready or NotReady (also for Unknown), with
 /// `,SchedulingDisabled` when cordoned.
 pub fn node_row(node: &Node, now: Time, wide: bool) -> Vec<String> {
@@ -36,12 +33,14 @@ pub fn node_row(node: &Node, now: Time, wide: bool) -> Vec<String> {
     if node.spec.unschedulable {
         status.push_str(",SchedulingDisabled");
     }
+    let info_text =
+        |field: &str| node.status.node_info.as_deref().map(|info| super::text_at(info, &[field])).unwrap_or_default();
     let mut row = vec![
         node.metadata.name().to_string(),
         status,
         "<none>".to_string(),
         age(node.metadata.creation_timestamp, now),
-        KUBELET_VERSION.to_string(),
+        info_text("kubeletVersion"),
     ];
     if wide {
         // getNodeInternalIP / getNodeExternalIP, and nodeInfo or `<unknown>`.
@@ -52,7 +51,7 @@ pub fn node_row(node: &Node, now: Time, wide: bool) -> Vec<String> {
                 .map_or_else(|| "<none>".to_string(), |address| super::text_at(address, &["address"]))
         };
         let info = |field: &str| {
-            let text = node.status.node_info.as_deref().map(|info| super::text_at(info, &[field])).unwrap_or_default();
+            let text = info_text(field);
             if text.is_empty() { "<unknown>".to_string() } else { text }
         };
         row.extend([
