@@ -26,3 +26,4 @@ kubectl get pods -w
 kubectl get deploy demo-api -o yaml
 kubectl get secret api-secrets -o json
 kubectl get pods -n nothing -o yaml
+kubectl describe svc order-service -n shop

@@ -18,7 +18,7 @@ use kubeloop_engine::world::store::Key;
 pub const FLAGS: &[Flag] = &[NAMESPACE, Flag::value("selector", Some('l')), Flag::boolean("show-events", None)];
 
 /// The kinds with a describer here.
-const DESCRIBED: &[&str] = &["Pod", "Deployment", "ReplicaSet"];
+const DESCRIBED: &[&str] = &["Pod", "Deployment", "ReplicaSet", "Service"];
 
 /// The events about `key`, as describe's table wants them.
 fn events_about(world: &World, key: &Key) -> Vec<Event> {
@@ -59,7 +59,7 @@ pub fn describe(world: &World, words: &[&str]) -> Answer {
     for Request { resource, names } in requests {
         if !DESCRIBED.contains(&resource.kind) {
             return Answer::error(&format!(
-                "error: describe {} is not available in the playground yet (it describes pods, deployments and replicasets)",
+                "error: describe {} is not available in the playground yet (it describes pods, deployments, replicasets and services)",
                 resource.plural
             ));
         }
@@ -124,6 +124,17 @@ fn describe_object(world: &World, object: &Object, events: Option<&[Event]>) -> 
             describe_replica_set(replica_set, counts, events, now)
         }
         Object::Pod(pod) => crate::describe_pod::describe_pod(pod, events, now),
+        Object::Service(service) => {
+            let pods: Vec<Pod> = world
+                .store()
+                .list("Pod", Some(service.metadata.namespace()))
+                .filter_map(|object| match object {
+                    Object::Pod(pod) => Some(pod.clone()),
+                    _ => None,
+                })
+                .collect();
+            crate::describe_service::describe_service(service, &pods, events, now)
+        }
         _ => String::new(),
     }
 }
