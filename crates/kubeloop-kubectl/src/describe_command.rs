@@ -125,14 +125,7 @@ fn describe_object(world: &World, object: &Object, events: Option<&[Event]>) -> 
         }
         Object::Pod(pod) => crate::describe_pod::describe_pod(pod, events, now),
         Object::Service(service) => {
-            let pods: Vec<Pod> = world
-                .store()
-                .list("Pod", Some(service.metadata.namespace()))
-                .filter_map(|object| match object {
-                    Object::Pod(pod) => Some(pod.clone()),
-                    _ => None,
-                })
-                .collect();
+            let pods = crate::get::pods_of_service_namespace(world, service);
             crate::describe_service::describe_service(service, &pods, events, now)
         }
         _ => String::new(),

@@ -265,17 +265,23 @@ fn list<'a>(
     found
 }
 
-/// The legacy Endpoints view of a Service: its ready pods' addresses (by
-/// IP, as the controller packs them), each with the Service's target ports.
-fn endpoint_addresses(world: &World, service: &kubeloop_engine::api::core::Service) -> Vec<EndpointAddress> {
-    let pods: Vec<Pod> = world
+/// Copies of the pods in a Service's namespace, in store order (the
+/// order the EndpointSlice controller adds them in).
+pub(crate) fn pods_of_service_namespace(world: &World, service: &kubeloop_engine::api::core::Service) -> Vec<Pod> {
+    world
         .store()
         .list("Pod", Some(service.metadata.namespace()))
         .filter_map(|object| match object {
             Object::Pod(pod) => Some(pod.clone()),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// The legacy Endpoints view of a Service: its ready pods' addresses (by
+/// IP, as the controller packs them), each with the Service's target ports.
+fn endpoint_addresses(world: &World, service: &kubeloop_engine::api::core::Service) -> Vec<EndpointAddress> {
+    let pods = pods_of_service_namespace(world, service);
     let ready: Vec<&Pod> = endpoints_for_service(service, &pods)
         .iter()
         .filter(|endpoint| endpoint.conditions.ready && !endpoint.conditions.terminating)
