@@ -70,3 +70,4 @@ kubectl top pods
 kubectl top nodes
 kubectl logs deployment/demo-api
 kubectl logs deployment/demo-api --previous
+kubectl describe node node-1

@@ -18,7 +18,7 @@ use kubeloop_engine::world::store::Key;
 pub const FLAGS: &[Flag] = &[NAMESPACE, Flag::value("selector", Some('l')), Flag::boolean("show-events", None)];
 
 /// The kinds with a describer here.
-const DESCRIBED: &[&str] = &["Pod", "Deployment", "ReplicaSet", "Service"];
+const DESCRIBED: &[&str] = &["Pod", "Deployment", "ReplicaSet", "Service", "Node"];
 
 /// The events about `key`, as describe's table wants them.
 fn events_about(world: &World, key: &Key) -> Vec<Event> {
@@ -59,14 +59,14 @@ pub fn describe(world: &World, words: &[&str]) -> Answer {
     for Request { resource, names } in requests {
         if !DESCRIBED.contains(&resource.kind) {
             return Answer::error(&format!(
-                "error: describe {} is not available in the playground yet (it describes pods, deployments, replicasets and services)",
+                "error: describe {} is not available in the playground yet (it describes pods, deployments, replicasets, services and nodes)",
                 resource.plural
             ));
         }
         let objects: Vec<&Object> = if names.is_empty() {
             world
                 .store()
-                .list(resource.kind, Some(namespace))
+                .list(resource.kind, resource.namespaced.then_some(namespace))
                 .filter(|object| selector.as_ref().is_none_or(|selector| selector.matches(&object.metadata().labels)))
                 .collect()
         } else {
@@ -124,6 +124,22 @@ fn describe_object(world: &World, object: &Object, events: Option<&[Event]>) -> 
             describe_replica_set(replica_set, counts, events, now)
         }
         Object::Pod(pod) => crate::describe_pod::describe_pod(pod, events, now),
+        Object::Node(node) => {
+            let pods: Vec<&Pod> = world
+                .store()
+                .pods_on_node(node.metadata.name())
+                .filter_map(|object| match object {
+                    Object::Pod(pod) if !matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") => Some(pod),
+                    _ => None,
+                })
+                .collect();
+            // The API server lists them by namespace and name.
+            let mut pods = pods;
+            pods.sort_by(|a, b| {
+                (a.metadata.namespace(), a.metadata.name()).cmp(&(b.metadata.namespace(), b.metadata.name()))
+            });
+            crate::describe_node::describe_node(node, &pods, events, now)
+        }
         Object::Service(service) => {
             let pods = crate::get::pods_of_service_namespace(world, service);
             crate::describe_service::describe_service(service, &pods, events, now)

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod describe;
 pub mod describe_command;
+pub mod describe_node;
 pub mod describe_pod;
 pub mod describe_service;
 pub mod drain;

@@ -197,7 +197,11 @@ fn report(world: &mut World, name: &str) -> bool {
         node.status.addresses = Some(Box::new(addresses(world, name)));
     }
     if node.status.node_info.is_none() {
-        node.status.node_info = Some(Box::new(node_info()));
+        node.status.node_info = Some(Box::new(node_info(node.metadata.uid.as_deref().unwrap_or(""))));
+    }
+    // A kubelet reports what it can allocate; the machines here reserve nothing.
+    if node.status.allocatable.is_empty() {
+        node.status.allocatable = node.status.capacity.clone();
     }
     world.store.write(Key::new("Node", "", name), Object::Node(node));
     true
@@ -231,9 +235,14 @@ fn addresses(world: &World, name: &str) -> Value {
 
 /// What the simulated machines run (`status.nodeInfo`), as a kubelet
 /// reports it.
-fn node_info() -> Value {
+fn node_info(uid: &str) -> Value {
     let mut info = Mapping::new();
+    // The machine's identity: from the Node's uid, so it is stable.
+    let machine_id = uid.replace('-', "");
     for (key, value) in [
+        ("machineID", machine_id.as_str()),
+        ("systemUUID", uid),
+        ("bootID", uid),
         ("architecture", "amd64"),
         ("containerRuntimeVersion", "containerd://2.1.4"),
         ("kernelVersion", "6.8.0-85-generic"),
