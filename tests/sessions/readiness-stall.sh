@@ -42,3 +42,6 @@ kubectl describe deployment web
 kubectl rollout undo deployment/web
 kubectl rollout status deployment/web --timeout=2m
 kubectl get rs
+kubectl rollout status deployment/web --revision=2
+kubectl rollout status deploy web --watch=false
+kubectl rollout status deployment/web --timeout=soon

@@ -130,7 +130,7 @@ impl Session {
             ["rollout", verb @ ("restart" | "pause" | "resume"), rest @ ..] => {
                 crate::edit::rollout_verb(&mut self.history, verb, rest)
             }
-            ["rollout", "status", target, rest @ ..] => self.rollout_status(target, rest),
+            ["rollout", "status", rest @ ..] => self.rollout_status(rest),
             ["rollout", "undo", rest @ ..] => Answer::from(rollout_undo(&mut self.history, rest)),
             ["rollout", "history", rest @ ..] => Answer::from(rollout_history(self.history.world(), rest)),
             ["cordon", rest @ ..] => crate::drain::cordon(&mut self.history, rest, true),
@@ -177,9 +177,9 @@ impl Session {
         self.history.world().store().get(key).cloned()
     }
 
-    fn deployment(&self, target: &str) -> Result<kubeloop_engine::api::apps::Deployment, Answer> {
+    fn deployment(&self, target: &str, namespace: &str) -> Result<kubeloop_engine::api::apps::Deployment, Answer> {
         let name = target.strip_prefix("deployment/").or_else(|| target.strip_prefix("deploy/")).unwrap_or(target);
-        match self.world_object(&Key::new("Deployment", "default", name)) {
+        match self.world_object(&Key::new("Deployment", namespace, name)) {
             Some(Object::Deployment(deployment)) => Ok(deployment),
             _ => Err(Answer::error(&format!("Error from server (NotFound): deployments.apps \"{name}\" not found"))),
         }
@@ -188,44 +188,79 @@ impl Session {
     /// Prints the rollout's progress as kubectl's status viewer words it,
     /// letting simulated time pass until it completes, fails its progress
     /// deadline, or `--timeout` expires.
-    fn rollout_status(&mut self, target: &str, rest: &[&str]) -> Answer {
-        let limit = match rest {
-            [] => ROLLOUT_STATUS_LIMIT_MS,
-            [flag] if flag.starts_with("--timeout=") => match parse_duration(&flag["--timeout=".len()..]) {
+    fn rollout_status(&mut self, words: &[&str]) -> Answer {
+        const FLAGS: &[crate::args::Flag] = &[
+            crate::args::NAMESPACE,
+            crate::args::Flag::value("timeout", None),
+            crate::args::Flag::value("revision", None),
+            crate::args::Flag::boolean("watch", Some('w')),
+        ];
+        let args = match crate::args::parse("rollout status", words, FLAGS) {
+            Ok(args) => args,
+            Err(answer) => return answer,
+        };
+        let limit = match args.value("timeout") {
+            None => ROLLOUT_STATUS_LIMIT_MS,
+            Some(text) => match parse_duration(text) {
                 Some(ms) => ms,
                 None => {
-                    return Answer::error(&format!(
-                        "error: invalid argument \"{}\" for \"--timeout\" flag",
-                        &flag[10..]
-                    ));
+                    return crate::args::usage_error(
+                        "rollout status",
+                        &format!(
+                            "invalid argument \"{text}\" for \"--timeout\" flag: time: invalid duration \"{text}\""
+                        ),
+                    );
                 }
             },
+        };
+        let revision = match args.value("revision").map(crate::rollout::parse_go_int64).transpose() {
+            Ok(revision) => revision.unwrap_or(0),
+            Err(error) => {
+                return crate::args::usage_error(
+                    "rollout status",
+                    &format!("invalid argument for \"--revision\" flag: {error}"),
+                );
+            }
+        };
+        let target = match args.positional.as_slice() {
+            [target] => target.clone(),
+            [kind, name] if crate::resources::lookup(kind).is_some_and(|r| r.kind == "Deployment") => {
+                format!("deployment/{name}")
+            }
+            [] => return Answer::error("error: required resource not specified"),
             _ => {
                 return Answer::error(&format!(
-                    "error: unsupported arguments {rest:?} (this playground supports --timeout=DURATION)"
+                    "error: unsupported arguments {:?} (this playground watches one Deployment: deployment/NAME)",
+                    args.positional
                 ));
             }
         };
+        let watch = args.value("watch") != Some("false");
+        // The status viewer prints its message for the initial list and
+        // then for every watch event: each write to the Deployment (writes
+        // within one simulated second arrive as one here).
         let mut output = String::new();
-        let mut last = String::new();
+        let mut seen_version = None;
         let mut waited = 0;
         loop {
-            let deployment = match self.deployment(target) {
+            let deployment = match self.deployment(&target, args.namespace()) {
                 Ok(deployment) => deployment,
+                Err(answer) if seen_version.is_none() => return answer,
                 Err(_) => return Answer { output: output + "error: object has been deleted\n", ok: false },
             };
-            match deployment_status(&deployment, 0) {
-                Err(error) => return Answer { output: output + &format!("error: {error}\n"), ok: false },
-                Ok((message, done)) => {
-                    if message != last {
+            let version = deployment.metadata.resource_version.clone();
+            if seen_version.as_ref() != Some(&version) {
+                seen_version = Some(version);
+                match deployment_status(&deployment, revision) {
+                    Err(error) => return Answer { output: output + &format!("error: {error}\n"), ok: false },
+                    Ok((message, done)) => {
                         output.push_str(&message);
                         if !message.ends_with('\n') {
                             output.push('\n');
                         }
-                        last = message;
-                    }
-                    if done {
-                        return Answer::ok(output);
+                        if done || !watch {
+                            return Answer::ok(output);
+                        }
                     }
                 }
             }
