@@ -70,6 +70,63 @@ pub fn pod_spec_defaults(spec: &mut PodSpec) {
     }
 }
 
+/// What the admission plugins add to every pod the API server admits
+/// (ServiceAccount, Priority, DefaultTolerationSeconds) and the pod
+/// strategy's `enableServiceLinks` and empty `securityContext`. The
+/// simulation does not store these per pod (the node lifecycle applies the
+/// same 300 s toleration when a pod names none; the rest changes nothing
+/// it simulates), so at 10,000 pods they cost nothing; they are filled in
+/// when a pod is shown (`-o yaml`, `describe pod`), identically each time.
+pub fn pod_admission_defaults(spec: &mut PodSpec) {
+    use serde_yaml::Value;
+    let opaque = |value: Value| Some(Box::new(value));
+    let account =
+        spec.service_account_name.clone().filter(|name| !name.is_empty()).unwrap_or_else(|| "default".to_string());
+    let needs = |field: &Option<Box<Value>>| field.is_none();
+    let mut tolerations: Vec<Value> = match spec.tolerations.as_deref() {
+        Some(Value::Sequence(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let tolerated = tolerations.iter().any(|t| {
+            let field = |name: &str| t.get(name).and_then(Value::as_str).unwrap_or("");
+            (field("key") == key || (field("key").is_empty() && field("operator") == "Exists"))
+                && (field("effect").is_empty() || field("effect") == "NoExecute")
+        });
+        if !tolerated {
+            let mut toleration = serde_yaml::Mapping::new();
+            toleration.insert("effect".into(), "NoExecute".into());
+            toleration.insert("key".into(), key.into());
+            toleration.insert("operator".into(), "Exists".into());
+            toleration.insert("tolerationSeconds".into(), 300.into());
+            tolerations.push(Value::Mapping(toleration));
+        }
+    }
+    let priority_missing = needs(&spec.priority);
+    let preemption_missing = needs(&spec.preemption_policy);
+    let links_missing = needs(&spec.enable_service_links);
+    let context_missing = needs(&spec.security_context);
+    let account_missing = needs(&spec.service_account);
+    let rare = spec.rare_mut();
+    rare.service_account_name = Some(account.clone());
+    if account_missing {
+        rare.service_account = opaque(Value::String(account));
+    }
+    if priority_missing {
+        rare.priority = opaque(Value::from(0));
+    }
+    if preemption_missing {
+        rare.preemption_policy = opaque(Value::String("PreemptLowerPriority".into()));
+    }
+    if links_missing {
+        rare.enable_service_links = opaque(Value::Bool(true));
+    }
+    if context_missing {
+        rare.security_context = opaque(Value::Mapping(serde_yaml::Mapping::new()));
+    }
+    rare.tolerations = opaque(Value::Sequence(tolerations));
+}
+
 fn container_defaults(container: &mut Container) {
     default_str(&mut container.termination_message_path, "/dev/termination-log");
     default_str(&mut container.termination_message_policy, "File");

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Time) -> String {
     let mut shown = pod.clone();
+    kubeloop_engine::defaults::pod_admission_defaults(&mut shown.spec);
     kubeloop_engine::kubelet::status::fill_runtime_ids(&mut shown);
     let pod = &shown;
     let meta = &pod.metadata;

@@ -228,10 +228,12 @@ pub fn object_to_value(object: &super::Object) -> Value {
     let api_version = super::kind_info(kind).map_or("v1", |info| info.api_version);
     fields.insert(Value::String("apiVersion".into()), Value::String(api_version.into()));
     fields.insert(Value::String("kind".into()), Value::String(kind.into()));
-    // A pod shows its containers' runtime ids, derived (not stored).
+    // A pod shows its admission defaults and its containers' runtime ids,
+    // derived (not stored).
     let body = match object {
         super::Object::Pod(pod) => {
             let mut shown = pod.clone();
+            crate::defaults::pod_admission_defaults(&mut shown.spec);
             crate::kubelet::status::fill_runtime_ids(&mut shown);
             super::Object::Pod(shown).body_to_yaml()
         }
