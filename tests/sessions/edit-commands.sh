@@ -42,3 +42,43 @@ kubectl describe deployment api
 kubectl describe rs -l app=api
 kubectl describe deploy nothere
 kubectl describe pod x
+# apply merges three ways: replicas set by scale stay when the manifest never named them.
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: merge}
+spec:
+  selector: {matchLabels: {app: merge}}
+  template:
+    metadata: {labels: {app: merge}}
+    spec:
+      containers:
+      - {name: app, image: nginx:1.27}
+EOF
+kubectl scale deployment merge --replicas=3
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: merge}
+spec:
+  selector: {matchLabels: {app: merge}}
+  template:
+    metadata: {labels: {app: merge}}
+    spec:
+      containers:
+      - {name: app, image: nginx:1.28}
+EOF
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: merge}
+spec:
+  selector: {matchLabels: {app: merge}}
+  template:
+    metadata: {labels: {app: merge}}
+    spec:
+      containers:
+      - {name: app, image: nginx:1.28}
+EOF
+sleep 30s
+kubectl get deploy merge -o wide

@@ -348,7 +348,7 @@ fn serialized(found: &[(&'static Resource, Found)], output: Output, single: bool
     let mut items = Vec::new();
     for (resource, item) in found {
         match item {
-            Found::Object(object) => items.push(kubeloop_engine::api::encode::object_to_value(object)),
+            Found::Object(object) => items.push(kubeloop_engine::api::encode::object_as_shown(object)),
             _ => {
                 return Err(format!(
                     "error: -o yaml and -o json are not available for {} in the playground (only for stored objects)",

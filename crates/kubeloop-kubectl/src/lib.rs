@@ -1,6 +1,7 @@
 //! kubectl for the playground: command-line parsing and printers whose output
 //! is byte-for-byte what real kubectl prints, over engine snapshots.
 
+pub mod apply;
 pub mod args;
 pub mod describe;
 pub mod describe_command;

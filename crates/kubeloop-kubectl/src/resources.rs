@@ -89,6 +89,19 @@ pub fn of_kind(kind: &str) -> Option<&'static Resource> {
     RESOURCES.iter().find(|resource| resource.kind == kind)
 }
 
+/// `kind.group/name` for any kind the engine stores, listed here or not
+/// (the playground's own kinds: `app.kubeloop.dev/web`).
+pub fn object_name_of(kind: &str, name: &str) -> String {
+    if let Some(resource) = of_kind(kind) {
+        return resource.object_name(name);
+    }
+    let lower = kind.to_lowercase();
+    match kubeloop_engine::api::resource_of(kind).split_once('.') {
+        Some((_, group)) => format!("{lower}.{group}/{name}"),
+        None => format!("{lower}/{name}"),
+    }
+}
+
 /// kubectl's refusal of a word that names no type.
 pub fn unknown(word: &str) -> String {
     format!("error: the server doesn't have a resource type \"{word}\"")

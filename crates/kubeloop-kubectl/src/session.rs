@@ -9,7 +9,6 @@ use kubeloop_engine::api::quantity::Quantity;
 use kubeloop_engine::world::faults::{Fault, Target};
 use kubeloop_engine::world::history::{History, Input};
 use kubeloop_engine::world::store::Key;
-use kubeloop_engine::{Severity, parse_manifests};
 
 /// How far `rollout status` waits without `--timeout` (kubectl would wait
 /// forever; a script must end).
@@ -150,27 +149,7 @@ impl Session {
                 Err(error) => return Answer::error(&format!("error: the path \"{path}\" does not exist ({error})")),
             },
         };
-        let manifests = parse_manifests(&text);
-        let mut output = String::new();
-        let mut ok = true;
-        for diagnostic in manifests.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-            output.push_str(&format!("error: {}\n", diagnostic.message));
-            ok = false;
-        }
-        let objects: Vec<Object> = manifests.objects.into_iter().map(|loaded| loaded.object).collect();
-        let keys: Vec<Key> = objects.iter().map(Key::of).collect();
-        let before: Vec<Option<Object>> = keys.iter().map(|key| self.world_object(key)).collect();
-        self.history.input(Input::Apply(objects.clone()));
-        for ((key, object), before) in keys.iter().zip(&objects).zip(before) {
-            let verb = match before {
-                None => "created",
-                Some(old) if old.same_spec(object) && old.metadata().labels == object.metadata().labels => "unchanged",
-                Some(_) => "configured",
-            };
-            output.push_str(&format!("{} {verb}\n", resource_name(key)));
-        }
-        self.history.settle();
-        Answer { output, ok }
+        crate::apply::apply(&mut self.history, &text)
     }
 
     fn world_object(&self, key: &Key) -> Option<Object> {
@@ -285,17 +264,6 @@ fn fault_target(text: &str) -> Option<Target> {
         "deployment" | "deploy" => Some(Target::Deployment { namespace, name }),
         "pod" | "po" => Some(Target::Pod { namespace, name }),
         _ => None,
-    }
-}
-
-/// `deployment.apps/web`: kubectl's name for an object.
-fn resource_name(key: &Key) -> String {
-    let resource = kubeloop_engine::api::resource_of(key.kind);
-    let group = resource.split_once('.').map(|(_, group)| group);
-    let kind = key.kind.to_lowercase();
-    match group {
-        Some(group) => format!("{kind}.{group}/{}", key.name),
-        None => format!("{kind}/{}", key.name),
     }
 }
 

@@ -220,29 +220,33 @@ impl ToYaml for LabelSelectorRequirement {
     }
 }
 
-/// The object as the API server returns it: `apiVersion` and `kind`, then
-/// its fields.
+/// The object as stored: `apiVersion` and `kind`, then its fields.
 pub fn object_to_value(object: &super::Object) -> Value {
     let mut fields = Mapping::new();
     let kind = object.kind();
     let api_version = super::kind_info(kind).map_or("v1", |info| info.api_version);
     fields.insert(Value::String("apiVersion".into()), Value::String(api_version.into()));
     fields.insert(Value::String("kind".into()), Value::String(kind.into()));
+    if let Some(Value::Mapping(body)) = object.body_to_yaml() {
+        fields.extend(body);
+    }
+    Value::Mapping(fields)
+}
+
+/// The object as the API server returns it (`kubectl get -o yaml`): as
+/// stored, and a pod with the fields derived rather than stored.
+pub fn object_as_shown(object: &super::Object) -> Value {
     // A pod shows its admission defaults and its containers' runtime ids,
     // derived (not stored).
-    let body = match object {
+    match object {
         super::Object::Pod(pod) => {
             let mut shown = pod.clone();
             crate::defaults::pod_admission_defaults(&mut shown.spec);
             crate::kubelet::status::fill_runtime_ids(&mut shown);
-            super::Object::Pod(shown).body_to_yaml()
+            object_to_value(&super::Object::Pod(shown))
         }
-        other => other.body_to_yaml(),
-    };
-    if let Some(Value::Mapping(body)) = body {
-        fields.extend(body);
+        other => object_to_value(other),
     }
-    Value::Mapping(fields)
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub const MAX_DIAGNOSTICS: usize = 200;
 pub struct LoadedObject {
     pub object: Object,
     pub document: usize,
+    /// The document as written, before defaults: what `kubectl apply`
+    /// records as the last-applied configuration and merges from.
+    pub applied: Value,
 }
 
 /// Everything read from one YAML text: the objects that are valid, and the
@@ -244,6 +247,7 @@ impl<'a> Reader<'a> {
         let (name, kind) = (name.to_string(), kind.to_string());
         let kind = kind.as_str();
         let Some(mut object) = crate::api::decode_object(kind, &value) else { return };
+        let applied = value.clone();
         if let Some((path, error)) = undecodable_bytes(&object) {
             let at = self.position_of(index, &path);
             self.error(at, cannot_be_handled(kind, &version, &error));
@@ -261,7 +265,7 @@ impl<'a> Reader<'a> {
         if !self.within_pod_budget(index, &object) {
             return;
         }
-        self.out.objects.push(LoadedObject { object, document: index });
+        self.out.objects.push(LoadedObject { object, document: index, applied });
     }
 
     /// Refuses the object that would take the playground past its pod limit.

@@ -262,6 +262,28 @@ pub fn to_json(value: &Value) -> String {
     out
 }
 
+/// The value as `json.Marshal` writes it: one line, keys sorted.
+pub fn to_json_compact(value: &Value) -> String {
+    match value {
+        Value::Sequence(items) => {
+            format!("[{}]", items.iter().map(to_json_compact).collect::<Vec<_>>().join(","))
+        }
+        Value::Mapping(mapping) => {
+            let entries: Vec<String> = sorted(mapping)
+                .into_iter()
+                .map(|(key, item)| format!("{}:{}", json_quote(&key), to_json_compact(item)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        }
+        Value::Tagged(tagged) => to_json_compact(&tagged.value),
+        scalar => {
+            let mut out = String::new();
+            write_json(&mut out, scalar, 0);
+            out
+        }
+    }
+}
+
 fn write_json(out: &mut String, value: &Value, indent: usize) {
     let pad = |n: usize| "    ".repeat(n);
     match value {
@@ -337,6 +359,16 @@ mod tests {
         .expect("yaml");
         let expected = "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations: {}\n  labels:\n    app: web\n  name: web\nspec:\n  containers:\n  - args:\n    - a\n    - b\n    image: nginx\n    name: web\n    resources: {}\n  note: |\n    line one\n    line two\n";
         assert_eq!(to_yaml(&value), expected);
+    }
+
+    #[test]
+    fn compact_json_is_one_sorted_line() {
+        let value: Value =
+            serde_yaml::from_str("kind: Pod\napiVersion: v1\nspec: {ports: [80, 443], x: null}\n").expect("yaml");
+        assert_eq!(
+            to_json_compact(&value),
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"spec\":{\"ports\":[80,443],\"x\":null}}"
+        );
     }
 
     #[test]
