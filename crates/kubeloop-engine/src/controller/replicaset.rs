@@ -331,11 +331,55 @@ pub fn sort_active_pods(pods: &mut [&Pod]) {
 /// ReplicaSets, generally a superset of `pods`) on the same node (the
 /// unscheduled ones count together, as upstream's map does).
 pub fn rank_pods(pods: &[&Pod], related_pods: &[&Pod]) -> Vec<i32> {
-    let mut on_node: BTreeMap<&str, i32> = BTreeMap::new();
+    let mut on_node: BTreeMap<NodeKey, i32> = BTreeMap::new();
     for pod in related_pods.iter().filter(|pod| is_pod_active(pod)) {
-        *on_node.entry(node_name(pod)).or_default() += 1;
+        *on_node.entry(NodeKey::of(pod)).or_default() += 1;
     }
-    pods.iter().map(|pod| on_node.get(node_name(pod)).copied().unwrap_or(0)).collect()
+    pods.iter().map(|pod| on_node.get(&NodeKey::of(pod)).copied().unwrap_or(0)).collect()
+}
+
+/// A pod's node name as a map key: its first 16 bytes as two big-endian
+/// words, zero padded, decide most comparisons without a `memcmp` (node
+/// names are short); equal words leave the lengths, or for longer names
+/// the strings. The order is the strings' order.
+#[derive(PartialEq, Eq)]
+struct NodeKey<'a> {
+    words: [u64; 2],
+    name: &'a str,
+}
+
+impl<'a> NodeKey<'a> {
+    fn of(pod: &'a Pod) -> NodeKey<'a> {
+        let name = node_name(pod);
+        let word = |start: usize| {
+            let mut word = [0; 8];
+            let bytes = name.as_bytes().get(start..).unwrap_or_default();
+            match bytes.get(..8) {
+                Some(full) => word.copy_from_slice(full),
+                None => word.iter_mut().zip(bytes).for_each(|(to, &byte)| *to = byte),
+            }
+            u64::from_be_bytes(word)
+        };
+        NodeKey { words: [word(0), word(8)], name }
+    }
+}
+
+impl Ord for NodeKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.words.cmp(&other.words).then_with(|| {
+            if self.name.len() <= 16 && other.name.len() <= 16 {
+                self.name.len().cmp(&other.name.len())
+            } else {
+                self.name.cmp(other.name)
+            }
+        })
+    }
+}
+
+impl PartialOrd for NodeKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// getPodsToDelete: the first `diff` pods in deletion order (no sorting when
@@ -347,8 +391,74 @@ pub fn get_pods_to_delete<'a>(pods: &[&'a Pod], related_pods: &[&Pod], diff: usi
     let ranks = rank_pods(pods, related_pods);
     let mut ranked: Vec<RankedPod<'a>> = pods.iter().zip(ranks).map(|(pod, rank)| RankedPod::of(pod, rank)).collect();
     let (now, gates) = (instant(Some(now)), ScaleDownGates::default());
+    if let Some(order) = order_by_classes(&ranked, gates) {
+        return order.into_iter().take(diff).map(|at| ranked[at as usize].pod).collect();
+    }
     sort_by_less(&mut ranked, &|a: &RankedPod, b: &RankedPod| a.deleted_before(b, now, gates));
     ranked.into_iter().take(diff).map(|ranked| ranked.pod).collect()
+}
+
+/// Rules 1-5 of [`RankedPod::deleted_before`] as a key: tuples compare
+/// field by field, as the rules are tried in turn.
+type ClassKey = (bool, i32, bool, i32, std::cmp::Reverse<i32>);
+
+/// Rules 6-8 read these, and nothing else, once rules 1-5 tie.
+type Tail = (Option<i64>, i32, Option<i64>);
+
+/// Classes beyond this many go to the merge sort (a class is found by a
+/// binary search and added by an insertion into a sorted list).
+const MAX_CLASSES: usize = 64;
+
+/// The merge sort's order without sorting, where the input allows it:
+/// when the pods that tie on rules 1-5 (a class) also read the same for
+/// rules 6-8 (ready time, restarts, creation), `deleted_before` is false
+/// both ways within a class, so it is the strict weak order of the class
+/// key alone. For a strict weak order every stable sort returns the same
+/// permutation, the one a merge sort returns: the classes by key, each
+/// in input order. That is a counting sort over the classes. None (the
+/// caller sorts) when two pods of a class differ in rules 6-8, where
+/// `deleted_before` need not be a strict weak order (log buckets and UID
+/// tie-breaks), or when there are too many classes. Returns indexes.
+fn order_by_classes(ranked: &[RankedPod], gates: ScaleDownGates) -> Option<Vec<u32>> {
+    let key = |pod: &RankedPod| -> ClassKey {
+        let cost = if gates.pod_deletion_cost { pod.cost } else { 0 };
+        (pod.assigned, pod.phase, pod.ready, cost, std::cmp::Reverse(pod.rank))
+    };
+    let tail = |pod: &RankedPod| -> Tail { (pod.ready_since, pod.restarts, pod.created) };
+    // The classes as met, each with its tail and size; their ids in key
+    // order.
+    let mut classes: Vec<(ClassKey, Tail, u32)> = Vec::new();
+    let mut by_key: Vec<u32> = Vec::new();
+    let mut class_of = Vec::with_capacity(ranked.len());
+    for pod in ranked {
+        let key = key(pod);
+        let id = match by_key.binary_search_by(|&id| classes[id as usize].0.cmp(&key)) {
+            Ok(at) if classes[by_key[at] as usize].1 == tail(pod) => by_key[at],
+            Ok(_) => return None,
+            Err(_) if classes.len() == MAX_CLASSES => return None,
+            Err(at) => {
+                let id = classes.len() as u32;
+                classes.push((key, tail(pod), 0));
+                by_key.insert(at, id);
+                id
+            }
+        };
+        classes[id as usize].2 += 1;
+        class_of.push(id);
+    }
+    // Each class's first place in the order, then the pods in input order.
+    let mut next = vec![0; classes.len()];
+    let mut place = 0;
+    for &id in &by_key {
+        next[id as usize] = place;
+        place += classes[id as usize].2;
+    }
+    let mut order = vec![0; ranked.len()];
+    for (at, id) in class_of.into_iter().enumerate() {
+        order[next[id as usize] as usize] = at as u32;
+        next[id as usize] += 1;
+    }
+    Some(order)
 }
 
 /// The batch sizes slowStartBatch would run when every call succeeds:
@@ -636,6 +746,56 @@ mod tests {
             sort_active_pods(&mut pods);
             assert_eq!(names(&pods), want, "rotation {shift}");
         }
+    }
+
+    /// The class order (no sort) is the merge sort's order whenever it
+    /// answers: random pods drawn from few values, so classes tie often,
+    /// sometimes with the same rules 6-8 and sometimes not.
+    #[test]
+    fn class_order_is_the_merge_sort_order() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut draw = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let (mut answered, mut declined) = (0, 0);
+        for round in 0..400 {
+            // Early rounds vary only rules 1-5; later ones rules 6-8 too.
+            let spread = if round < 200 { 1 } else { 3 };
+            let pods: Vec<Pod> = (0..1 + draw(40))
+                .map(|i| {
+                    let node = ["", "n1", "n2", "n3"][draw(4) as usize];
+                    let phase = ["Pending", "Running", "Unknown"][draw(3) as usize];
+                    let since = Some(NOW - draw(spread) as i64 * HOUR_MS);
+                    let created = Some(NOW - draw(spread) as i64 * MONTH_MS);
+                    let restarts = draw(spread) as i32;
+                    let mut p = pod(&format!("p{i}"), node, phase, draw(2) == 0, restarts, since, created);
+                    p.metadata.uid = Some(format!("{:02}", draw(100)));
+                    if draw(4) == 0 { with_cost(p, ["-1", "5"][draw(2) as usize]) } else { p }
+                })
+                .collect();
+            let refs: Vec<&Pod> = pods.iter().collect();
+            let ranks = rank_pods(&refs, &refs);
+            let ranked: Vec<RankedPod> = refs.iter().zip(ranks).map(|(pod, rank)| RankedPod::of(pod, rank)).collect();
+            let (now, gates) = (Some(NOW), ScaleDownGates::default());
+            let Some(order) = order_by_classes(&ranked, gates) else {
+                declined += 1;
+                continue;
+            };
+            answered += 1;
+            let mut sorted = ranked.clone();
+            sort_by_less(&mut sorted, &|a: &RankedPod, b: &RankedPod| a.deleted_before(b, now, gates));
+            let names =
+                |pods: &mut dyn Iterator<Item = &Pod>| pods.map(|p| p.metadata.name().to_string()).collect::<Vec<_>>();
+            assert_eq!(
+                names(&mut order.iter().map(|&at| ranked[at as usize].pod)),
+                names(&mut sorted.iter().map(|r| r.pod)),
+                "round {round}"
+            );
+        }
+        assert!(answered > 150 && declined > 50, "{answered} answered, {declined} declined");
     }
 
     /// rank_pods and get_pods_to_delete: doubled-up pods go first; all go

@@ -59,12 +59,14 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
             _ => selects(labels),
         }
     };
+    // The selector first: it is what rules nearly every pod out, by a
+    // pointer comparison.
     let release: Vec<Key> = world
         .store
         .owned_by(&uid)
+        .filter(|object| !matches(object))
         .filter(|object| object.kind() == dependent_kind)
         .filter(|object| object.metadata().controller().is_some_and(|owner| owner.uid == uid))
-        .filter(|object| !matches(object))
         .map(Key::of)
         .collect();
     let orphans: Vec<Key> = match dependent_kind {

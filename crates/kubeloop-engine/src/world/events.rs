@@ -150,7 +150,27 @@ pub struct EventLog {
     /// The first time of the slots whose span does not fit in 32 bits
     /// (`LONG_SPAN`: 49 days and more).
     long_firsts: BTreeMap<u32, i64>,
+    recent: Recent,
 }
+
+/// The latest object and label an event was recorded for: a sync that
+/// creates 500 pods, or a kubelet starting a container, reports about
+/// the same again, and a comparison is cheaper than hashing. Derived from
+/// the rest, so equal logs are equal whatever they recall (and `Debug`
+/// leaves it out).
+#[derive(Clone, Default)]
+struct Recent {
+    object: Option<(Key, u32)>,
+    label: Option<u32>,
+}
+
+impl PartialEq for Recent {
+    fn eq(&self, _: &Recent) -> bool {
+        true
+    }
+}
+
+impl Eq for Recent {}
 
 /// What a slot is: type, reason, source and field path, interned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -218,7 +238,7 @@ impl EventLog {
     pub fn record(&mut self, report: Report, now: Time) {
         let now = now.unix_ms;
         self.tick_ms(now);
-        let object = self.objects.id(report.involved);
+        let object = self.object_id(report.involved);
         let label = self.label_id(&report);
         let message = self.strings.acquire(&stored_form(&report.message, &report.involved.name));
         // A combined slot keeps the message without the prefix (its flag
@@ -269,7 +289,7 @@ impl EventLog {
     pub fn record_series(&mut self, report: Report, revision: &str, now: Time) {
         let now = now.unix_ms;
         self.tick_ms(now);
-        let object = self.objects.id(report.involved);
+        let object = self.object_id(report.involved);
         let label = self.label_id(&report);
         let revision = revision_bits(revision);
         let cached = self.chain(object).find(|&at| {
@@ -394,9 +414,26 @@ impl EventLog {
         at
     }
 
+    /// The involved object's id (added if new).
+    fn object_id(&mut self, key: &Key) -> u32 {
+        if let Some((recent, id)) = &self.recent.object
+            && recent == key
+        {
+            return *id;
+        }
+        let id = self.objects.id(key);
+        self.recent.object = Some((key.clone(), id));
+        id
+    }
+
     fn label_id(&mut self, report: &Report) -> u32 {
+        let id = self.find_label(report);
+        self.recent.label = Some(id);
+        id
+    }
+
+    fn find_label(&mut self, report: &Report) -> u32 {
         let (strings, labels) = (&self.strings, &self.labels);
-        let hash = label_hash(report.event_type, report.reason, report.source, report.field_path);
         let is = |id: u32| {
             let label = labels[id as usize];
             label.event_type == report.event_type
@@ -407,6 +444,10 @@ impl EventLog {
                     Some(path) => label.field_path != NONE && strings.get(label.field_path) == path,
                 }
         };
+        if let Some(id) = self.recent.label.filter(|&id| is(id)) {
+            return id;
+        }
+        let hash = label_hash(report.event_type, report.reason, report.source, report.field_path);
         if let Some(id) = self.label_ids.find(hash, is) {
             return id;
         }
@@ -621,6 +662,8 @@ impl EventLog {
         let mut kept: BTreeSet<u32> = self.buckets.keys().map(|&(object, _)| object).collect();
         kept.extend(self.aggregates.keys().map(|&(object, ..)| object));
         self.objects.drop_empty(&kept);
+        // Its id may be free now.
+        self.recent.object = None;
         if self.dead > 64 && self.dead * 2 > self.slots.len() {
             self.compact();
         }
@@ -739,31 +782,54 @@ impl std::fmt::Debug for EventLog {
 fn stored_form<'a>(message: &'a str, name: &str) -> Cow<'a, str> {
     let (bytes, name) = (message.as_bytes(), name.as_bytes());
     let factor = !name.is_empty() && !name.iter().any(|&byte| byte <= 2);
-    let first_name = name.first().copied().unwrap_or_default();
-    let escape_at = |at: usize| match bytes[at] {
-        0 => Some((1, "\0\u{1}")),
-        byte if factor && byte == first_name && bytes[at..].starts_with(name) => Some((name.len(), "\0\u{2}")),
-        _ => None,
-    };
-    let Some(first) = (0..bytes.len()).find(|&at| escape_at(at).is_some()) else {
-        return Cow::Borrowed(message);
-    };
-    let mut stored = String::with_capacity(message.len() + 4);
-    let (mut copied, mut at) = (0, first);
-    while at < bytes.len() {
-        match escape_at(at) {
-            Some((len, escape)) => {
-                // Both ends are character boundaries: a NUL, or the name's.
-                stored.push_str(&message[copied..at]);
-                stored.push_str(escape);
-                at += len;
-                copied = at;
+    // Where an escape may start: a NUL, or the name's first byte.
+    let first_name = if factor { name[0] } else { 0 };
+    let mut stored: Option<String> = None;
+    let (mut copied, mut from) = (0, 0);
+    while let Some(at) = find_either(bytes, from, first_name) {
+        let (len, escape) = match bytes[at] {
+            0 => (1, "\0\u{1}"),
+            _ if bytes[at..].starts_with(name) => (name.len(), "\0\u{2}"),
+            _ => {
+                from = at + 1;
+                continue;
             }
-            None => at += 1,
+        };
+        // Both ends are character boundaries: a NUL, or the name's.
+        let text = stored.get_or_insert_with(|| String::with_capacity(message.len() + 4));
+        text.push_str(&message[copied..at]);
+        text.push_str(escape);
+        (copied, from) = (at + len, at + len);
+    }
+    match stored {
+        None => Cow::Borrowed(message),
+        Some(mut text) => {
+            text.push_str(&message[copied..]);
+            Cow::Owned(text)
         }
     }
-    stored.push_str(&message[copied..]);
-    Cow::Owned(stored)
+}
+
+/// The first place from `from` on that holds a NUL or `byte`: skipping
+/// eight bytes at a time while a word has neither (a word has a zero byte
+/// exactly when `(w - 0x0101..) & !w & 0x8080..` is not 0), then byte by
+/// byte.
+fn find_either(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_in = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let pattern = ONES * u64::from(byte);
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut start = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if zero_in(word) || zero_in(word ^ pattern) {
+            break;
+        }
+        start += 8;
+    }
+    bytes[start..].iter().position(|&b| b == 0 || b == byte).map(|at| start + at)
 }
 
 /// Compares what two stored forms stand for, as [`expand`] gives them,

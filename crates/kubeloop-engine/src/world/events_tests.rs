@@ -374,7 +374,7 @@ fn stored_form_by_replacing(message: &str, name: &str) -> String {
 
 #[test]
 fn stored_forms_compare_as_the_messages_they_stand_for() {
-    let names = ["web-1", "w", "", "b", "ab", "\u{1}x", "ü"];
+    let names = ["web-1", "w", "", "b", "ab", "\u{1}x", "ü", "web-1-abcdefgh"];
     let messages = [
         "",
         "a",
@@ -396,6 +396,11 @@ fn stored_forms_compare_as_the_messages_they_stand_for() {
         "ü web-1 ü",
         "Created pod: web-1-abcde",
         "Created pod: web-1",
+        // Long enough to be searched eight bytes at a time.
+        "Successfully assigned default/web-1 to node-1",
+        "Successfully assigned default/web-1-abcdefgh to node-1 (web-1-abcdefgh)",
+        "a long message with a NUL \0 past its first words, then web-1",
+        "Pulling image \"myrepo/web:1.0.1\" for web-1-abcdefgh at last",
     ];
     for name in names {
         for a in messages {
@@ -597,4 +602,22 @@ fn the_digest_does_not_depend_on_how_time_is_split() {
     let whole = run(&[150 * 60]);
     assert_eq!(run(&[7 * 60]), whole);
     assert_eq!(run(&[61, 1, 359, 3_600]), whole);
+}
+
+#[test]
+fn the_recalled_object_is_forgotten_when_its_id_is_freed() {
+    let mut log = EventLog::default();
+    let (a, b) = (pod("web-a"), pod("web-b"));
+    record(&mut log, 0, kubelet(&a, "Pulling", "Pulling image"));
+    // Two hours on, a's event and the recorder's memory of it are gone
+    // (and so is its id) before a is reported again.
+    record(&mut log, 120 * MIN, kubelet(&a, "Started", "Started container web"));
+    record(&mut log, 120 * MIN, kubelet(&b, "Started", "Started container web"));
+    assert_eq!(about(&log, &a), [("Started container web".to_string(), 1)]);
+    assert_eq!(about(&log, &b), [("Started container web".to_string(), 1)]);
+    // What the log recalls does not make two logs of the same events
+    // differ.
+    let mut other = log.clone();
+    other.recent = Recent::default();
+    assert!(log == other);
 }

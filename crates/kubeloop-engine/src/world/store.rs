@@ -360,10 +360,9 @@ impl Store {
         if meta.name.as_deref().unwrap_or("").is_empty() {
             // names.SimpleNameGenerator: the base is cut to 58 characters.
             let generate_name = meta.generate_name.as_deref().unwrap_or("");
-            let mut name: String = match generate_name.char_indices().nth(58) {
-                Some((cut, _)) => generate_name[..cut].to_string(),
-                None => generate_name.to_string(),
-            };
+            let base = generate_name.char_indices().nth(58).map_or(generate_name, |(cut, _)| &generate_name[..cut]);
+            let mut name = String::with_capacity(base.len() + 5);
+            name.push_str(base);
             name.push_str(&rng.name_suffix(5));
             meta.name = Some(name);
         }
