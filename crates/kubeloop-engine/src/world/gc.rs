@@ -24,7 +24,7 @@ pub fn collect(world: &mut World) -> bool {
             gone.insert(uid);
         }
     }
-    for key in std::mem::take(&mut world.queues.dependents) {
+    for key in world.queues.dependents.take() {
         let Some(object) = world.store.get(&key) else { continue };
         let Some(owner) = object.metadata().controller() else { continue };
         if !gone.contains(&owner.uid) && !owner_exists(world, owner, object.metadata().namespace()) {

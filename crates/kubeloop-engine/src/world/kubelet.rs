@@ -395,7 +395,10 @@ pub fn observe(world: &mut World) -> bool {
         Admit,
         Stop(i64, String),
     }
-    let pods: Vec<(Key, Act)> = std::mem::take(&mut world.queues.pods)
+    let pods: Vec<(Key, Act)> = world
+        .queues
+        .pods
+        .take()
         .into_iter()
         .filter_map(|key| match world.store.get(&key) {
             Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => {

@@ -43,7 +43,15 @@ pub struct KeyParts {
     /// words: most comparisons are decided by these, without a call to
     /// `memcmp` (B-tree lookups compare keys millions of times).
     prefix: Prefix,
+    /// Where the store last found this key's object ([`NO_SLOT`]: not
+    /// yet): a hint, checked against the object in that slot before use,
+    /// so that looking up a key the store handed out (a write's journal
+    /// entry, a queued key) costs no search of the key map.
+    slot: std::cell::Cell<Slot>,
 }
+
+/// A key's slot hint before the store has found it.
+const NO_SLOT: Slot = Slot::MAX;
 
 /// The namespace's first 8 bytes, then the name's first 24, each zero
 /// padded. Comparing words compares those bytes in order, so a difference
@@ -149,7 +157,7 @@ impl Key {
 
     fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
         let prefix = Prefix::of(&namespace, &name);
-        Key(Rc::new(KeyParts { kind, namespace, name, prefix }))
+        Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot: std::cell::Cell::new(NO_SLOT) }))
     }
 
     pub fn of(object: &Object) -> Key {
@@ -159,6 +167,17 @@ impl Key {
     pub fn of_pod(pod: &crate::api::core::Pod) -> Key {
         Key::new("Pod", pod.metadata.namespace(), pod.metadata.name())
     }
+}
+
+/// Whether `key` is the key of `object` (`Key::of(object) == *key`,
+/// without making one): its kind, name and namespace, which a
+/// cluster-scoped kind's key leaves empty.
+fn is_key_of(key: &Key, object: &Object) -> bool {
+    let meta = object.metadata();
+    meta.name() == key.name
+        && object.kind() == key.kind
+        && (meta.namespace() == key.namespace
+            || (key.namespace.is_empty() && kind_info(key.kind).is_some_and(|info| !info.namespaced)))
 }
 
 /// The API server's refusals, in its words.
@@ -180,15 +199,16 @@ impl std::fmt::Display for StoreError {
 
 /// One write, as a watch event reaches the informers: enough to find the
 /// controllers that must look again, even when the object is gone.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Change {
     pub key: Key,
     /// The removed object's uid (empty unless `removed`: only a removal
     /// concerns what the object owns).
     pub uid: String,
-    /// The controlling owners (kind, name) before and after the write: a
-    /// released or adopted object concerns both.
-    pub controllers: Vec<(String, String)>,
+    /// The owner references before and after the write (shared with the
+    /// objects: counts, not copies), for [`Change::controllers`].
+    owners_before: SharedList<OwnerReference>,
+    owners_after: SharedList<OwnerReference>,
     /// No controller after the write (an orphan controllers may adopt).
     pub orphan: bool,
     pub removed: bool,
@@ -199,6 +219,36 @@ pub struct Change {
     /// deleted; a pod with neither waits for the scheduler.
     pub bound: bool,
     pub deleting: bool,
+}
+
+impl Change {
+    /// The controlling owners (kind, name) before and after the write,
+    /// each once: a released or adopted object concerns both.
+    pub fn controllers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let before = controller_of(&self.owners_before);
+        let after = controller_of(&self.owners_after)
+            .filter(|after| before.is_none_or(|before| before.kind != after.kind || before.name != after.name));
+        before.into_iter().chain(after).map(|owner| (owner.kind.as_str(), owner.name.as_str()))
+    }
+}
+
+/// As what the informers are told: the owner references count only
+/// through the controllers they name.
+impl PartialEq for Change {
+    fn eq(&self, other: &Change) -> bool {
+        self.key == other.key
+            && self.uid == other.uid
+            && self.controllers().eq(other.controllers())
+            && (self.orphan, self.removed, self.owner_changed, self.bound, self.deleting)
+                == (other.orphan, other.removed, other.owner_changed, other.bound, other.deleting)
+    }
+}
+
+impl Eq for Change {}
+
+/// The controller reference among owner references (metav1.GetControllerOf).
+fn controller_of(owners: &[OwnerReference]) -> Option<&OwnerReference> {
+    owners.iter().find(|owner| owner.controller == Some(true))
 }
 
 /// What the pods bound to a node request, for the scheduler.
@@ -266,7 +316,23 @@ impl PartialEq for Store {
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.keys.get(key).and_then(|&slot| self.at(slot))
+        self.find(key).and_then(|slot| self.at(slot))
+    }
+
+    /// The slot of a key's object: the key's hint if that slot holds the
+    /// object of this key, else a search of the key map (which then
+    /// becomes the hint). A slot taken out holds nothing to check the
+    /// hint against: the search finds it.
+    fn find(&self, key: &Key) -> Option<Slot> {
+        let hint = key.slot.get();
+        if let Some(Some(object)) = self.arena.get(hint as usize)
+            && is_key_of(key, object)
+        {
+            return Some(hint);
+        }
+        let slot = *self.keys.get(key)?;
+        key.slot.set(slot);
+        Some(slot)
     }
 
     /// The object in a slot (`None` while it is taken out).
@@ -296,6 +362,11 @@ impl Store {
                 .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
                 .filter_map(|(_, &slot)| self.at(slot))
         })
+    }
+
+    /// Whether the store holds any object of a kind.
+    pub fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains_key(kind)
     }
 
     /// What an owner (by UID) owns, in key order.
@@ -410,7 +481,7 @@ impl Store {
     /// back (as [`Store::write`] would). Until then the store does not
     /// have it: the caller must put it back.
     pub fn take(&mut self, key: &Key) -> Option<Taken> {
-        let slot = *self.keys.get(key)?;
+        let slot = self.find(key)?;
         let object = self.arena[slot as usize].take()?;
         Some(Taken { before: Some(Before::of(&object, slot)), object })
     }
@@ -445,7 +516,7 @@ impl Store {
 
     /// Removes an object at once (graceful deletion is the caller's).
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
-        let slot = *self.keys.get(key)?;
+        let slot = self.find(key)?;
         let object = self.arena[slot as usize].take()?;
         self.keys.remove(key);
         self.free.push(slot);
@@ -473,6 +544,7 @@ impl Store {
             self.arena[slot as usize] = Some(object);
         }
         *self.kinds.entry(key.kind).or_default() += 1;
+        key.slot.set(slot);
         self.keys.insert(key, slot);
     }
 
@@ -507,20 +579,18 @@ impl Store {
     /// Journals a write for the informers: `before` is the object as it
     /// was (`None`: it did not exist), `new` as it is (`None`: removed).
     fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
-        let after = new.and_then(|object| object.metadata().controller());
+        let owners_after = new.map(|object| object.metadata().owner_references.clone()).unwrap_or_default();
+        let after = controller_of(&owners_after);
         let existed = before.is_some();
-        let uid = before.as_ref().filter(|_| new.is_none()).map(|before| before.uid.clone()).unwrap_or_default();
-        let old_controller = before.as_ref().and_then(Before::controller);
+        let (uid, owners_before) = match before {
+            Some(before) if new.is_none() => (before.uid, before.owners),
+            Some(before) => (String::new(), before.owners),
+            None => (String::new(), SharedList::default()),
+        };
+        let old_controller = controller_of(&owners_before);
         let owner_changed =
             new.is_some() && (!existed || old_controller.map(|c| c.uid.as_str()) != after.map(|a| a.uid.as_str()));
         let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
-        let mut controllers: Vec<(String, String)> =
-            old_controller.map(|c| (c.kind.clone(), c.name.clone())).into_iter().collect();
-        if let Some(after) = after
-            && !controllers.iter().any(|(kind, name)| *kind == after.kind && *name == after.name)
-        {
-            controllers.push((after.kind.clone(), after.name.clone()));
-        }
         let (bound, deleting) = match new {
             Some(Object::Pod(pod)) => (
                 pod.spec.node_name.as_deref().is_some_and(|n| !n.is_empty()),
@@ -531,7 +601,8 @@ impl Store {
         self.changes.push(Change {
             key: key.clone(),
             uid,
-            controllers,
+            owners_before,
+            owners_after,
             orphan,
             removed: new.is_none(),
             owner_changed,
@@ -643,9 +714,8 @@ impl Before {
         }
     }
 
-    /// The controller reference (metav1.GetControllerOf).
     fn controller(&self) -> Option<&OwnerReference> {
-        self.owners.iter().find(|owner| owner.controller == Some(true))
+        controller_of(&self.owners)
     }
 
     /// Whether `object` is indexed under the same (so a write back into
@@ -736,6 +806,34 @@ mod tests {
         }
         assert!(Key::new("Deployment", "z", "z") < Key::new("Pod", "a", "a"));
         assert!(Key::new("Pod", "a", "z") < Key::new("Pod", "b", "a"));
+    }
+
+    /// A key's slot hint is only a hint: a removed object's slot goes to
+    /// the next object created, and a key made anew finds its object too.
+    #[test]
+    fn keys_find_their_objects_when_slots_are_reused() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::default());
+        let web = store.create(deployment("web", 1), now, &mut rng).unwrap();
+        store.remove(&web);
+        let api = store.create(deployment("api", 2), now, &mut rng).unwrap();
+        assert_eq!((web.slot.get(), store.get(&web).is_none()), (api.slot.get(), true));
+        let again = store.create(deployment("web", 3), now, &mut rng).unwrap();
+        for key in [&web, &again, &Key::new("Deployment", "default", "web")] {
+            let Some(Object::Deployment(d)) = store.get(key) else { panic!("{key:?} not found") };
+            assert_eq!(d.spec.replicas, Some(3));
+        }
+        // Taken out, it is not there to be found; put back, it is.
+        let taken = store.take(&api).unwrap();
+        assert!(store.get(&api).is_none() && store.take(&api).is_none());
+        store.untake(api.clone(), taken);
+        assert!(store.get(&Key::new("Deployment", "default", "api")).is_some());
+        // A cluster-scoped kind's key has no namespace, whatever it was made with.
+        let mut node = crate::api::core::Node::default();
+        node.metadata.name = Some("node-1".into());
+        store.create(Object::Node(node), now, &mut rng).unwrap();
+        assert!(store.get(&Key::new("Node", "default", "node-1")).is_some());
+        assert!(store.get(&Key::new("Node", "", "node-1")).is_some());
+        assert_eq!(store.check_indexes(), Ok(()));
     }
 
     #[test]
