@@ -48,9 +48,11 @@ pub struct KeyParts {
     /// so that looking up a key the store handed out (a write's journal
     /// entry, a queued key) costs no search of the key map.
     slot: std::cell::Cell<Slot>,
+    /// The same for the slot of its pod's runtime (`kubelet::Runtimes`).
+    pub(super) runtime_slot: std::cell::Cell<u32>,
 }
 
-/// A key's slot hint before the store has found it.
+/// A key's slot hints before the store (or the kubelet) has found it.
 const NO_SLOT: Slot = Slot::MAX;
 
 /// The namespace's first 8 bytes, then the name's first 24, each zero
@@ -157,7 +159,8 @@ impl Key {
 
     fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
         let prefix = Prefix::of(&namespace, &name);
-        Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot: std::cell::Cell::new(NO_SLOT) }))
+        let (slot, runtime_slot) = (std::cell::Cell::new(NO_SLOT), std::cell::Cell::new(NO_SLOT));
+        Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot, runtime_slot }))
     }
 
     pub fn of(object: &Object) -> Key {
