@@ -229,15 +229,18 @@ impl Entries {
     /// this key's, else a search of the key map (which then becomes the
     /// hint).
     fn find(&self, key: &Key) -> Option<u32> {
-        let hint = key.runtime_slot.get();
-        if let Some(Some(entry)) = self.slots.get(hint as usize)
-            && entry.key == *key
-        {
-            return Some(hint);
+        if let Some(slot) = self.hinted(key) {
+            return Some(slot);
         }
         let slot = *self.keys.get(key)?;
         key.runtime_slot.set(slot);
         Some(slot)
+    }
+
+    /// The key's hint, if that slot's entry is this key's.
+    fn hinted(&self, key: &Key) -> Option<u32> {
+        let hint = key.runtime_slot.get();
+        matches!(self.slots.get(hint as usize), Some(Some(entry)) if entry.key == *key).then_some(hint)
     }
 
     fn get(&self, key: &Key) -> Option<&Entry> {
@@ -251,18 +254,21 @@ impl Entries {
 
     /// The key's entry, a new one (with a default runtime) if it has none.
     fn get_or_insert(&mut self, key: &Key) -> &mut Entry {
-        let slot = match self.find(key) {
+        let slot = match self.hinted(key) {
             Some(slot) => slot,
-            None => {
-                let slot = self.free.pop().unwrap_or(self.slots.len() as u32);
-                if slot as usize == self.slots.len() {
-                    self.slots.push(None);
+            // One search of the key map: it has the key or takes it.
+            None => match self.keys.entry(key.clone()) {
+                std::collections::btree_map::Entry::Occupied(occupied) => *occupied.get(),
+                std::collections::btree_map::Entry::Vacant(vacant) => {
+                    let slot = self.free.pop().unwrap_or(self.slots.len() as u32);
+                    if slot as usize == self.slots.len() {
+                        self.slots.push(None);
+                    }
+                    *vacant.insert(slot)
                 }
-                key.runtime_slot.set(slot);
-                self.keys.insert(key.clone(), slot);
-                slot
-            }
+            },
         };
+        key.runtime_slot.set(slot);
         self.slots[slot as usize].get_or_insert_with(|| {
             Box::new(Entry {
                 key: key.clone(),

@@ -122,9 +122,10 @@ struct Owners {
     deployment: Option<Key>,
 }
 
-/// The key `kind`/`namespace`/`name`: `last` if it is that one (it then
-/// becomes the last), else a new one.
-fn owner_key(last: &mut Option<Key>, kind: &'static str, namespace: &str, name: &str) -> Key {
+/// The key `kind`/`namespace`/`name`: `last` if it is that one, else a
+/// new one (which becomes the last). A key kept is one the store has
+/// found before: its slot hint spares the next lookup a search.
+pub(super) fn owner_key(last: &mut Option<Key>, kind: &'static str, namespace: &str, name: &str) -> Key {
     match last {
         Some(key) if key.name == name && key.namespace == namespace && key.kind == kind => key.clone(),
         _ => last.insert(Key::new(kind, namespace, name)).clone(),

@@ -431,13 +431,16 @@ impl Store {
             meta.name = Some(name);
         }
         let key = Key::of(&object);
-        if self.keys.contains_key(&key) {
+        // One search of the key map: it refuses the name or takes the key.
+        let std::collections::btree_map::Entry::Vacant(vacant) = self.keys.entry(key.clone()) else {
             return Err(StoreError::AlreadyExists(format!(
                 "{} \"{}\" already exists",
                 resource_of(key.kind),
                 key.name
             )));
-        }
+        };
+        let slot = self.free.pop().unwrap_or(self.arena.len() as Slot);
+        vacant.insert(slot);
         self.resource_version += 1;
         let meta = object.metadata_mut();
         meta.uid = Some(rng.uuid());
@@ -446,7 +449,7 @@ impl Store {
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         self.journal(&key, None, Some(&object));
-        self.insert_new(key.clone(), Rc::new(object));
+        self.place(&key, slot, Rc::new(object));
         Ok(key)
     }
 
@@ -495,11 +498,18 @@ impl Store {
         self.resource_version += 1;
         let version = self.resource_version.to_string();
         taken.object_mut().metadata_mut().resource_version = Some(version);
-        if let Some(before) = &taken.before
-            && !before.indexed_as(&taken.object)
-        {
-            self.unindex(&key, before);
-            self.index(&key, before.slot, &taken.object);
+        if let Some(before) = &taken.before {
+            // Only what changed: binding a pod leaves its owners' indexes
+            // (thousands of pods under one ReplicaSet) alone.
+            let (same_owners, same_pod) = before.indexed_as(&taken.object);
+            if !same_owners {
+                self.unindex_owners(&key, before);
+                self.index_owners(&key, before.slot, &taken.object);
+            }
+            if !(same_owners && same_pod) {
+                self.unindex_pod(&key, before);
+                self.index_pod(&key, before.slot, &taken.object);
+            }
         }
         let slot = taken.before.as_ref().map(|before| before.slot);
         self.journal(&key, taken.before, Some(&taken.object));
@@ -540,7 +550,14 @@ impl Store {
     /// A new key's object: into a free slot, keyed and indexed.
     fn insert_new(&mut self, key: Key, object: Shared) {
         let slot = self.free.pop().unwrap_or(self.arena.len() as Slot);
-        self.index(&key, slot, &object);
+        self.place(&key, slot, object);
+        self.keys.insert(key, slot);
+    }
+
+    /// A new object into a slot (free, or the next one), indexed, for
+    /// its key to be mapped to the slot.
+    fn place(&mut self, key: &Key, slot: Slot, object: Shared) {
+        self.index(key, slot, &object);
         if slot as usize == self.arena.len() {
             self.arena.push(Some(object));
         } else {
@@ -548,7 +565,6 @@ impl Store {
         }
         *self.kinds.entry(key.kind).or_default() += 1;
         key.slot.set(slot);
-        self.keys.insert(key, slot);
     }
 
     /// Whether every index says what a store rebuilt from its objects
@@ -615,9 +631,18 @@ impl Store {
     }
 
     fn index(&mut self, key: &Key, slot: Slot, object: &Object) {
+        self.index_owners(key, slot, object);
+        self.index_pod(key, slot, object);
+    }
+
+    fn index_owners(&mut self, key: &Key, slot: Slot, object: &Object) {
         for owner in &object.metadata().owner_references {
             self.owned.entry(owner.uid.clone()).or_default().insert(key.clone(), slot);
         }
+    }
+
+    /// A pod's node, usage, unbound and orphan indexes.
+    fn index_pod(&mut self, key: &Key, slot: Slot, object: &Object) {
         if let Object::Pod(pod) = object {
             let controller = pod.metadata.controller().map(|owner| owner.uid.as_str());
             if controller.is_none() {
@@ -656,6 +681,11 @@ impl Store {
 
     /// The mirror of `index`, from what the object was indexed under.
     fn unindex(&mut self, key: &Key, before: &Before) {
+        self.unindex_owners(key, before);
+        self.unindex_pod(key, before);
+    }
+
+    fn unindex_owners(&mut self, key: &Key, before: &Before) {
         for owner in &before.owners {
             if let Some(keys) = self.owned.get_mut(&owner.uid) {
                 keys.remove(key);
@@ -664,6 +694,9 @@ impl Store {
                 }
             }
         }
+    }
+
+    fn unindex_pod(&mut self, key: &Key, before: &Before) {
         let controller = before.controller().map(|owner| owner.uid.as_str());
         let Some(containers) = &before.containers else { return };
         if controller.is_none() {
@@ -722,9 +755,11 @@ impl Before {
     }
 
     /// Whether `object` is indexed under the same (so a write back into
-    /// its slot leaves the indexes alone): the same owner uids, the same
-    /// controller, and for a pod the same node and containers.
-    fn indexed_as(&self, object: &Object) -> bool {
+    /// its slot leaves those indexes alone): the same owner uids and the
+    /// same controller; and (for the pod indexes, which count by
+    /// controller too) the same kind and, for a pod, the same node and
+    /// containers.
+    fn indexed_as(&self, object: &Object) -> (bool, bool) {
         let meta = object.metadata();
         let same_owners = self.owners.shares_with(&meta.owner_references)
             || (self.owners.len() == meta.owner_references.len()
@@ -733,17 +768,15 @@ impl Before {
                     .iter()
                     .zip(meta.owner_references.iter())
                     .all(|(a, b)| a.uid == b.uid && (a.controller == Some(true)) == (b.controller == Some(true))));
-        if !same_owners {
-            return false;
-        }
-        match (&self.containers, object) {
+        let same_pod = match (&self.containers, object) {
             (Some(containers), Object::Pod(pod)) => {
                 self.node.as_deref() == pod.spec.node_name.as_deref().filter(|n| !n.is_empty())
                     && (Rc::ptr_eq(containers, &pod.spec.containers) || **containers == *pod.spec.containers)
             }
             (None, Object::Pod(_)) | (Some(_), _) => false,
             (None, _) => true,
-        }
+        };
+        (same_owners, same_pod)
     }
 }
 
@@ -900,7 +933,20 @@ mod tests {
         assert_eq!(store.pods_on_node("node-1").count(), 1);
         assert_eq!(store.list("Pod", Some("default")).count(), 1);
         assert_eq!(store.list("Pod", Some("other")).count(), 0);
+        // Moved to another node (owners unchanged: only the pod indexes
+        // move), then released by its owner (only the owner indexes).
+        let mut taken = store.take(&key).unwrap();
+        let Object::Pod(pod) = taken.object_mut() else { panic!() };
+        pod.spec.node_name = Some("node-2".into());
+        store.put(key.clone(), taken);
+        assert_eq!((store.pods_on_node("node-1").count(), store.pods_on_node("node-2").count()), (0, 1));
+        assert_eq!((store.owned_by("rs-uid").count(), store.check_indexes()), (1, Ok(())));
+        let mut taken = store.take(&key).unwrap();
+        taken.object_mut().metadata_mut().owner_references = Default::default();
+        store.put(key.clone(), taken);
+        assert_eq!((store.owned_by("rs-uid").count(), store.orphan_pods("default").count()), (0, 1));
+        assert_eq!((store.node_usage("node-2").map(|u| u.by_owner.len()), store.check_indexes()), (Some(0), Ok(())));
         store.remove(&key);
-        assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-1").count()), (0, 0));
+        assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-2").count()), (0, 0));
     }
 }
