@@ -24,10 +24,12 @@ pub fn collect(world: &mut World) -> bool {
             gone.insert(uid);
         }
     }
-    for key in std::mem::take(&mut world.queues.dependents) {
+    // Consecutive dependents mostly share their owner: its key is made once.
+    let mut last_owner = None;
+    for key in world.queues.dependents.take() {
         let Some(object) = world.store.get(&key) else { continue };
         let Some(owner) = object.metadata().controller() else { continue };
-        if !gone.contains(&owner.uid) && !owner_exists(world, owner, object.metadata().namespace()) {
+        if !gone.contains(&owner.uid) && !owner_exists(world, owner, object.metadata().namespace(), &mut last_owner) {
             gone.insert(owner.uid.clone());
         }
     }
@@ -52,10 +54,11 @@ pub fn collect(world: &mut World) -> bool {
 }
 
 /// The owner, by kind and name in the dependent's namespace, with the same
-/// UID. Kinds the playground does not know are taken to exist.
-fn owner_exists(world: &World, owner: &OwnerReference, namespace: &str) -> bool {
+/// UID. Kinds the playground does not know are taken to exist. `last`:
+/// the key of the owner looked up before.
+fn owner_exists(world: &World, owner: &OwnerReference, namespace: &str, last: &mut Option<Key>) -> bool {
     let Some(info) = kind_info(&owner.kind) else { return true };
-    let key = Key::new(info.kind, namespace, &owner.name);
+    let key = super::queues::owner_key(last, info.kind, namespace, &owner.name);
     world.store.get(&key).is_some_and(|object| object.metadata().uid.as_deref() == Some(owner.uid.as_str()))
 }
 

@@ -154,8 +154,7 @@ pub struct AppFaults {
 /// serves the runtime and its bookkeeping.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Runtimes {
-    /// Boxed: a runtime is large, and a map moves its values around.
-    pods: BTreeMap<Key, Box<Entry>>,
+    pods: Entries,
     faults: BTreeMap<Key, AppFaults>,
     /// (instant, number) -> pod: a lower bound of each runtime's next
     /// timer. Dormant probes only grow more dormant as time passes, so a
@@ -178,8 +177,10 @@ pub struct Runtimes {
 type Timer = (i64, std::num::NonZeroU64);
 
 /// A runtime and its place in the kubelet's queues.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 struct Entry {
+    /// Its pod's key (what a key's slot hint is checked against).
+    key: Key,
     runtime: PodRuntime,
     /// Its entry in `timers`, if it has one.
     timer: Option<Timer>,
@@ -191,30 +192,134 @@ impl Entry {
     /// Notes a change: the timers must be brought up to date and, for a
     /// container with a memory limit (set at admission, never changed),
     /// its memory checked.
-    fn note(&mut self, key: &Key, touched: &mut Vec<Key>, oom_check: &mut Vec<Key>) {
+    fn note(&mut self, touched: &mut Vec<Key>, oom_check: &mut Vec<Key>) {
         if !self.touched {
             self.touched = true;
-            touched.push(key.clone());
+            touched.push(self.key.clone());
         }
-        self.note_memory(key, oom_check);
+        self.note_memory(oom_check);
     }
 
-    fn note_memory(&mut self, key: &Key, oom_check: &mut Vec<Key>) {
+    fn note_memory(&mut self, oom_check: &mut Vec<Key>) {
         if !self.oom_check && self.runtime.memory_limit_bytes.is_some() {
             self.oom_check = true;
-            oom_check.push(key.clone());
+            oom_check.push(self.key.clone());
         }
     }
 }
+
+/// The entries in slots, as the store keeps its objects: the key map
+/// gives the order, and a key remembers its entry's slot (a hint, like
+/// its store slot, checked against the entry's key), so looking up a key
+/// the world already holds (a write's, a timer's, a queued one) costs no
+/// search.
+#[derive(Clone, Default)]
+struct Entries {
+    /// Pod key -> the slot of its entry, in key order.
+    keys: BTreeMap<Key, u32>,
+    /// The entries by slot (`None`: free). Boxed: an entry is large, and
+    /// a free slot then costs a pointer.
+    slots: Vec<Option<Box<Entry>>>,
+    /// Slots freed by removals, reused first.
+    free: Vec<u32>,
+}
+
+impl Entries {
+    /// The slot of a key's entry: the key's hint if that slot's entry is
+    /// this key's, else a search of the key map (which then becomes the
+    /// hint).
+    fn find(&self, key: &Key) -> Option<u32> {
+        if let Some(slot) = self.hinted(key) {
+            return Some(slot);
+        }
+        let slot = *self.keys.get(key)?;
+        key.runtime_slot.set(slot);
+        Some(slot)
+    }
+
+    /// The key's hint, if that slot's entry is this key's.
+    fn hinted(&self, key: &Key) -> Option<u32> {
+        let hint = key.runtime_slot.get();
+        matches!(self.slots.get(hint as usize), Some(Some(entry)) if entry.key == *key).then_some(hint)
+    }
+
+    fn get(&self, key: &Key) -> Option<&Entry> {
+        self.slots[self.find(key)? as usize].as_deref()
+    }
+
+    fn get_mut(&mut self, key: &Key) -> Option<&mut Entry> {
+        let slot = self.find(key)?;
+        self.slots[slot as usize].as_deref_mut()
+    }
+
+    /// The key's entry, a new one (with a default runtime) if it has none.
+    fn get_or_insert(&mut self, key: &Key) -> &mut Entry {
+        let slot = match self.hinted(key) {
+            Some(slot) => slot,
+            // One search of the key map: it has the key or takes it.
+            None => match self.keys.entry(key.clone()) {
+                std::collections::btree_map::Entry::Occupied(occupied) => *occupied.get(),
+                std::collections::btree_map::Entry::Vacant(vacant) => {
+                    let slot = self.free.pop().unwrap_or(self.slots.len() as u32);
+                    if slot as usize == self.slots.len() {
+                        self.slots.push(None);
+                    }
+                    *vacant.insert(slot)
+                }
+            },
+        };
+        key.runtime_slot.set(slot);
+        self.slots[slot as usize].get_or_insert_with(|| {
+            Box::new(Entry {
+                key: key.clone(),
+                runtime: PodRuntime::default(),
+                timer: None,
+                touched: false,
+                oom_check: false,
+            })
+        })
+    }
+
+    fn remove(&mut self, key: &Key) -> Option<Box<Entry>> {
+        let slot = self.find(key)?;
+        let entry = self.slots[slot as usize].take()?;
+        self.keys.remove(key);
+        self.free.push(slot);
+        Some(entry)
+    }
+
+    /// The entries in key order.
+    fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.keys.values().filter_map(|&slot| self.slots[slot as usize].as_deref())
+    }
+
+    /// The entries in key order, to change.
+    fn for_each_mut(&mut self, mut visit: impl FnMut(&mut Entry)) {
+        for &slot in self.keys.values() {
+            if let Some(entry) = self.slots[slot as usize].as_deref_mut() {
+                visit(entry);
+            }
+        }
+    }
+}
+
+/// Equal entries in key order: which slot holds which does not matter.
+impl PartialEq for Entries {
+    fn eq(&self, other: &Entries) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Entries {}
 
 /// The runtimes and faults alone: the rest is derived from them (and from
 /// when it was computed), so it stays out of the world's digest.
 impl std::fmt::Debug for Runtimes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        struct Pods<'a>(&'a BTreeMap<Key, Box<Entry>>);
+        struct Pods<'a>(&'a Entries);
         impl std::fmt::Debug for Pods<'_> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_map().entries(self.0.iter().map(|(key, entry)| (key, &entry.runtime))).finish()
+                f.debug_map().entries(self.0.iter().map(|entry| (&entry.key, &entry.runtime))).finish()
             }
         }
         f.debug_struct("Runtimes").field("pods", &Pods(&self.pods)).field("faults", &self.faults).finish()
@@ -228,24 +333,17 @@ impl Runtimes {
 
     pub(crate) fn get_mut(&mut self, key: &Key) -> Option<&mut PodRuntime> {
         let entry = self.pods.get_mut(key)?;
-        entry.note(key, &mut self.touched, &mut self.oom_check);
+        entry.note(&mut self.touched, &mut self.oom_check);
         Some(&mut entry.runtime)
     }
 
     /// Admits a runtime, in its final state for this instant (`now`):
     /// its timer is set at once.
     fn insert(&mut self, key: Key, runtime: PodRuntime, now: i64) {
-        use std::collections::btree_map::Entry as Slot;
-        let entry = match self.pods.entry(key.clone()) {
-            Slot::Occupied(occupied) => {
-                let entry = occupied.into_mut();
-                entry.runtime = runtime;
-                entry
-            }
-            Slot::Vacant(vacant) => vacant.insert(Box::new(Entry { runtime, ..Entry::default() })),
-        };
-        entry.note_memory(&key, &mut self.oom_check);
-        retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
+        let entry = self.pods.get_or_insert(&key);
+        entry.runtime = runtime;
+        entry.note_memory(&mut self.oom_check);
+        retime(entry, &mut self.timers, &mut self.next_timer_number, now);
     }
 
     pub(crate) fn remove(&mut self, key: &Key) -> Option<PodRuntime> {
@@ -267,8 +365,8 @@ impl Runtimes {
     fn put_back(&mut self, key: &Key, runtime: PodRuntime, now: i64) {
         if let Some(entry) = self.pods.get_mut(key) {
             entry.runtime = runtime;
-            entry.note_memory(key, &mut self.oom_check);
-            retime(entry, key.clone(), &mut self.timers, &mut self.next_timer_number, now);
+            entry.note_memory(&mut self.oom_check);
+            retime(entry, &mut self.timers, &mut self.next_timer_number, now);
         }
     }
 
@@ -276,7 +374,7 @@ impl Runtimes {
     /// the queue and its pod turned out not to be there to fire).
     fn touch(&mut self, key: &Key) {
         if let Some(entry) = self.pods.get_mut(key) {
-            entry.note(key, &mut self.touched, &mut self.oom_check);
+            entry.note(&mut self.touched, &mut self.oom_check);
         }
     }
 
@@ -284,7 +382,7 @@ impl Runtimes {
     /// Whether it has a runtime.
     pub(crate) fn check_memory(&mut self, key: &Key) -> bool {
         let Some(entry) = self.pods.get_mut(key) else { return false };
-        entry.note_memory(key, &mut self.oom_check);
+        entry.note_memory(&mut self.oom_check);
         true
     }
 
@@ -302,7 +400,7 @@ impl Runtimes {
     pub(crate) fn reschedule(&mut self, now: i64) {
         for key in std::mem::take(&mut self.touched) {
             let Some(entry) = self.pods.get_mut(&key).filter(|entry| entry.touched) else { continue };
-            retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
+            retime(entry, &mut self.timers, &mut self.next_timer_number, now);
         }
     }
 
@@ -325,13 +423,13 @@ impl Runtimes {
             let Some(entry) = self.pods.get_mut(&key) else { continue };
             entry.timer = None;
             // Its timer may be the moment it starts serving, and using memory.
-            entry.note_memory(&key, &mut self.oom_check);
+            entry.note_memory(&mut self.oom_check);
             let runtime = &entry.runtime;
             if runtime_next(runtime, now).is_some_and(|at| at <= now) {
                 // `fire` puts it back (which sets its timer) or removes it.
                 due.push((key, runtime.stop_at_ms.is_some_and(|stop| stop <= now)));
             } else {
-                retime(entry, key, &mut self.timers, &mut self.next_timer_number, now);
+                retime(entry, &mut self.timers, &mut self.next_timer_number, now);
             }
         }
         due.sort_by(|(a, _), (b, _)| a.cmp(b));
@@ -343,15 +441,14 @@ impl Runtimes {
     fn take_oom_checks(&mut self) -> Vec<Key> {
         if std::mem::take(&mut self.oom_check_all) {
             self.oom_check.clear();
-            return self
-                .pods
-                .iter_mut()
-                .filter(|(_, entry)| entry.runtime.memory_limit_bytes.is_some())
-                .map(|(key, entry)| {
+            let mut keys = Vec::new();
+            self.pods.for_each_mut(|entry| {
+                if entry.runtime.memory_limit_bytes.is_some() {
                     entry.oom_check = false;
-                    key.clone()
-                })
-                .collect();
+                    keys.push(entry.key.clone());
+                }
+            });
+            return keys;
         }
         let mut keys: Vec<Key> = std::mem::take(&mut self.oom_check)
             .into_iter()
@@ -364,7 +461,7 @@ impl Runtimes {
 
 /// Sets an entry's place in the timer queue from its runtime as it is at
 /// `now`, and clears its `touched` mark.
-fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<Timer, Key>, next_number: &mut u64, now: i64) {
+fn retime(entry: &mut Entry, timers: &mut BTreeMap<Timer, Key>, next_number: &mut u64, now: i64) {
     entry.touched = false;
     let at = runtime_next(&entry.runtime, now);
     if entry.timer.map(|(old, _)| old) == at {
@@ -376,7 +473,7 @@ fn retime(entry: &mut Entry, key: Key, timers: &mut BTreeMap<Timer, Key>, next_n
     if let Some(at) = at {
         let timer = (at, std::num::NonZeroU64::MIN.saturating_add(*next_number));
         *next_number += 1;
-        timers.insert(timer, key);
+        timers.insert(timer, entry.key.clone());
         entry.timer = Some(timer);
     }
 }
@@ -395,7 +492,10 @@ pub fn observe(world: &mut World) -> bool {
         Admit,
         Stop(i64, String),
     }
-    let pods: Vec<(Key, Act)> = std::mem::take(&mut world.queues.pods)
+    let pods: Vec<(Key, Act)> = world
+        .queues
+        .pods
+        .take()
         .into_iter()
         .filter_map(|key| match world.store.get(&key) {
             Some(Object::Pod(pod)) if !pod.spec.node_name.as_deref().unwrap_or("").is_empty() => {

@@ -396,3 +396,23 @@ fn memory_is_checked_once_per_change_and_only_under_a_limit() {
     runtimes.check_all_memory();
     assert_eq!(runtimes.take_oom_checks(), [key("a"), key("b")]);
 }
+
+/// Runtimes sit in reused slots: a key finds its own runtime whatever its
+/// hint says, and they list in key order whatever slots they hold.
+#[test]
+fn runtimes_are_found_by_key_when_slots_are_reused() {
+    let key = |name: &str| Key::new("Pod", "default", name);
+    let runtime = |instances: i32| PodRuntime { instances, ..PodRuntime::default() };
+    let mut runtimes = Runtimes::default();
+    let (b, a) = (key("web-b"), key("web-a"));
+    runtimes.insert(b.clone(), runtime(1), 0);
+    runtimes.remove(&b);
+    runtimes.insert(a.clone(), runtime(2), 0);
+    assert_eq!((b.runtime_slot.get(), runtimes.get(&b)), (a.runtime_slot.get(), None));
+    runtimes.insert(key("web-b"), runtime(3), 0);
+    for (key, instances) in [(&a, 2), (&b, 3), (&key("web-b"), 3)] {
+        assert_eq!(runtimes.get(key).map(|r| r.instances), Some(instances), "{key:?}");
+    }
+    let listed: Vec<&str> = runtimes.pods.iter().map(|entry| entry.key.name.as_str()).collect();
+    assert_eq!(listed, ["web-a", "web-b"]);
+}

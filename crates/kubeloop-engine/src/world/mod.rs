@@ -260,11 +260,11 @@ impl World {
         for _ in 0..MAX_ROUNDS {
             let mut wrote = false;
             queues::route_changes(self);
-            for key in std::mem::take(&mut self.queues.deployments) {
+            for key in self.queues.deployments.take() {
                 wrote |= deployment_controller::sync_deployment(self, &key);
             }
             queues::route_changes(self);
-            for key in std::mem::take(&mut self.queues.replica_sets) {
+            for key in self.queues.replica_sets.take() {
                 wrote |= replicaset_controller::sync_replica_set(self, &key);
             }
             queues::route_changes(self);

@@ -18,9 +18,8 @@ pub fn schedule(world: &mut World) -> bool {
     // Unschedulable pods are tried again only when the cluster changed;
     // otherwise only the pods written since the last pass are looked at.
     let retry = std::mem::take(&mut world.retry_unschedulable);
-    let queued = std::mem::take(&mut world.queues.unbound_pods);
-    let candidates: Vec<Key> =
-        if retry { world.store.unbound_pods().cloned().collect() } else { queued.into_iter().collect() };
+    let queued = world.queues.unbound_pods.take();
+    let candidates: Vec<Key> = if retry { world.store.unbound_pods().cloned().collect() } else { queued };
     let pending: Vec<Key> = candidates
         .into_iter()
         .filter(|key| match world.store.get(key) {

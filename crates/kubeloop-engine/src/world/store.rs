@@ -43,7 +43,17 @@ pub struct KeyParts {
     /// words: most comparisons are decided by these, without a call to
     /// `memcmp` (B-tree lookups compare keys millions of times).
     prefix: Prefix,
+    /// Where the store last found this key's object ([`NO_SLOT`]: not
+    /// yet): a hint, checked against the object in that slot before use,
+    /// so that looking up a key the store handed out (a write's journal
+    /// entry, a queued key) costs no search of the key map.
+    slot: std::cell::Cell<Slot>,
+    /// The same for the slot of its pod's runtime (`kubelet::Runtimes`).
+    pub(super) runtime_slot: std::cell::Cell<u32>,
 }
+
+/// A key's slot hints before the store (or the kubelet) has found it.
+const NO_SLOT: Slot = Slot::MAX;
 
 /// The namespace's first 8 bytes, then the name's first 24, each zero
 /// padded. Comparing words compares those bytes in order, so a difference
@@ -149,7 +159,8 @@ impl Key {
 
     fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
         let prefix = Prefix::of(&namespace, &name);
-        Key(Rc::new(KeyParts { kind, namespace, name, prefix }))
+        let (slot, runtime_slot) = (std::cell::Cell::new(NO_SLOT), std::cell::Cell::new(NO_SLOT));
+        Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot, runtime_slot }))
     }
 
     pub fn of(object: &Object) -> Key {
@@ -172,6 +183,17 @@ fn tracks_generation(kind: &str) -> bool {
     )
 }
 
+/// Whether `key` is the key of `object` (`Key::of(object) == *key`,
+/// without making one): its kind, name and namespace, which a
+/// cluster-scoped kind's key leaves empty.
+fn is_key_of(key: &Key, object: &Object) -> bool {
+    let meta = object.metadata();
+    meta.name() == key.name
+        && object.kind() == key.kind
+        && (meta.namespace() == key.namespace
+            || (key.namespace.is_empty() && kind_info(key.kind).is_some_and(|info| !info.namespaced)))
+}
+
 /// The API server's refusals, in its words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {
@@ -191,15 +213,16 @@ impl std::fmt::Display for StoreError {
 
 /// One write, as a watch event reaches the informers: enough to find the
 /// controllers that must look again, even when the object is gone.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Change {
     pub key: Key,
     /// The removed object's uid (empty unless `removed`: only a removal
     /// concerns what the object owns).
     pub uid: String,
-    /// The controlling owners (kind, name) before and after the write: a
-    /// released or adopted object concerns both.
-    pub controllers: Vec<(String, String)>,
+    /// The owner references before and after the write (shared with the
+    /// objects: counts, not copies), for [`Change::controllers`].
+    owners_before: SharedList<OwnerReference>,
+    owners_after: SharedList<OwnerReference>,
     /// No controller after the write (an orphan controllers may adopt).
     pub orphan: bool,
     pub removed: bool,
@@ -210,6 +233,36 @@ pub struct Change {
     /// deleted; a pod with neither waits for the scheduler.
     pub bound: bool,
     pub deleting: bool,
+}
+
+impl Change {
+    /// The controlling owners (kind, name) before and after the write,
+    /// each once: a released or adopted object concerns both.
+    pub fn controllers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let before = controller_of(&self.owners_before);
+        let after = controller_of(&self.owners_after)
+            .filter(|after| before.is_none_or(|before| before.kind != after.kind || before.name != after.name));
+        before.into_iter().chain(after).map(|owner| (owner.kind.as_str(), owner.name.as_str()))
+    }
+}
+
+/// As what the informers are told: the owner references count only
+/// through the controllers they name.
+impl PartialEq for Change {
+    fn eq(&self, other: &Change) -> bool {
+        self.key == other.key
+            && self.uid == other.uid
+            && self.controllers().eq(other.controllers())
+            && (self.orphan, self.removed, self.owner_changed, self.bound, self.deleting)
+                == (other.orphan, other.removed, other.owner_changed, other.bound, other.deleting)
+    }
+}
+
+impl Eq for Change {}
+
+/// The controller reference among owner references (metav1.GetControllerOf).
+fn controller_of(owners: &[OwnerReference]) -> Option<&OwnerReference> {
+    owners.iter().find(|owner| owner.controller == Some(true))
 }
 
 /// What the pods bound to a node request, for the scheduler.
@@ -277,7 +330,23 @@ impl PartialEq for Store {
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.keys.get(key).and_then(|&slot| self.at(slot))
+        self.find(key).and_then(|slot| self.at(slot))
+    }
+
+    /// The slot of a key's object: the key's hint if that slot holds the
+    /// object of this key, else a search of the key map (which then
+    /// becomes the hint). A slot taken out holds nothing to check the
+    /// hint against: the search finds it.
+    fn find(&self, key: &Key) -> Option<Slot> {
+        let hint = key.slot.get();
+        if let Some(Some(object)) = self.arena.get(hint as usize)
+            && is_key_of(key, object)
+        {
+            return Some(hint);
+        }
+        let slot = *self.keys.get(key)?;
+        key.slot.set(slot);
+        Some(slot)
     }
 
     /// The object in a slot (`None` while it is taken out).
@@ -307,6 +376,11 @@ impl Store {
                 .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
                 .filter_map(|(_, &slot)| self.at(slot))
         })
+    }
+
+    /// Whether the store holds any object of a kind.
+    pub fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains_key(kind)
     }
 
     /// What an owner (by UID) owns, in key order.
@@ -367,13 +441,16 @@ impl Store {
             meta.name = Some(name);
         }
         let key = Key::of(&object);
-        if self.keys.contains_key(&key) {
+        // One search of the key map: it refuses the name or takes the key.
+        let std::collections::btree_map::Entry::Vacant(vacant) = self.keys.entry(key.clone()) else {
             return Err(StoreError::AlreadyExists(format!(
                 "{} \"{}\" already exists",
                 resource_of(key.kind),
                 key.name
             )));
-        }
+        };
+        let slot = self.free.pop().unwrap_or(self.arena.len() as Slot);
+        vacant.insert(slot);
         self.resource_version += 1;
         let tracked = tracks_generation(key.kind);
         let namespaced = kind_info(key.kind).is_none_or(|info| info.namespaced);
@@ -388,7 +465,7 @@ impl Store {
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         self.journal(&key, None, Some(&object));
-        self.insert_new(key.clone(), Rc::new(object));
+        self.place(&key, slot, Rc::new(object));
         Ok(key)
     }
 
@@ -428,7 +505,7 @@ impl Store {
     /// back (as [`Store::write`] would). Until then the store does not
     /// have it: the caller must put it back.
     pub fn take(&mut self, key: &Key) -> Option<Taken> {
-        let slot = *self.keys.get(key)?;
+        let slot = self.find(key)?;
         let object = self.arena[slot as usize].take()?;
         Some(Taken { before: Some(Before::of(&object, slot)), object })
     }
@@ -439,11 +516,18 @@ impl Store {
         self.resource_version += 1;
         let version = self.resource_version.to_string();
         taken.object_mut().metadata_mut().resource_version = Some(version);
-        if let Some(before) = &taken.before
-            && !before.indexed_as(&taken.object)
-        {
-            self.unindex(&key, before);
-            self.index(&key, before.slot, &taken.object);
+        if let Some(before) = &taken.before {
+            // Only what changed: binding a pod leaves its owners' indexes
+            // (thousands of pods under one ReplicaSet) alone.
+            let (same_owners, same_pod) = before.indexed_as(&taken.object);
+            if !same_owners {
+                self.unindex_owners(&key, before);
+                self.index_owners(&key, before.slot, &taken.object);
+            }
+            if !(same_owners && same_pod) {
+                self.unindex_pod(&key, before);
+                self.index_pod(&key, before.slot, &taken.object);
+            }
         }
         let slot = taken.before.as_ref().map(|before| before.slot);
         self.journal(&key, taken.before, Some(&taken.object));
@@ -463,7 +547,7 @@ impl Store {
 
     /// Removes an object at once (graceful deletion is the caller's).
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
-        let slot = *self.keys.get(key)?;
+        let slot = self.find(key)?;
         let object = self.arena[slot as usize].take()?;
         self.keys.remove(key);
         self.free.push(slot);
@@ -484,14 +568,21 @@ impl Store {
     /// A new key's object: into a free slot, keyed and indexed.
     fn insert_new(&mut self, key: Key, object: Shared) {
         let slot = self.free.pop().unwrap_or(self.arena.len() as Slot);
-        self.index(&key, slot, &object);
+        self.place(&key, slot, object);
+        self.keys.insert(key, slot);
+    }
+
+    /// A new object into a slot (free, or the next one), indexed, for
+    /// its key to be mapped to the slot.
+    fn place(&mut self, key: &Key, slot: Slot, object: Shared) {
+        self.index(key, slot, &object);
         if slot as usize == self.arena.len() {
             self.arena.push(Some(object));
         } else {
             self.arena[slot as usize] = Some(object);
         }
         *self.kinds.entry(key.kind).or_default() += 1;
-        self.keys.insert(key, slot);
+        key.slot.set(slot);
     }
 
     /// Whether every index says what a store rebuilt from its objects
@@ -525,20 +616,18 @@ impl Store {
     /// Journals a write for the informers: `before` is the object as it
     /// was (`None`: it did not exist), `new` as it is (`None`: removed).
     fn journal(&mut self, key: &Key, before: Option<Before>, new: Option<&Object>) {
-        let after = new.and_then(|object| object.metadata().controller());
+        let owners_after = new.map(|object| object.metadata().owner_references.clone()).unwrap_or_default();
+        let after = controller_of(&owners_after);
         let existed = before.is_some();
-        let uid = before.as_ref().filter(|_| new.is_none()).map(|before| before.uid.clone()).unwrap_or_default();
-        let old_controller = before.as_ref().and_then(Before::controller);
+        let (uid, owners_before) = match before {
+            Some(before) if new.is_none() => (before.uid, before.owners),
+            Some(before) => (String::new(), before.owners),
+            None => (String::new(), SharedList::default()),
+        };
+        let old_controller = controller_of(&owners_before);
         let owner_changed =
             new.is_some() && (!existed || old_controller.map(|c| c.uid.as_str()) != after.map(|a| a.uid.as_str()));
         let orphan = if new.is_some() { after.is_none() } else { old_controller.is_none() };
-        let mut controllers: Vec<(String, String)> =
-            old_controller.map(|c| (c.kind.clone(), c.name.clone())).into_iter().collect();
-        if let Some(after) = after
-            && !controllers.iter().any(|(kind, name)| *kind == after.kind && *name == after.name)
-        {
-            controllers.push((after.kind.clone(), after.name.clone()));
-        }
         let (bound, deleting) = match new {
             Some(Object::Pod(pod)) => (
                 pod.spec.node_name.as_deref().is_some_and(|n| !n.is_empty()),
@@ -549,7 +638,8 @@ impl Store {
         self.changes.push(Change {
             key: key.clone(),
             uid,
-            controllers,
+            owners_before,
+            owners_after,
             orphan,
             removed: new.is_none(),
             owner_changed,
@@ -559,9 +649,18 @@ impl Store {
     }
 
     fn index(&mut self, key: &Key, slot: Slot, object: &Object) {
+        self.index_owners(key, slot, object);
+        self.index_pod(key, slot, object);
+    }
+
+    fn index_owners(&mut self, key: &Key, slot: Slot, object: &Object) {
         for owner in &object.metadata().owner_references {
             self.owned.entry(owner.uid.clone()).or_default().insert(key.clone(), slot);
         }
+    }
+
+    /// A pod's node, usage, unbound and orphan indexes.
+    fn index_pod(&mut self, key: &Key, slot: Slot, object: &Object) {
         if let Object::Pod(pod) = object {
             let controller = pod.metadata.controller().map(|owner| owner.uid.as_str());
             if controller.is_none() {
@@ -600,6 +699,11 @@ impl Store {
 
     /// The mirror of `index`, from what the object was indexed under.
     fn unindex(&mut self, key: &Key, before: &Before) {
+        self.unindex_owners(key, before);
+        self.unindex_pod(key, before);
+    }
+
+    fn unindex_owners(&mut self, key: &Key, before: &Before) {
         for owner in &before.owners {
             if let Some(keys) = self.owned.get_mut(&owner.uid) {
                 keys.remove(key);
@@ -608,6 +712,9 @@ impl Store {
                 }
             }
         }
+    }
+
+    fn unindex_pod(&mut self, key: &Key, before: &Before) {
         let controller = before.controller().map(|owner| owner.uid.as_str());
         let Some(containers) = &before.containers else { return };
         if controller.is_none() {
@@ -661,15 +768,16 @@ impl Before {
         }
     }
 
-    /// The controller reference (metav1.GetControllerOf).
     fn controller(&self) -> Option<&OwnerReference> {
-        self.owners.iter().find(|owner| owner.controller == Some(true))
+        controller_of(&self.owners)
     }
 
     /// Whether `object` is indexed under the same (so a write back into
-    /// its slot leaves the indexes alone): the same owner uids, the same
-    /// controller, and for a pod the same node and containers.
-    fn indexed_as(&self, object: &Object) -> bool {
+    /// its slot leaves those indexes alone): the same owner uids and the
+    /// same controller; and (for the pod indexes, which count by
+    /// controller too) the same kind and, for a pod, the same node and
+    /// containers.
+    fn indexed_as(&self, object: &Object) -> (bool, bool) {
         let meta = object.metadata();
         let same_owners = self.owners.shares_with(&meta.owner_references)
             || (self.owners.len() == meta.owner_references.len()
@@ -678,17 +786,15 @@ impl Before {
                     .iter()
                     .zip(meta.owner_references.iter())
                     .all(|(a, b)| a.uid == b.uid && (a.controller == Some(true)) == (b.controller == Some(true))));
-        if !same_owners {
-            return false;
-        }
-        match (&self.containers, object) {
+        let same_pod = match (&self.containers, object) {
             (Some(containers), Object::Pod(pod)) => {
                 self.node.as_deref() == pod.spec.node_name.as_deref().filter(|n| !n.is_empty())
                     && (Rc::ptr_eq(containers, &pod.spec.containers) || **containers == *pod.spec.containers)
             }
             (None, Object::Pod(_)) | (Some(_), _) => false,
             (None, _) => true,
-        }
+        };
+        (same_owners, same_pod)
     }
 }
 
@@ -756,6 +862,34 @@ mod tests {
         assert!(Key::new("Pod", "a", "z") < Key::new("Pod", "b", "a"));
     }
 
+    /// A key's slot hint is only a hint: a removed object's slot goes to
+    /// the next object created, and a key made anew finds its object too.
+    #[test]
+    fn keys_find_their_objects_when_slots_are_reused() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::default());
+        let web = store.create(deployment("web", 1), now, &mut rng).unwrap();
+        store.remove(&web);
+        let api = store.create(deployment("api", 2), now, &mut rng).unwrap();
+        assert_eq!((web.slot.get(), store.get(&web).is_none()), (api.slot.get(), true));
+        let again = store.create(deployment("web", 3), now, &mut rng).unwrap();
+        for key in [&web, &again, &Key::new("Deployment", "default", "web")] {
+            let Some(Object::Deployment(d)) = store.get(key) else { panic!("{key:?} not found") };
+            assert_eq!(d.spec.replicas, Some(3));
+        }
+        // Taken out, it is not there to be found; put back, it is.
+        let taken = store.take(&api).unwrap();
+        assert!(store.get(&api).is_none() && store.take(&api).is_none());
+        store.untake(api.clone(), taken);
+        assert!(store.get(&Key::new("Deployment", "default", "api")).is_some());
+        // A cluster-scoped kind's key has no namespace, whatever it was made with.
+        let mut node = crate::api::core::Node::default();
+        node.metadata.name = Some("node-1".into());
+        store.create(Object::Node(node), now, &mut rng).unwrap();
+        assert!(store.get(&Key::new("Node", "default", "node-1")).is_some());
+        assert!(store.get(&Key::new("Node", "", "node-1")).is_some());
+        assert_eq!(store.check_indexes(), Ok(()));
+    }
+
     #[test]
     fn create_update_and_refusals_read_like_the_api_server() {
         let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::from_unix_ms(1_000));
@@ -817,7 +951,20 @@ mod tests {
         assert_eq!(store.pods_on_node("node-1").count(), 1);
         assert_eq!(store.list("Pod", Some("default")).count(), 1);
         assert_eq!(store.list("Pod", Some("other")).count(), 0);
+        // Moved to another node (owners unchanged: only the pod indexes
+        // move), then released by its owner (only the owner indexes).
+        let mut taken = store.take(&key).unwrap();
+        let Object::Pod(pod) = taken.object_mut() else { panic!() };
+        pod.spec.node_name = Some("node-2".into());
+        store.put(key.clone(), taken);
+        assert_eq!((store.pods_on_node("node-1").count(), store.pods_on_node("node-2").count()), (0, 1));
+        assert_eq!((store.owned_by("rs-uid").count(), store.check_indexes()), (1, Ok(())));
+        let mut taken = store.take(&key).unwrap();
+        taken.object_mut().metadata_mut().owner_references = Default::default();
+        store.put(key.clone(), taken);
+        assert_eq!((store.owned_by("rs-uid").count(), store.orphan_pods("default").count()), (0, 1));
+        assert_eq!((store.node_usage("node-2").map(|u| u.by_owner.len()), store.check_indexes()), (Some(0), Ok(())));
         store.remove(&key);
-        assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-1").count()), (0, 0));
+        assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-2").count()), (0, 0));
     }
 }
