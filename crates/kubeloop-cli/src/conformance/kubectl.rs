@@ -263,8 +263,8 @@ fn conditions(value: Option<&Value>) -> Vec<Condition> {
     seq(value)
         .iter()
         .map(|c| Condition {
-            condition_type: text_at(c, "type"),
-            status: text_at(c, "status"),
+            condition_type: text_at(c, "type").into(),
+            status: text_at(c, "status").into(),
             reason: text_at(c, "reason"),
             ..Default::default()
         })
@@ -394,7 +394,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
     pod.metadata.deletion_timestamp = parse_time(at(input, "spec.deletionTimestamp"), now)?;
     pod.spec.containers = numbered_containers(at(input, "spec.containers"), "c")?.into();
     pod.spec.init_containers = numbered_containers(at(input, "spec.initContainers"), "i")?;
-    pod.spec.node_name = at(input, "spec.nodeName").and_then(text);
+    pod.spec.node_name = at(input, "spec.nodeName").and_then(text).map(Into::into);
     let gates = seq(at(input, "spec.readinessGates"));
     if !gates.is_empty() {
         let gates = gates
@@ -407,7 +407,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
             .collect();
         pod.spec.rare_mut().readiness_gates = Some(Box::new(Value::Sequence(gates)));
     }
-    pod.status.phase = text_at(input, "status.phase");
+    pod.status.phase = text_at(input, "status.phase").into();
     pod.status.reason = at(input, "status.reason").and_then(text);
     pod.status.conditions = conditions(at(input, "status.conditions"));
     pod.status.pod_ip = seq(at(input, "status.podIPs")).first().and_then(text);

@@ -1,6 +1,7 @@
 //! Object metadata shared by every kind.
 
 use super::decode::{api_struct, api_struct_with_rare};
+use super::text::Str;
 use super::time::Time;
 use std::collections::BTreeMap;
 
@@ -135,8 +136,8 @@ api_struct_with_rare! {
     /// conditions use `lastUpdateTime`, metav1.Condition (PDBs) uses
     /// `observedGeneration`; each leaves the other unset.
     pub struct Condition {
-        condition_type: String = "type",
-        status: String = "status",
+        condition_type: Str = "type",
+        status: Str = "status",
         // The fields only some kinds' conditions have, boxed: a pod has
         // four or five conditions and none of these.
         @rare ConditionRare {

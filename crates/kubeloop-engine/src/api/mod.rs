@@ -17,9 +17,11 @@ pub mod playground;
 pub mod policy;
 pub mod quantity;
 pub mod selector;
+pub mod text;
 pub mod time;
 
 pub use meta::{Condition, ConditionRare, ObjectMeta, OwnerReference};
+pub use text::Str;
 pub use time::Time;
 
 /// One object from the user's YAML.

@@ -12,6 +12,7 @@ use crate::api::intstr::{IntOrString, get_scaled_value_from_int_or_percent};
 use crate::api::meta::{Condition, ConditionRare, OwnerReference};
 use crate::api::policy::{PodDisruptionBudget, PodDisruptionBudgetStatus};
 use crate::api::selector::LabelSelector;
+use crate::api::text::Str;
 use crate::api::time::Time;
 use crate::controller::endpointslice::is_pod_ready;
 use crate::validation::field::go_quote;
@@ -208,8 +209,8 @@ pub fn set_status_condition(conditions: &mut Vec<Condition>, new: Condition, now
 
 fn disruption_allowed_condition(status: &str, reason: &str, message: String, generation: i64) -> Condition {
     Condition {
-        condition_type: DISRUPTION_ALLOWED_CONDITION.to_string(),
-        status: status.to_string(),
+        condition_type: DISRUPTION_ALLOWED_CONDITION.into(),
+        status: Str::copy(status),
         rare: Some(Box::new(ConditionRare { observed_generation: Some(generation), ..Default::default() })),
         reason: reason.to_string(),
         message,
@@ -473,10 +474,10 @@ mod tests {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
         pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
-        pod.status.phase = "Running".to_string();
+        pod.status.phase = "Running".into();
         pod.status.conditions.push(Condition {
-            condition_type: "Ready".to_string(),
-            status: if ready { "True" } else { "False" }.to_string(),
+            condition_type: "Ready".into(),
+            status: if ready { "True" } else { "False" }.to_string().into(),
             ..Condition::default()
         });
         if let Some(uid) = owner {
@@ -528,7 +529,7 @@ mod tests {
         let mut unlabelled = pod("naked", true, None);
         unlabelled.metadata.labels_mut().clear();
         let mut four = vec![pod("p0", true, None), pod("p1", true, None), pod("p2", true, None), pod("p3", true, None)];
-        four[3].status.conditions[0].status = "False".to_string();
+        four[3].status.conditions[0].status = "False".into();
         let cases: Vec<Case> = vec![
             ("pdb.01", no_selector.clone(), vec![], &[], (0, 0, 3, 0)),
             ("pdb.02", no_selector, vec![unlabelled], &[], (0, 1, 3, 1)),

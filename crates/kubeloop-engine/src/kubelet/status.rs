@@ -66,7 +66,7 @@ mod tests {
 
     fn pod(policy: &str, states: &[(ContainerState, bool)]) -> Pod {
         let mut pod = Pod::default();
-        pod.spec.restart_policy = Some(policy.to_string());
+        pod.spec.restart_policy = Some(policy.to_string().into());
         for (i, (state, ran_before)) in states.iter().enumerate() {
             let name = format!("c{i}");
             std::rc::Rc::make_mut(&mut pod.spec.containers)

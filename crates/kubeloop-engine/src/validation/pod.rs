@@ -138,8 +138,10 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> Vec<FieldError> {
     validate_dns_policy(dns_policy, &path.child("dnsPolicy"), &mut errors);
     errors.extend(validate_labels(&spec.node_selector, &path.child("nodeSelector")));
     validate_dns_config(&spec.dns_config, dns_policy, &path.child("dnsConfig"), &mut errors);
-    for (value, field) in [(&spec.service_account_name, "serviceAccountName"), (&spec.node_name, "nodeName")] {
-        let value = value.as_deref().unwrap_or("");
+    for (value, field) in
+        [(spec.service_account_name.as_deref(), "serviceAccountName"), (spec.node_name.as_deref(), "nodeName")]
+    {
+        let value = value.unwrap_or("");
         if !value.is_empty() {
             for detail in is_dns1123_subdomain(value) {
                 errors.push(FieldError::invalid(path.child(field), BadValue::Str(value.to_string()), detail));

@@ -348,8 +348,8 @@ fn delete_evicted(world: &mut World, key: &Key, why: Vec<String>) {
 /// when the status does.
 fn set_disruption_target(pod: &mut Pod, now: Time) {
     let condition = Condition {
-        condition_type: "DisruptionTarget".to_string(),
-        status: "True".to_string(),
+        condition_type: "DisruptionTarget".into(),
+        status: "True".into(),
         reason: "EvictionByEvictionAPI".to_string(),
         message: "Eviction API: evicting".to_string(),
         last_transition_time: Some(now),

@@ -348,7 +348,7 @@ fn mark_pod_not_ready(world: &mut World, mut pod: Pod, now: Time) -> bool {
     if ready.status == "False" {
         return false;
     }
-    ready.status = "False".to_string();
+    ready.status = "False".into();
     ready.last_transition_time = Some(now);
     let key = pod_key(&pod);
     world.store.write(key.clone(), Object::Pod(pod));
@@ -384,8 +384,8 @@ fn evict(world: &mut World, pod: &Pod, node: &str, now: Time) -> bool {
     );
     if !pod.status.conditions.iter().any(|c| c.condition_type == "DisruptionTarget") {
         pod.status.conditions.push(Condition {
-            condition_type: "DisruptionTarget".to_string(),
-            status: "True".to_string(),
+            condition_type: "DisruptionTarget".into(),
+            status: "True".into(),
             reason: "DeletionByTaintManager".to_string(),
             message: "Taint manager: deleting due to NoExecute taint".to_string(),
             last_transition_time: Some(now),

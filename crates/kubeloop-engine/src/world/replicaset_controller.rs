@@ -145,7 +145,7 @@ fn create_pod(world: &mut World, rs: &ReplicaSet, owners: &SharedList<OwnerRefer
     pod.metadata.annotations = rs.spec.template.metadata.annotations.clone();
     pod.metadata.owner_references = owners.clone();
     pod.spec = rs.spec.template.spec.clone();
-    pod.status.phase = "Pending".to_string();
+    pod.status.phase = "Pending".into();
     let now = world.now();
     let Ok(pod_key) = world.store.create(Object::Pod(pod), now, &mut world.rng) else { return };
     world.events.record(

@@ -7,7 +7,7 @@ use super::World;
 use super::events::{EventType, Report};
 use super::store::{Key, Store};
 use crate::api::core::{Container, Node, Pod};
-use crate::api::{Condition, Object};
+use crate::api::{Condition, Object, Str};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -75,7 +75,7 @@ struct NodeTable {
 }
 
 struct NodeSlot {
-    name: String,
+    name: Str,
     /// Allocatable milli-CPU, memory bytes, pods.
     allocatable: (i64, i64, i64),
     /// What its pods request: milli-CPU, memory bytes, pods.
@@ -122,7 +122,7 @@ impl NodeTable {
                 *left_out.entry(reason).or_default() += 1;
                 continue;
             }
-            let name = node.metadata.name().to_string();
+            let name = Str::copy(node.metadata.name());
             let used = world.store.node_usage(&name).map_or((0, 0, 0), |u| (u.cpu_milli, u.memory, u.pods));
             schedulable.push(NodeSlot { allocatable: allocatable(node), used, name, version: 0 });
         }
@@ -304,8 +304,8 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         if !already {
             pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
             pod.status.conditions.push(Condition {
-                condition_type: "PodScheduled".to_string(),
-                status: "False".to_string(),
+                condition_type: "PodScheduled".into(),
+                status: "False".into(),
                 reason: "Unschedulable".to_string(),
                 message: message.clone(),
                 last_transition_time: Some(now),
@@ -334,8 +334,8 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
     pod.spec.node_name = Some(node.clone());
     pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
     pod.status.conditions.push(Condition {
-        condition_type: "PodScheduled".to_string(),
-        status: "True".to_string(),
+        condition_type: "PodScheduled".into(),
+        status: "True".into(),
         last_transition_time: Some(now),
         ..Condition::default()
     });

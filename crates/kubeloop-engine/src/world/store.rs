@@ -638,7 +638,7 @@ impl Before {
             slot,
             uid: String::new(),
             owners: object.metadata().owner_references.clone(),
-            node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
+            node: pod.and_then(|pod| pod.spec.node_name.as_deref().map(String::from)).filter(|n| !n.is_empty()),
             containers: pod.map(|pod| pod.spec.containers.clone()),
         }
     }

@@ -61,7 +61,8 @@ pub fn summarize(pod: &Pod) -> PodSummary {
     let mut last_restart = None;
     let mut last_sidecar_restart = None;
 
-    let mut reason = status.reason.clone().filter(|reason| !reason.is_empty()).unwrap_or_else(|| status.phase.clone());
+    let mut reason =
+        status.reason.clone().filter(|reason| !reason.is_empty()).unwrap_or_else(|| status.phase.to_string());
     if status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.reason == "SchedulingGated") {
         reason = "SchedulingGated".to_string();
     }
@@ -242,15 +243,15 @@ mod tests {
             .map(|i| Container { name: format!("c{i}"), ..Default::default() })
             .collect::<Vec<_>>()
             .into();
-        pod.status.phase = phase.to_string();
+        pod.status.phase = phase.to_string().into();
         pod.status.container_statuses = statuses;
         pod
     }
 
     fn condition(condition_type: &str, status: &str, reason: &str) -> Condition {
         Condition {
-            condition_type: condition_type.to_string(),
-            status: status.to_string(),
+            condition_type: condition_type.to_string().into(),
+            status: status.to_string().into(),
             reason: reason.to_string(),
             ..Default::default()
         }
@@ -397,7 +398,7 @@ mod tests {
     #[test]
     fn wide_cells() {
         let mut p = pod(1, "Running", vec![]);
-        p.spec.node_name = Some("node-1".to_string());
+        p.spec.node_name = Some("node-1".into());
         p.status.pod_ip = Some("10.0.0.5".to_string());
         p.spec.rare_mut().readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
         p.status.conditions = vec![condition("g2", "True", "")];

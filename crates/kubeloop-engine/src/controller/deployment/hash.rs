@@ -19,6 +19,7 @@ use crate::api::core::{
 use crate::api::intstr::IntOrString;
 use crate::api::meta::{ObjectMeta, OwnerReference, SharedList};
 use crate::api::quantity::Quantity;
+use crate::api::text::Str;
 use crate::api::time::Time;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
@@ -121,6 +122,13 @@ trait Dump {
 }
 
 impl Dump for String {
+    fn dump(&self, out: &mut String) {
+        out.push_str(&format!("{self:?}"));
+    }
+}
+
+/// As the `String` it stands for.
+impl Dump for Str {
     fn dump(&self, out: &mut String) {
         out.push_str(&format!("{self:?}"));
     }

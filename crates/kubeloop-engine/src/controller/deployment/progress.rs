@@ -237,7 +237,7 @@ mod tests {
     fn condition(status: &str, reason: &str, updated: Option<Time>, transitioned: Option<Time>) -> Condition {
         Condition {
             condition_type: DEPLOYMENT_PROGRESSING.into(),
-            status: status.into(),
+            status: crate::api::Str::copy(status),
             rare: Some(Box::new(ConditionRare { last_update_time: updated, ..Default::default() })),
             last_transition_time: transitioned,
             reason: reason.into(),

@@ -21,6 +21,7 @@ use super::util::{
 };
 use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
 use crate::api::meta::{Condition, ConditionRare};
+use crate::api::text::Str;
 use crate::api::time::Time;
 use std::cmp::Ordering;
 
@@ -72,8 +73,8 @@ pub(super) fn new_deployment_condition(
     now: Time,
 ) -> Condition {
     Condition {
-        condition_type: condition_type.to_string(),
-        status: status.to_string(),
+        condition_type: Str::copy(condition_type),
+        status: Str::copy(status),
         rare: Some(Box::new(ConditionRare { last_update_time: Some(now), ..Default::default() })),
         last_transition_time: Some(now),
         reason: reason.to_string(),
