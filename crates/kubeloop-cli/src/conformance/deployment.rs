@@ -933,10 +933,12 @@ fn condition(value: &Value) -> Result<Option<Condition>, String> {
     Ok(Some(Condition {
         condition_type: opt_str(value, "type")?.unwrap_or_else(|| PROGRESSING.to_string()).into(),
         status: opt_str(value, "status")?.unwrap_or_default().into(),
-        reason: opt_str(value, "reason")?.unwrap_or_default(),
-        rare: Some(Box::new(ConditionRare { last_update_time, ..Default::default() })),
+        rare: Some(Box::new(ConditionRare {
+            last_update_time,
+            reason: opt_str(value, "reason")?.unwrap_or_default(),
+            ..Default::default()
+        })),
         last_transition_time,
-        ..Condition::default()
     }))
 }
 

@@ -262,11 +262,13 @@ fn rollout_status(case: &Case) -> Result<(), String> {
 fn conditions(value: Option<&Value>) -> Vec<Condition> {
     seq(value)
         .iter()
-        .map(|c| Condition {
-            condition_type: text_at(c, "type").into(),
-            status: text_at(c, "status").into(),
-            reason: text_at(c, "reason"),
-            ..Default::default()
+        .map(|c| {
+            Condition {
+                condition_type: text_at(c, "type").into(),
+                status: text_at(c, "status").into(),
+                ..Default::default()
+            }
+            .with_reason(text_at(c, "reason"), "")
         })
         .collect()
 }
@@ -379,7 +381,10 @@ fn container_statuses(value: Option<&Value>, prefix: &str, now: Time) -> Result<
                 restart_count: i32_at(s, "restartCount")?.unwrap_or(0),
                 started: at(s, "started").and_then(Value::as_bool),
                 state: container_state(s.get("state"), now)?,
-                rare: Some(Box::new(ContainerStatusRare { last_state: container_state(s.get("lastState"), now)? })),
+                rare: Some(Box::new(ContainerStatusRare {
+                    last_state: container_state(s.get("lastState"), now)?,
+                    ..Default::default()
+                })),
                 ..Default::default()
             })
         })

@@ -48,8 +48,11 @@ api_struct_with_rare! {
         started: Option<bool> = "started",
         restart_count: i32 = "restartCount",
         image: String = "image",
-        image_id: String = "imageID",
-        container_id: Option<String> = "containerID",
+        // Boxed too: the simulated runtime has no image or container ids.
+        @rare {
+            image_id: String = "imageID",
+            container_id: Option<String> = "containerID",
+        }
     }
 }
 

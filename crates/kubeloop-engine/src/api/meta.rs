@@ -139,14 +139,35 @@ api_struct_with_rare! {
         condition_type: Str = "type",
         status: Str = "status",
         // The fields only some kinds' conditions have, boxed: a pod has
-        // four or five conditions and none of these.
+        // four or five conditions and none of these (a pod's condition has
+        // a reason and message only while something is wrong).
         @rare ConditionRare {
             observed_generation: Option<i64> = "observedGeneration",
             last_update_time: Option<Time> = "lastUpdateTime",
         }
         last_transition_time: Option<Time> = "lastTransitionTime",
-        reason: String = "reason",
-        message: String = "message",
+        @rare {
+            reason: String = "reason",
+            message: String = "message",
+        }
+    }
+}
+
+impl Condition {
+    /// Sets the reason and message, which live with the rare fields (not
+    /// boxed for two empty ones).
+    pub fn set_reason(&mut self, reason: String, message: String) {
+        if self.rare.is_some() || !reason.is_empty() || !message.is_empty() {
+            let rare = self.rare_mut();
+            rare.reason = reason;
+            rare.message = message;
+        }
+    }
+
+    /// The condition with a reason and message.
+    pub fn with_reason(mut self, reason: impl Into<String>, message: impl Into<String>) -> Condition {
+        self.set_reason(reason.into(), message.into());
+        self
     }
 }
 
@@ -208,5 +229,18 @@ mod tests {
         boxed.rare_mut().last_update_time = Some(Time::from_unix_ms(1000));
         assert_ne!(boxed, ready);
         assert!(format!("{boxed:?}").contains("last_update_time: Some(Time { unix_ms: 1000 }), last_transition_time"));
+
+        // The reason and message are boxed too, and print last, where the
+        // API has them.
+        let mut plain = ready.clone();
+        plain.set_reason(String::new(), String::new());
+        assert!(plain.rare.is_none(), "two empty strings need no box");
+        let failed = ready.clone().with_reason("Unschedulable", "0/3 nodes are available");
+        assert!(failed.rare.is_some() && failed.reason == "Unschedulable");
+        assert!(format!("{failed:?}").ends_with(
+            "last_transition_time: None, reason: \"Unschedulable\", message: \"0/3 nodes are available\" }"
+        ));
+        let decoded: Condition = super::super::decode::from_yaml_str("{type: Ready, status: 'True', reason: Why}");
+        assert_eq!(decoded, ready.clone().with_reason("Why", ""));
     }
 }

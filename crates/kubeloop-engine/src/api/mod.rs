@@ -253,9 +253,9 @@ mod tests {
         assert!(size_of::<core::PodSpec>() <= 168, "PodSpec: {} bytes", size_of::<core::PodSpec>());
         assert!(size_of::<ObjectMeta>() <= 264, "ObjectMeta: {} bytes", size_of::<ObjectMeta>());
         // A pod has four or five conditions and a status per container.
-        assert!(size_of::<Condition>() <= 120, "Condition: {} bytes", size_of::<Condition>());
+        assert!(size_of::<Condition>() <= 72, "Condition: {} bytes", size_of::<Condition>());
         assert!(
-            size_of::<core::ContainerStatus>() <= 144,
+            size_of::<core::ContainerStatus>() <= 96,
             "ContainerStatus: {} bytes",
             size_of::<core::ContainerStatus>()
         );

@@ -198,11 +198,10 @@ pub fn set_status_condition(conditions: &mut Vec<Condition>, new: Condition, now
                 existing.rare_mut().observed_generation = new.observed_generation;
             }
             if existing.status != new.status {
-                existing.status = new.status;
+                existing.status = new.status.clone();
                 existing.last_transition_time = Some(new.last_transition_time.unwrap_or(now));
             }
-            existing.reason = new.reason;
-            existing.message = new.message;
+            existing.set_reason(new.reason.clone(), new.message.clone());
         }
     }
 }
@@ -211,9 +210,12 @@ fn disruption_allowed_condition(status: &str, reason: &str, message: String, gen
     Condition {
         condition_type: DISRUPTION_ALLOWED_CONDITION.into(),
         status: Str::copy(status),
-        rare: Some(Box::new(ConditionRare { observed_generation: Some(generation), ..Default::default() })),
-        reason: reason.to_string(),
-        message,
+        rare: Some(Box::new(ConditionRare {
+            observed_generation: Some(generation),
+            reason: reason.to_string(),
+            message,
+            ..Default::default()
+        })),
         ..Condition::default()
     }
 }

@@ -613,8 +613,7 @@ fn set_condition(
         condition.last_transition_time = Some(now);
     }
     condition.status = Str::copy(status);
-    condition.reason = reason.to_string();
-    condition.message = message.to_string();
+    condition.set_reason(reason.to_string(), message.to_string());
 }
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String) {

@@ -383,14 +383,15 @@ fn evict(world: &mut World, pod: &Pod, node: &str, now: Time) -> bool {
         now,
     );
     if !pod.status.conditions.iter().any(|c| c.condition_type == "DisruptionTarget") {
-        pod.status.conditions.push(Condition {
-            condition_type: "DisruptionTarget".into(),
-            status: "True".into(),
-            reason: "DeletionByTaintManager".to_string(),
-            message: "Taint manager: deleting due to NoExecute taint".to_string(),
-            last_transition_time: Some(now),
-            ..Condition::default()
-        });
+        pod.status.conditions.push(
+            Condition {
+                condition_type: "DisruptionTarget".into(),
+                status: "True".into(),
+                last_transition_time: Some(now),
+                ..Condition::default()
+            }
+            .with_reason("DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint"),
+        );
         world.store.write(key.clone(), Object::Pod(pod.clone()));
     }
     super::gc::delete_pod(world, &key);

@@ -303,14 +303,15 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         let already = pod.status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.message == message);
         if !already {
             pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
-            pod.status.conditions.push(Condition {
-                condition_type: "PodScheduled".into(),
-                status: "False".into(),
-                reason: "Unschedulable".to_string(),
-                message: message.clone(),
-                last_transition_time: Some(now),
-                ..Condition::default()
-            });
+            pod.status.conditions.push(
+                Condition {
+                    condition_type: "PodScheduled".into(),
+                    status: "False".into(),
+                    last_transition_time: Some(now),
+                    ..Condition::default()
+                }
+                .with_reason("Unschedulable", message.clone()),
+            );
         }
         world.events.record_series(
             Report {

@@ -252,9 +252,9 @@ mod tests {
         Condition {
             condition_type: condition_type.to_string().into(),
             status: status.to_string().into(),
-            reason: reason.to_string(),
             ..Default::default()
         }
+        .with_reason(reason, "")
     }
 
     fn with_init(mut pod: Pod, sidecars: bool, statuses: Vec<ContainerStatus>) -> Pod {

@@ -75,10 +75,13 @@ pub(super) fn new_deployment_condition(
     Condition {
         condition_type: Str::copy(condition_type),
         status: Str::copy(status),
-        rare: Some(Box::new(ConditionRare { last_update_time: Some(now), ..Default::default() })),
+        rare: Some(Box::new(ConditionRare {
+            last_update_time: Some(now),
+            reason: reason.to_string(),
+            message,
+            ..Default::default()
+        })),
         last_transition_time: Some(now),
-        reason: reason.to_string(),
-        message,
     }
 }
 
