@@ -1124,7 +1124,7 @@ impl HarnessPod {
         pod.status.start_time = Some(Time::from_unix_ms(self.start_ms));
         pod.status.conditions.push(ready_condition(self.ready, Some(self.start_ms)));
         if self.deleting {
-            pod.metadata.deletion_timestamp = Some(now());
+            pod.metadata.rare_mut().deletion_timestamp = Some(now());
         }
         for c in 0..2 {
             let mut container = Container { name: format!("container{c}"), ..Container::default() };
@@ -1361,7 +1361,7 @@ fn budget_pods(value: &Value, controller: Option<&PdbController>) -> Result<Vec<
                     Some(_) => Some(owner.ok_or("a pod with an owner but no input.controller")?),
                 };
                 let mut pod = budget_pod(name, ready, owned);
-                pod.metadata.deletion_timestamp = deletion_timestamp(item.get("deletionTimestamp"))?;
+                pod.metadata.rare_mut().deletion_timestamp = deletion_timestamp(item.get("deletionTimestamp"))?;
                 pods.push(pod);
             }
         }
@@ -1448,7 +1448,7 @@ fn endpoints(case: &Case) -> Result<(), String> {
         value => Some(text(value)?.to_string()),
     };
     pod.status.conditions.push(ready_condition(input_flag(case, "Ready", false)?, None));
-    pod.metadata.deletion_timestamp = deletion_timestamp(case.input.get("deletionTimestamp"))?;
+    pod.metadata.rare_mut().deletion_timestamp = deletion_timestamp(case.input.get("deletionTimestamp"))?;
     let mut service = Service::default();
     service.metadata.name = Some("web".to_string());
     service.spec.selector.insert("app".to_string(), "web".to_string());

@@ -984,7 +984,7 @@ fn replica_set(value: &Value, prefix: &str, default_name: &str, order: &[String]
     if let Some(revision) = scalar_text(get(value, &key("revision")).unwrap_or(&Value::Null)) {
         rs.metadata.annotations.insert(util::REVISION_ANNOTATION.to_string(), revision);
     }
-    rs.metadata.deletion_timestamp = match get(value, &key("deletionTimestamp")) {
+    rs.metadata.rare_mut().deletion_timestamp = match get(value, &key("deletionTimestamp")) {
         None | Some(Value::Null) => None,
         Some(Value::String(word)) if word == "set" => Some(NOW),
         Some(v) => opt_time(v)?,

@@ -396,7 +396,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
     let mut pod = Pod::default();
     pod.metadata.name = Some(text_at(input, "name"));
     pod.metadata.creation_timestamp = parse_time(at(input, "creationTimestamp"), now)?;
-    pod.metadata.deletion_timestamp = parse_time(at(input, "spec.deletionTimestamp"), now)?;
+    pod.metadata.rare_mut().deletion_timestamp = parse_time(at(input, "spec.deletionTimestamp"), now)?;
     pod.spec.containers = numbered_containers(at(input, "spec.containers"), "c")?.into();
     pod.spec.init_containers = numbered_containers(at(input, "spec.initContainers"), "i")?;
     pod.spec.node_name = at(input, "spec.nodeName").and_then(text).map(Into::into);

@@ -92,7 +92,7 @@ pub type Opaque = Option<Box<OpaqueValue>>;
 /// crates reading opaque fields need no YAML dependency of their own).
 pub type OpaqueValue = serde_yaml::Value;
 
-api_struct! {
+api_struct_with_rare! {
     /// `metadata`. The server-set fields (uid, resourceVersion, generation,
     /// timestamps, owner references) are the world's to set; in a user's
     /// YAML (copied from `kubectl get -o yaml`, say) they are accepted and
@@ -108,13 +108,19 @@ api_struct! {
         resource_version: Option<String> = "resourceVersion",
         generation: Option<i64> = "generation",
         creation_timestamp: Option<Time> = "creationTimestamp",
-        deletion_timestamp: Option<Time> = "deletionTimestamp",
-        deletion_grace_period_seconds: Option<i64> = "deletionGracePeriodSeconds",
+        // Set while an object is being deleted, and fields the simulation
+        // keeps but rarely sees, boxed together: most objects have none.
+        @rare ObjectMetaRare {
+            deletion_timestamp: Option<Time> = "deletionTimestamp",
+            deletion_grace_period_seconds: Option<i64> = "deletionGracePeriodSeconds",
+        }
         /// Shared: a ReplicaSet's pods share one list.
         owner_references: SharedList<OwnerReference> = "ownerReferences",
-        finalizers: Vec<String> = "finalizers",
-        managed_fields: Opaque = "managedFields",
-        self_link: Opaque = "selfLink",
+        @rare {
+            finalizers: Vec<String> = "finalizers",
+            managed_fields: Opaque = "managedFields",
+            self_link: Opaque = "selfLink",
+        }
     }
 }
 
@@ -212,6 +218,20 @@ mod tests {
         let mut emptied = one.clone();
         emptied.make_mut().clear();
         assert_eq!(emptied, empty);
+    }
+
+    /// Metadata boxes its deletion fields and rarely set ones only when one
+    /// is set, and prints them where the API has them either way.
+    #[test]
+    fn metadata_prints_its_boxed_fields_in_place() {
+        let mut meta: ObjectMeta = super::super::decode::from_yaml_str("{name: web, finalizers: [a]}");
+        assert!(meta.rare.is_some() && meta.finalizers == ["a"]);
+        let debug = format!("{meta:?}");
+        assert!(debug.contains("creation_timestamp: None, deletion_timestamp: None, deletion_grace_period_seconds: None, owner_references: [], finalizers: [\"a\"], managed_fields"));
+        let plain: ObjectMeta = super::super::decode::from_yaml_str("{name: web}");
+        assert!(plain.rare.is_none());
+        meta.rare_mut().finalizers.clear();
+        assert_eq!((format!("{meta:?}"), &meta), (format!("{plain:?}"), &plain));
     }
 
     /// A condition prints its fields in the API's order, the boxed ones

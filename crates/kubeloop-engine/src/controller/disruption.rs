@@ -618,7 +618,7 @@ mod tests {
             .map(|(name, t)| (name.to_string(), t))
             .collect();
         let mut p1 = pod("p1", true, None);
-        p1.metadata.deletion_timestamp = Some(NOW);
+        p1.metadata.rare_mut().deletion_timestamp = Some(NOW);
         let pods = [p1, pod("p2", true, None), pod("p3", true, None)];
         let sync = try_sync(&budget, &pods, scales(&[]), NOW);
         let status = sync.status.unwrap();

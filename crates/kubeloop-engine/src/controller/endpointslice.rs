@@ -119,7 +119,7 @@ mod tests {
             ..Condition::default()
         });
         if deleting {
-            pod.metadata.deletion_timestamp = Some(Time::from_unix_ms(1_000));
+            pod.metadata.rare_mut().deletion_timestamp = Some(Time::from_unix_ms(1_000));
         }
         pod
     }

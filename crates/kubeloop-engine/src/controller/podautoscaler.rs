@@ -910,7 +910,7 @@ mod tests {
             ..Condition::default()
         });
         if test.deleting {
-            pod.metadata.deletion_timestamp = Some(NOW);
+            pod.metadata.rare_mut().deletion_timestamp = Some(NOW);
         }
         for c in 0..2 {
             let mut container = Container { name: format!("container{c}"), ..Container::default() };

@@ -647,7 +647,7 @@ mod tests {
             |name: &str, node: &str| pod(name, node, "Running", true, 0, Some(NOW - HOUR_MS), Some(NOW - HOUR_MS));
         let (a, b, c) = (ready("a", "n1"), ready("b", "n2"), ready("c", "n2"));
         let mut other = ready("other-rs", "n1");
-        other.metadata.deletion_timestamp = time(NOW);
+        other.metadata.rare_mut().deletion_timestamp = time(NOW);
         let third = ready("third-rs", "n2");
         let pods = [&a, &b, &c];
         assert_eq!(rank_pods(&pods, &[&a, &b, &c, &other, &third]), vec![1, 3, 3]);

@@ -370,7 +370,9 @@ impl Store {
         meta.resource_version = Some(self.resource_version.to_string());
         meta.generation = Some(1);
         meta.creation_timestamp = Some(now);
-        meta.deletion_timestamp = None;
+        if let Some(rare) = meta.rare.as_mut() {
+            rare.deletion_timestamp = None;
+        }
         self.journal(&key, None, Some(&object));
         self.insert_new(key.clone(), Rc::new(object));
         Ok(key)

@@ -276,9 +276,9 @@ mod tests {
         let mut restarted = status("c0", true, 3, running());
         restarted.rare_mut().last_state = finished(10);
         let mut deleting = pod(1, "Running", vec![status("c0", false, 0, running())]);
-        deleting.metadata.deletion_timestamp = ago(10);
+        deleting.metadata.rare_mut().deletion_timestamp = ago(10);
         let mut deleted_done = pod(1, "Succeeded", vec![status("c0", false, 0, terminated("Completed", 0))]);
-        deleted_done.metadata.deletion_timestamp = ago(10);
+        deleted_done.metadata.rare_mut().deletion_timestamp = ago(10);
         let mut gated = pod(2, "podPhase", vec![]);
         gated.status.conditions = vec![condition("PodScheduled", "False", "SchedulingGated")];
         let mut ready_completed = pod(
@@ -306,7 +306,7 @@ mod tests {
         evicted.status.reason = Some("Evicted".to_string());
         let mut lost = pod(1, "Running", vec![]);
         lost.status.reason = Some("NodeLost".to_string());
-        lost.metadata.deletion_timestamp = ago(1);
+        lost.metadata.rare_mut().deletion_timestamp = ago(1);
 
         let cases: Vec<(Pod, [&str; 4])> = vec![
             (

@@ -85,7 +85,7 @@ mod tests {
         pod.metadata.name = Some(name.to_string());
         pod.status.phase = phase.to_string().into();
         if terminating {
-            pod.metadata.deletion_timestamp = Some(crate::api::Time::from_unix_ms(0));
+            pod.metadata.rare_mut().deletion_timestamp = Some(crate::api::Time::from_unix_ms(0));
         }
         pod
     }

@@ -905,7 +905,7 @@ mod tests {
                 .map(|(i, (name, spec, status, revision, deleting))| {
                     let mut r = old_rs(name, *spec, *status, *revision, i as i64);
                     if *deleting {
-                        r.metadata.deletion_timestamp = Some(Time::from_unix_ms(0));
+                        r.metadata.rare_mut().deletion_timestamp = Some(Time::from_unix_ms(0));
                     }
                     r
                 })
