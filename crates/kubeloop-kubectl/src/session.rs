@@ -246,7 +246,7 @@ impl Session {
         else {
             return Answer::error(&format!("error: unable to find container named \"{container}\""));
         };
-        target_container.image = Some(image.to_string());
+        target_container.image = Some(image.to_string().into());
         let name = deployment.metadata.name().to_string();
         self.history.input(Input::Apply(vec![Object::Deployment(deployment)]));
         self.history.settle();

@@ -705,9 +705,12 @@ fn pod_in_state(state: &ContainerState, ran_before: bool) -> kubeloop_engine::ap
     let mut pod = placeholder_pod();
     pod.spec.restart_policy = Some("Always".into());
     Rc::make_mut(&mut pod.spec.containers)
-        .push(Container { name: PLACEHOLDER_CONTAINER.to_string(), ..Container::default() });
-    let mut status =
-        ContainerStatus { name: PLACEHOLDER_CONTAINER.to_string(), state: state.clone(), ..ContainerStatus::default() };
+        .push(Container { name: PLACEHOLDER_CONTAINER.to_string().into(), ..Container::default() });
+    let mut status = ContainerStatus {
+        name: PLACEHOLDER_CONTAINER.to_string().into(),
+        state: state.clone(),
+        ..ContainerStatus::default()
+    };
     if ran_before {
         status.rare_mut().last_state.terminated =
             Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
@@ -1127,7 +1130,7 @@ impl HarnessPod {
             pod.metadata.rare_mut().deletion_timestamp = Some(now());
         }
         for c in 0..2 {
-            let mut container = Container { name: format!("container{c}"), ..Container::default() };
+            let mut container = Container { name: format!("container{c}").into(), ..Container::default() };
             if let Some(milli) = self.request_milli {
                 let quantity = Quantity::parse(&format!("{milli}m")).map_err(|e| format!("request {milli}m: {e:?}"))?;
                 container.resources.requests.insert(resource.to_string(), quantity);

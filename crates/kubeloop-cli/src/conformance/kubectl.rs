@@ -310,7 +310,11 @@ fn history(case: &Case) -> Result<(), String> {
 fn containers(value: Option<&Value>) -> Vec<Container> {
     seq(value)
         .iter()
-        .map(|c| Container { name: text_at(c, "name"), image: at(c, "image").and_then(text), ..Default::default() })
+        .map(|c| Container {
+            name: text_at(c, "name").into(),
+            image: at(c, "image").and_then(text).map(Into::into),
+            ..Default::default()
+        })
         .collect()
 }
 
@@ -332,7 +336,7 @@ fn numbered_containers(value: Option<&Value>, prefix: &str) -> Result<Vec<Contai
     let sidecars = description.contains("sidecar");
     Ok((0..count)
         .map(|i| Container {
-            name: format!("{prefix}{i}"),
+            name: format!("{prefix}{i}").into(),
             restart_policy: sidecars.then(|| "Always".to_string()),
             ..Default::default()
         })
@@ -376,7 +380,7 @@ fn container_statuses(value: Option<&Value>, prefix: &str, now: Time) -> Result<
         .enumerate()
         .map(|(i, s)| {
             Ok(ContainerStatus {
-                name: format!("{prefix}{i}"),
+                name: format!("{prefix}{i}").into(),
                 ready: bool_at(s, "ready"),
                 restart_count: i32_at(s, "restartCount")?.unwrap_or(0),
                 started: at(s, "started").and_then(Value::as_bool),
@@ -589,8 +593,10 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
     let template = &mut deployment.spec.template;
     template.metadata.labels = selector.clone().into();
     let container_input = at(d, "container");
-    let mut container =
-        Container { image: container_input.and_then(|c| at(c, "image")).and_then(text), ..Default::default() };
+    let mut container = Container {
+        image: container_input.and_then(|c| at(c, "image")).and_then(text).map(Into::into),
+        ..Default::default()
+    };
     let mut mounts = Vec::new();
     let mut volumes = Vec::new();
     for mount in seq(container_input.and_then(|c| at(c, "mounts"))) {

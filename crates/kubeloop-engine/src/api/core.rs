@@ -38,7 +38,8 @@ status_struct! {
 
 api_struct_with_rare! {
     pub struct ContainerStatus {
-        name: String = "name",
+        /// Shared with the container's.
+        name: Str = "name",
         state: ContainerState = "state",
         // Boxed: set only once a container has stopped.
         @rare ContainerStatusRare {
@@ -47,7 +48,7 @@ api_struct_with_rare! {
         ready: bool = "ready",
         started: Option<bool> = "started",
         restart_count: i32 = "restartCount",
-        image: String = "image",
+        image: Str = "image",
         // Boxed too: the simulated runtime has no image or container ids.
         @rare {
             image_id: String = "imageID",
@@ -159,8 +160,9 @@ api_struct_with_rare! {
 
 api_struct! {
     pub struct Container {
-        name: String = "name",
-        image: Option<String> = "image",
+        /// Shared with the pods' container statuses.
+        name: Str = "name",
+        image: Option<Str> = "image",
         image_pull_policy: Option<String> = "imagePullPolicy",
         command: Vec<String> = "command",
         args: Vec<String> = "args",

@@ -99,7 +99,8 @@ api_struct_with_rare! {
     /// then ignored, as the API server ignores them on create.
     pub struct ObjectMeta {
         name: Option<String> = "name",
-        generate_name: Option<String> = "generateName",
+        /// Shared: a ReplicaSet's pods have the same one.
+        generate_name: Option<Str> = "generateName",
         namespace: Option<String> = "namespace",
         /// Shared: a pod's labels are its template's (copied on write).
         labels: Labels = "labels",

@@ -225,4 +225,31 @@ mod tests {
         let decoded: Str = super::super::decode::from_yaml_str("'10'");
         assert_eq!(decoded, "10");
     }
+
+    /// What the world's pods share: a ReplicaSet's pods their generateName,
+    /// a container status its container's name and image, a condition and
+    /// the defaulted spec fields their literals.
+    #[test]
+    fn a_replica_sets_pods_share_their_repeated_strings() {
+        let mut world = crate::world::World::new(1);
+        assert!(world.apply(&crate::parse_manifests(crate::DEMO_MANIFESTS)).iter().all(Result::is_ok));
+        world.advance(10_000);
+        let pods: Vec<_> = world
+            .store()
+            .list("Pod", None)
+            .filter_map(|object| match object {
+                crate::api::Object::Pod(pod) => Some(pod),
+                _ => None,
+            })
+            .collect();
+        assert!(pods.len() >= 2);
+        let (a, b) = (&pods[0], &pods[1]);
+        let shared =
+            |x: &Option<Str>, y: &Option<Str>| x.as_ref().zip(y.as_ref()).is_some_and(|(x, y)| x.shares_with(y));
+        assert!(shared(&a.metadata.generate_name, &b.metadata.generate_name));
+        assert!(shared(&a.spec.restart_policy, &b.spec.restart_policy));
+        let (status, container) = (&a.status.container_statuses[0], &a.spec.containers[0]);
+        assert!(status.name.shares_with(&container.name) && shared(&Some(status.image.clone()), &container.image));
+        assert!(a.status.conditions.iter().all(|c| c.condition_type.shares_with(&Str::EMPTY) && c.rare.is_none()));
+    }
 }

@@ -913,7 +913,7 @@ mod tests {
             pod.metadata.rare_mut().deletion_timestamp = Some(NOW);
         }
         for c in 0..2 {
-            let mut container = Container { name: format!("container{c}"), ..Container::default() };
+            let mut container = Container { name: format!("container{c}").into(), ..Container::default() };
             if let Some(milli) = test.request_milli {
                 container.resources.requests.insert("cpu".to_string(), Quantity::parse(&format!("{milli}m")).unwrap());
             }

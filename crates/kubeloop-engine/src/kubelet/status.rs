@@ -70,8 +70,8 @@ mod tests {
         for (i, (state, ran_before)) in states.iter().enumerate() {
             let name = format!("c{i}");
             std::rc::Rc::make_mut(&mut pod.spec.containers)
-                .push(Container { name: name.clone(), ..Container::default() });
-            let mut status = ContainerStatus { name, state: state.clone(), ..ContainerStatus::default() };
+                .push(Container { name: name.clone().into(), ..Container::default() });
+            let mut status = ContainerStatus { name: name.into(), state: state.clone(), ..ContainerStatus::default() };
             if *ran_before {
                 status.rare_mut().last_state.terminated =
                     Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));

@@ -301,7 +301,7 @@ fn validate_containers(
         validate_container_common(container, &container_path, errors);
         // Upstream records every name, the empty one included.
         if names.contains(&container.name.as_str()) {
-            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.clone())));
+            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.to_string())));
         } else {
             names.push(&container.name);
         }
@@ -341,7 +341,7 @@ fn validate_init_containers(
             restart_always = policy == "Always";
         }
         if names.contains(&container.name.as_str()) {
-            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.clone())));
+            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.to_string())));
         } else if !container.name.is_empty() {
             names.push(&container.name);
         }
@@ -400,7 +400,7 @@ fn validate_container_common(container: &Container, path: &FieldPath, errors: &m
         errors.push(FieldError::required(name_path, ""));
     } else {
         for detail in is_dns1123_label(&container.name) {
-            errors.push(FieldError::invalid(name_path.clone(), BadValue::Str(container.name.clone()), detail));
+            errors.push(FieldError::invalid(name_path.clone(), BadValue::Str(container.name.to_string()), detail));
         }
     }
     if container.image.as_deref().unwrap_or("").is_empty() {

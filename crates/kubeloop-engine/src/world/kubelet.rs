@@ -1072,7 +1072,7 @@ fn probe_state(kind: ProbeKind, probe: &Probe, now: i64, ip: &str) -> ProbeState
 }
 
 fn first_container_name(pod: &Pod) -> String {
-    pod.spec.containers.first().map_or(String::new(), |c: &Container| c.name.clone())
+    pod.spec.containers.first().map_or(String::new(), |c: &Container| c.name.to_string())
 }
 
 fn set_ready(pod: &mut Pod, ready: bool, now: Time) {

@@ -233,14 +233,14 @@ mod tests {
     }
 
     fn status(name: &str, ready: bool, restarts: i32, state: ContainerState) -> ContainerStatus {
-        ContainerStatus { name: name.to_string(), ready, restart_count: restarts, state, ..Default::default() }
+        ContainerStatus { name: name.to_string().into(), ready, restart_count: restarts, state, ..Default::default() }
     }
 
     fn pod(containers: usize, phase: &str, statuses: Vec<ContainerStatus>) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some("p".to_string());
         pod.spec.containers = (0..containers)
-            .map(|i| Container { name: format!("c{i}"), ..Default::default() })
+            .map(|i| Container { name: format!("c{i}").into(), ..Default::default() })
             .collect::<Vec<_>>()
             .into();
         pod.status.phase = phase.to_string().into();
