@@ -10,13 +10,21 @@ use crate::api::core::{Container, PodSpec, Probe, Secret, Service};
 use crate::api::intstr::IntOrString;
 use crate::api::playground::{App, AppCrash};
 use crate::api::quantity::Quantity;
-use crate::api::{Object, base64};
+use crate::api::{Object, Str, base64};
 use std::rc::Rc;
 
 /// Sets a string field that is unset or empty (Go's zero value) and returns it.
 fn default_str<'a>(field: &'a mut Option<String>, value: &str) -> &'a str {
     if field.as_deref().is_none_or(str::is_empty) {
         *field = Some(value.to_string());
+    }
+    field.as_deref().unwrap_or_default()
+}
+
+/// `default_str` for a field that holds literals without allocating.
+fn default_text<'a>(field: &'a mut Option<Str>, value: &'static str) -> &'a str {
+    if field.as_deref().is_none_or(str::is_empty) {
+        *field = Some(value.into());
     }
     field.as_deref().unwrap_or_default()
 }
@@ -61,10 +69,10 @@ pub fn deployment_defaults(deployment: &mut Deployment) {
 /// SetDefaults_PodSpec, SetDefaults_Pod's request-from-limit rule, and the
 /// container, port, probe and handler defaults beneath them.
 pub fn pod_spec_defaults(spec: &mut PodSpec) {
-    default_str(&mut spec.dns_policy, "ClusterFirst");
-    default_str(&mut spec.restart_policy, "Always");
+    default_text(&mut spec.dns_policy, "ClusterFirst");
+    default_text(&mut spec.restart_policy, "Always");
     spec.termination_grace_period_seconds.get_or_insert(30);
-    default_str(&mut spec.scheduler_name, "default-scheduler");
+    default_text(&mut spec.scheduler_name, "default-scheduler");
     for container in spec.init_containers.iter_mut().chain(Rc::make_mut(&mut spec.containers).iter_mut()) {
         container_defaults(container);
     }

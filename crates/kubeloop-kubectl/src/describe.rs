@@ -941,18 +941,10 @@ mod tests {
         let mut d = deployment();
         d.spec.strategy = from_yaml_str("{type: RollingUpdate, rollingUpdate: {maxUnavailable: 25%, maxSurge: 25%}}");
         d.status.conditions = vec![
-            Condition {
-                condition_type: "Available".into(),
-                status: "True".into(),
-                reason: "MinimumReplicasAvailable".into(),
-                ..Default::default()
-            },
-            Condition {
-                condition_type: "Progressing".into(),
-                status: "True".into(),
-                reason: "NewReplicaSetAvailable".into(),
-                ..Default::default()
-            },
+            Condition { condition_type: "Available".into(), status: "True".into(), ..Default::default() }
+                .with_reason("MinimumReplicasAvailable", ""),
+            Condition { condition_type: "Progressing".into(), status: "True".into(), ..Default::default() }
+                .with_reason("NewReplicaSetAvailable", ""),
         ];
         let events = [
             Event {

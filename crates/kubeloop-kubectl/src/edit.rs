@@ -298,7 +298,7 @@ pub fn set_image(history: &mut History, words: &[&str]) -> Answer {
             let (name, value) = image.split_once('=').unwrap_or((image, ""));
             let mut matched = false;
             for container in containers.iter_mut().filter(|c| name == "*" || c.name == name) {
-                container.image = Some(value.to_string());
+                container.image = Some(value.to_string().into());
                 matched = true;
             }
             if !matched {

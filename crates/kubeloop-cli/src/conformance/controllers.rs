@@ -24,6 +24,7 @@
 //!   (`printers::pods::summarize`).
 
 use super::{AdapterResult, Case, check};
+use kubeloop_engine::api::Str;
 use kubeloop_engine::api::core::{
     Container, ContainerState, ContainerStateTerminated, ContainerStatus, Pod, Probe, Service,
 };
@@ -341,8 +342,8 @@ fn now() -> Time {
 
 fn ready_condition(ready: bool, since: Option<i64>) -> Condition {
     Condition {
-        condition_type: "Ready".to_string(),
-        status: if ready { "True" } else { "False" }.to_string(),
+        condition_type: "Ready".into(),
+        status: if ready { "True" } else { "False" }.to_string().into(),
         last_transition_time: since.map(Time::from_unix_ms),
         ..Condition::default()
     }
@@ -392,9 +393,9 @@ fn described_pod(name: &str, desc: &str) -> Result<Pod, String> {
             let rest = rest.trim_matches(['\'', '"']);
             node = Some(rest.to_string()).filter(|n| !n.is_empty());
         } else if let Some(phase) = clause.strip_prefix("phase ") {
-            pod.status.phase = phase.to_string();
+            pod.status.phase = phase.to_string().into();
         } else if matches!(clause, "Pending" | "Running" | "Unknown" | "Succeeded" | "Failed") {
-            pod.status.phase = clause.to_string();
+            pod.status.phase = clause.to_string().into();
         } else if clause == "not ready" {
             ready = None;
         } else if let Some(rest) = clause.strip_prefix("Ready=True") {
@@ -416,7 +417,7 @@ fn described_pod(name: &str, desc: &str) -> Result<Pod, String> {
             return Err(format!("desc {desc:?}: cannot read {clause:?}"));
         }
     }
-    pod.spec.node_name = node;
+    pod.spec.node_name = node.map(Into::into);
     if let Some(since) = ready {
         pod.status.conditions.push(ready_condition(true, since));
     }
@@ -463,11 +464,11 @@ fn sort_pod(value: &Value) -> Result<Pod, String> {
     let name = text(value.get("name").ok_or("a pod without name")?)?;
     let mut pod = named_pod(name);
     pod.spec.node_name = match value.get("nodeName") {
-        None => Some("node".to_string()),
+        None => Some("node".into()),
         Some(Value::Null) => None,
-        Some(node) => Some(text(node)?.to_string()).filter(|n| !n.is_empty()),
+        Some(node) => Some(text(node)?.to_string().into()).filter(|n: &Str| !n.is_empty()),
     };
-    pod.status.phase = value.get("phase").map(text).transpose()?.unwrap_or("Pending").to_string();
+    pod.status.phase = Str::copy(value.get("phase").map(text).transpose()?.unwrap_or("Pending"));
     if let Some(ready) = value.get("ready").map(boolean).transpose()? {
         let since = if ready { value.get("readySince").map(instant_value).transpose()?.flatten() } else { None };
         pod.status.conditions.push(ready_condition(ready, since));
@@ -702,17 +703,20 @@ fn matches_message(expected: &str, actual: &str) -> bool {
 /// `state`, having run before when `ran_before`; its phase is the kubelet's.
 fn pod_in_state(state: &ContainerState, ran_before: bool) -> kubeloop_engine::api::core::Pod {
     let mut pod = placeholder_pod();
-    pod.spec.restart_policy = Some("Always".to_string());
+    pod.spec.restart_policy = Some("Always".into());
     Rc::make_mut(&mut pod.spec.containers)
-        .push(Container { name: PLACEHOLDER_CONTAINER.to_string(), ..Container::default() });
-    let mut status =
-        ContainerStatus { name: PLACEHOLDER_CONTAINER.to_string(), state: state.clone(), ..ContainerStatus::default() };
+        .push(Container { name: PLACEHOLDER_CONTAINER.to_string().into(), ..Container::default() });
+    let mut status = ContainerStatus {
+        name: PLACEHOLDER_CONTAINER.to_string().into(),
+        state: state.clone(),
+        ..ContainerStatus::default()
+    };
     if ran_before {
         status.rare_mut().last_state.terminated =
             Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
     }
     pod.status.container_statuses.push(status);
-    pod.status.phase = kubeloop_engine::kubelet::status::get_phase(&pod).to_string();
+    pod.status.phase = kubeloop_engine::kubelet::status::get_phase(&pod).to_string().into();
     pod
 }
 
@@ -940,7 +944,7 @@ fn oom_killed(case: &Case) -> Result<(), String> {
     expect.text("kubectlStatusRightAfterExit", kubectl_status(&terminated, false));
     expect.text("kubectlStatusWhileWaiting", kubectl_status(&waiting, true));
     // The phase while the container waits to restart after the OOM kill.
-    expect.text("podPhase", pod_in_state(&waiting, true).status.phase);
+    expect.text("podPhase", pod_in_state(&waiting, true).status.phase.to_string());
     let timing = if same { "same CrashLoopBackOff schedule as any other exit" } else { "a schedule of its own" };
     expect.text("restartTiming", timing.to_string());
     expect.finish()
@@ -1119,14 +1123,14 @@ impl HarnessPod {
     /// (or not) since the start.
     fn build(&self, index: usize, resource: &str) -> Result<Pod, String> {
         let mut pod = named_pod(&format!("test-pod-{index}"));
-        pod.status.phase = self.phase.clone();
+        pod.status.phase = self.phase.clone().into();
         pod.status.start_time = Some(Time::from_unix_ms(self.start_ms));
         pod.status.conditions.push(ready_condition(self.ready, Some(self.start_ms)));
         if self.deleting {
-            pod.metadata.deletion_timestamp = Some(now());
+            pod.metadata.rare_mut().deletion_timestamp = Some(now());
         }
         for c in 0..2 {
-            let mut container = Container { name: format!("container{c}"), ..Container::default() };
+            let mut container = Container { name: format!("container{c}").into(), ..Container::default() };
             if let Some(milli) = self.request_milli {
                 let quantity = Quantity::parse(&format!("{milli}m")).map_err(|e| format!("request {milli}m: {e:?}"))?;
                 container.resources.requests.insert(resource.to_string(), quantity);
@@ -1335,7 +1339,7 @@ fn pdb_controller(text: &str) -> Result<PdbController, String> {
 fn budget_pod(name: &str, ready: bool, owner: Option<&OwnerReference>) -> Pod {
     let mut pod = named_pod(name);
     pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
-    pod.status.phase = "Running".to_string();
+    pod.status.phase = "Running".into();
     pod.status.conditions.push(ready_condition(ready, None));
     pod.metadata.owner_references.make_mut().extend(owner.cloned());
     pod
@@ -1360,7 +1364,7 @@ fn budget_pods(value: &Value, controller: Option<&PdbController>) -> Result<Vec<
                     Some(_) => Some(owner.ok_or("a pod with an owner but no input.controller")?),
                 };
                 let mut pod = budget_pod(name, ready, owned);
-                pod.metadata.deletion_timestamp = deletion_timestamp(item.get("deletionTimestamp"))?;
+                pod.metadata.rare_mut().deletion_timestamp = deletion_timestamp(item.get("deletionTimestamp"))?;
                 pods.push(pod);
             }
         }
@@ -1441,13 +1445,13 @@ fn disruption_budget(case: &Case) -> Result<(), String> {
 fn endpoints(case: &Case) -> Result<(), String> {
     let mut pod = named_pod("pod");
     pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
-    pod.status.phase = input_text(case, "phase")?.to_string();
+    pod.status.phase = input_text(case, "phase")?.to_string().into();
     pod.status.pod_ip = match case.input("podIP") {
         Value::Null => None,
         value => Some(text(value)?.to_string()),
     };
     pod.status.conditions.push(ready_condition(input_flag(case, "Ready", false)?, None));
-    pod.metadata.deletion_timestamp = deletion_timestamp(case.input.get("deletionTimestamp"))?;
+    pod.metadata.rare_mut().deletion_timestamp = deletion_timestamp(case.input.get("deletionTimestamp"))?;
     let mut service = Service::default();
     service.metadata.name = Some("web".to_string());
     service.spec.selector.insert("app".to_string(), "web".to_string());

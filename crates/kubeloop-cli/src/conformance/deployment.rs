@@ -356,7 +356,7 @@ fn template(value: &Value, defaults: &BTreeMap<String, String>) -> Result<PodTem
     let mut t = PodTemplateSpec::default();
     let field = |key: &str| opt_str(value, key).map(|v| v.or_else(|| defaults.get(key).cloned()));
     t.metadata.name = field("name")?;
-    t.spec.node_name = field("nodeName")?;
+    t.spec.node_name = field("nodeName")?.map(Into::into);
     t.metadata.labels = string_map(get(value, "labels").unwrap_or(&Value::Null))?.into();
     t.metadata.annotations = string_map(get(value, "annotations").unwrap_or(&Value::Null))?;
     Ok(t)
@@ -650,7 +650,7 @@ fn sync_rollout_status(case: &Case) -> Outcome {
     if want.is_null() {
         return Err(format!("progressingCondition: expected none, got {progressing:?}"));
     }
-    check("progressingCondition.status", req_str(want, "status")?, progressing.status.clone())?;
+    check("progressingCondition.status", req_str(want, "status")?, progressing.status.to_string())?;
     check("progressingCondition.reason", req_str(want, "reason")?, progressing.reason.clone())?;
     let when = |key: &str, existing_time: Option<Time>| -> Result<Option<Option<Time>>, String> {
         Ok(match case.expected(key) {
@@ -853,22 +853,22 @@ fn defaulted_field(d: &Deployment, key: &str) -> Result<Value, String> {
         Some(IntOrString::Int(n)) => Value::from(*n),
         Some(IntOrString::String(s)) => Value::from(s.as_str()),
     };
-    let text = |v: &Option<String>| v.as_deref().map_or(Value::Null, Value::from);
+    let text = |v: Option<&str>| v.map_or(Value::Null, Value::from);
     Ok(match key {
         "replicas" => spec.replicas.map_or(Value::Null, Value::from),
-        "strategy.type" => text(&spec.strategy.strategy_type),
+        "strategy.type" => text(spec.strategy.strategy_type.as_deref()),
         "strategy.rollingUpdate.maxSurge" => int_or_string(rolling.and_then(|r| r.max_surge.as_ref())),
         "strategy.rollingUpdate.maxUnavailable" => int_or_string(rolling.and_then(|r| r.max_unavailable.as_ref())),
         "revisionHistoryLimit" => spec.revision_history_limit.map_or(Value::Null, Value::from),
         "progressDeadlineSeconds" => spec.progress_deadline_seconds.map_or(Value::Null, Value::from),
         "minReadySeconds" => Value::from(spec.min_ready_seconds),
         "paused" => Value::from(spec.paused),
-        "template.spec.restartPolicy" => text(&pod.restart_policy),
+        "template.spec.restartPolicy" => text(pod.restart_policy.as_deref()),
         "template.spec.terminationGracePeriodSeconds" => {
             pod.termination_grace_period_seconds.map_or(Value::Null, Value::from)
         }
-        "template.spec.dnsPolicy" => text(&pod.dns_policy),
-        "template.spec.schedulerName" => text(&pod.scheduler_name),
+        "template.spec.dnsPolicy" => text(pod.dns_policy.as_deref()),
+        "template.spec.schedulerName" => text(pod.scheduler_name.as_deref()),
         other => return Err(format!("the deployment adapter cannot read defaulted field {other:?}")),
     })
 }
@@ -931,12 +931,14 @@ fn condition(value: &Value) -> Result<Option<Condition>, String> {
         Some(v) => opt_time(v)?,
     };
     Ok(Some(Condition {
-        condition_type: opt_str(value, "type")?.unwrap_or_else(|| PROGRESSING.to_string()),
-        status: opt_str(value, "status")?.unwrap_or_default(),
-        reason: opt_str(value, "reason")?.unwrap_or_default(),
-        rare: Some(Box::new(ConditionRare { last_update_time, ..Default::default() })),
+        condition_type: opt_str(value, "type")?.unwrap_or_else(|| PROGRESSING.to_string()).into(),
+        status: opt_str(value, "status")?.unwrap_or_default().into(),
+        rare: Some(Box::new(ConditionRare {
+            last_update_time,
+            reason: opt_str(value, "reason")?.unwrap_or_default(),
+            ..Default::default()
+        })),
         last_transition_time,
-        ..Condition::default()
     }))
 }
 
@@ -982,7 +984,7 @@ fn replica_set(value: &Value, prefix: &str, default_name: &str, order: &[String]
     if let Some(revision) = scalar_text(get(value, &key("revision")).unwrap_or(&Value::Null)) {
         rs.metadata.annotations.insert(util::REVISION_ANNOTATION.to_string(), revision);
     }
-    rs.metadata.deletion_timestamp = match get(value, &key("deletionTimestamp")) {
+    rs.metadata.rare_mut().deletion_timestamp = match get(value, &key("deletionTimestamp")) {
         None | Some(Value::Null) => None,
         Some(Value::String(word)) if word == "set" => Some(NOW),
         Some(v) => opt_time(v)?,

@@ -262,11 +262,13 @@ fn rollout_status(case: &Case) -> Result<(), String> {
 fn conditions(value: Option<&Value>) -> Vec<Condition> {
     seq(value)
         .iter()
-        .map(|c| Condition {
-            condition_type: text_at(c, "type"),
-            status: text_at(c, "status"),
-            reason: text_at(c, "reason"),
-            ..Default::default()
+        .map(|c| {
+            Condition {
+                condition_type: text_at(c, "type").into(),
+                status: text_at(c, "status").into(),
+                ..Default::default()
+            }
+            .with_reason(text_at(c, "reason"), "")
         })
         .collect()
 }
@@ -308,7 +310,11 @@ fn history(case: &Case) -> Result<(), String> {
 fn containers(value: Option<&Value>) -> Vec<Container> {
     seq(value)
         .iter()
-        .map(|c| Container { name: text_at(c, "name"), image: at(c, "image").and_then(text), ..Default::default() })
+        .map(|c| Container {
+            name: text_at(c, "name").into(),
+            image: at(c, "image").and_then(text).map(Into::into),
+            ..Default::default()
+        })
         .collect()
 }
 
@@ -330,7 +336,7 @@ fn numbered_containers(value: Option<&Value>, prefix: &str) -> Result<Vec<Contai
     let sidecars = description.contains("sidecar");
     Ok((0..count)
         .map(|i| Container {
-            name: format!("{prefix}{i}"),
+            name: format!("{prefix}{i}").into(),
             restart_policy: sidecars.then(|| "Always".to_string()),
             ..Default::default()
         })
@@ -374,12 +380,15 @@ fn container_statuses(value: Option<&Value>, prefix: &str, now: Time) -> Result<
         .enumerate()
         .map(|(i, s)| {
             Ok(ContainerStatus {
-                name: format!("{prefix}{i}"),
+                name: format!("{prefix}{i}").into(),
                 ready: bool_at(s, "ready"),
                 restart_count: i32_at(s, "restartCount")?.unwrap_or(0),
                 started: at(s, "started").and_then(Value::as_bool),
                 state: container_state(s.get("state"), now)?,
-                rare: Some(Box::new(ContainerStatusRare { last_state: container_state(s.get("lastState"), now)? })),
+                rare: Some(Box::new(ContainerStatusRare {
+                    last_state: container_state(s.get("lastState"), now)?,
+                    ..Default::default()
+                })),
                 ..Default::default()
             })
         })
@@ -391,10 +400,10 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
     let mut pod = Pod::default();
     pod.metadata.name = Some(text_at(input, "name"));
     pod.metadata.creation_timestamp = parse_time(at(input, "creationTimestamp"), now)?;
-    pod.metadata.deletion_timestamp = parse_time(at(input, "spec.deletionTimestamp"), now)?;
+    pod.metadata.rare_mut().deletion_timestamp = parse_time(at(input, "spec.deletionTimestamp"), now)?;
     pod.spec.containers = numbered_containers(at(input, "spec.containers"), "c")?.into();
     pod.spec.init_containers = numbered_containers(at(input, "spec.initContainers"), "i")?;
-    pod.spec.node_name = at(input, "spec.nodeName").and_then(text);
+    pod.spec.node_name = at(input, "spec.nodeName").and_then(text).map(Into::into);
     let gates = seq(at(input, "spec.readinessGates"));
     if !gates.is_empty() {
         let gates = gates
@@ -407,7 +416,7 @@ fn pods(case: &Case, now: Time) -> Result<(), String> {
             .collect();
         pod.spec.rare_mut().readiness_gates = Some(Box::new(Value::Sequence(gates)));
     }
-    pod.status.phase = text_at(input, "status.phase");
+    pod.status.phase = text_at(input, "status.phase").into();
     pod.status.reason = at(input, "status.reason").and_then(text);
     pod.status.conditions = conditions(at(input, "status.conditions"));
     pod.status.pod_ip = seq(at(input, "status.podIPs")).first().and_then(text);
@@ -584,8 +593,10 @@ fn describe(case: &Case, now: Time) -> Result<(), String> {
     let template = &mut deployment.spec.template;
     template.metadata.labels = selector.clone().into();
     let container_input = at(d, "container");
-    let mut container =
-        Container { image: container_input.and_then(|c| at(c, "image")).and_then(text), ..Default::default() };
+    let mut container = Container {
+        image: container_input.and_then(|c| at(c, "image")).and_then(text).map(Into::into),
+        ..Default::default()
+    };
     let mut mounts = Vec::new();
     let mut volumes = Vec::new();
     for mount in seq(container_input.and_then(|c| at(c, "mounts"))) {

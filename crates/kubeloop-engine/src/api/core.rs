@@ -5,6 +5,7 @@ use super::decode::{api_struct, api_struct_with_rare, status_struct};
 use super::intstr::IntOrString;
 use super::meta::{Condition, ObjectMeta, Opaque};
 use super::quantity::Quantity;
+use super::text::Str;
 use super::time::Time;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -20,24 +21,25 @@ api_struct! {
 status_struct! {
     pub struct PodStatus {
         /// Pending, Running, Succeeded, Failed or Unknown.
-        phase: String = "phase",
+        phase: Str = "phase",
         conditions: Vec<Condition> = "conditions",
         /// Set for pods the node lifecycle evicted (`Evicted`) or lost.
         reason: Option<String> = "reason",
         message: Option<String> = "message",
         /// The node's address.
-        host_ip: Option<String> = "hostIP",
+        host_ip: Option<Str> = "hostIP",
         pod_ip: Option<String> = "podIP",
         start_time: Option<Time> = "startTime",
         init_container_statuses: Vec<ContainerStatus> = "initContainerStatuses",
         container_statuses: Vec<ContainerStatus> = "containerStatuses",
-        qos_class: Option<String> = "qosClass",
+        qos_class: Option<Str> = "qosClass",
     }
 }
 
 api_struct_with_rare! {
     pub struct ContainerStatus {
-        name: String = "name",
+        /// Shared with the container's.
+        name: Str = "name",
         state: ContainerState = "state",
         // Boxed: set only once a container has stopped.
         @rare ContainerStatusRare {
@@ -46,9 +48,12 @@ api_struct_with_rare! {
         ready: bool = "ready",
         started: Option<bool> = "started",
         restart_count: i32 = "restartCount",
-        image: String = "image",
-        image_id: String = "imageID",
-        container_id: Option<String> = "containerID",
+        image: Str = "image",
+        // Boxed too: the simulated runtime has no image or container ids.
+        @rare {
+            image_id: String = "imageID",
+            container_id: Option<String> = "containerID",
+        }
     }
 }
 
@@ -106,12 +111,12 @@ api_struct_with_rare! {
         /// writer copies it first: `Rc::make_mut`).
         containers: Rc<Vec<Container>> = "containers",
         init_containers: Vec<Container> = "initContainers",
-        restart_policy: Option<String> = "restartPolicy",
+        restart_policy: Option<Str> = "restartPolicy",
         termination_grace_period_seconds: Option<i64> = "terminationGracePeriodSeconds",
         active_deadline_seconds: Option<i64> = "activeDeadlineSeconds",
-        dns_policy: Option<String> = "dnsPolicy",
-        scheduler_name: Option<String> = "schedulerName",
-        node_name: Option<String> = "nodeName",
+        dns_policy: Option<Str> = "dnsPolicy",
+        scheduler_name: Option<Str> = "schedulerName",
+        node_name: Option<Str> = "nodeName",
         // The pod spec's fields that are rarely set (most of them kept but
         // not simulated), boxed together: a pod without any pays 8 bytes
         // for them rather than their 296.
@@ -155,8 +160,9 @@ api_struct_with_rare! {
 
 api_struct! {
     pub struct Container {
-        name: String = "name",
-        image: Option<String> = "image",
+        /// Shared with the pods' container statuses.
+        name: Str = "name",
+        image: Option<Str> = "image",
         image_pull_policy: Option<String> = "imagePullPolicy",
         command: Vec<String> = "command",
         args: Vec<String> = "args",

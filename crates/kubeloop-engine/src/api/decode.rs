@@ -207,7 +207,10 @@ pub(crate) use api_struct;
 /// pod then pays one pointer for them instead of their inline size. The
 /// side struct's fields are declared where they stand in the API (fields
 /// may follow it; its comments are plain ones, which macro_rules cannot
-/// tell from a field's). Reading goes through `Deref` (`spec.volumes` reads the
+/// tell from a field's). A second, unnamed `@rare { .. }` block at the end
+/// puts more fields in the same side struct where they stand in the API,
+/// after the plain fields that follow the first. Reading goes through
+/// `Deref` (`spec.volumes` reads the
 /// side struct, or an empty one); writing through `rare_mut()`. To
 /// everything else the struct is as if declared flat: one schema and one
 /// decoder over every field, and `Debug` and `PartialEq` see the fields in
@@ -222,6 +225,9 @@ macro_rules! api_struct_with_rare {
                 $( $(#[$rare_field_meta:meta])* $rare_field:ident : $rare_type:ty = $rare_json:literal, )*
             }
             $( $(#[$after_meta:meta])* $after:ident : $after_type:ty = $after_json:literal, )*
+            $( @rare {
+                $( $(#[$tail_meta:meta])* $tail:ident : $tail_type:ty = $tail_json:literal, )*
+            } )?
         }
     ) => {
         $(#[$meta])*
@@ -237,6 +243,7 @@ macro_rules! api_struct_with_rare {
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct $rare {
             $( $(#[$rare_field_meta])* pub $rare_field: $rare_type, )*
+            $( $( $(#[$tail_meta])* pub $tail: $tail_type, )* )?
         }
 
         impl $name {
@@ -251,6 +258,7 @@ macro_rules! api_struct_with_rare {
             fn deref(&self) -> &$rare {
                 static EMPTY: $rare = $rare {
                     $( $rare_field: <$rare_type as $crate::api::decode::ConstDefault>::DEFAULT, )*
+                    $( $( $tail: <$tail_type as $crate::api::decode::ConstDefault>::DEFAULT, )* )?
                 };
                 self.rare.as_deref().unwrap_or(&EMPTY)
             }
@@ -269,13 +277,16 @@ macro_rules! api_struct_with_rare {
                     $( .field(stringify!($field), &self.$field) )*
                     $( .field(stringify!($rare_field), &rare.$rare_field) )*
                     $( .field(stringify!($after), &self.$after) )*
+                    $( $( .field(stringify!($tail), &rare.$tail) )* )?
                     .finish()
             }
         }
 
         impl $crate::api::decode::FromYaml for $rare {
             fn from_yaml(value: &serde_yaml::Value) -> Self {
-                $crate::api::decode::decode_fields!(value, $( $rare_field = $rare_json ),*)
+                $crate::api::decode::decode_fields!(
+                    value, $( $rare_field = $rare_json, )* $( $( $tail = $tail_json ),* )?
+                )
             }
         }
 
@@ -298,6 +309,7 @@ macro_rules! api_struct_with_rare {
                     $( ($json, <$type as $crate::api::decode::HasSchema>::SCHEMA), )*
                     $( ($rare_json, <$rare_type as $crate::api::decode::HasSchema>::SCHEMA), )*
                     $( ($after_json, <$after_type as $crate::api::decode::HasSchema>::SCHEMA), )*
+                    $( $( ($tail_json, <$tail_type as $crate::api::decode::HasSchema>::SCHEMA), )* )?
                 ],
             });
         }
@@ -309,6 +321,7 @@ macro_rules! api_struct_with_rare {
                 $( $crate::api::encode::put_field(&mut fields, stringify!($name), $json, &self.$field); )*
                 $( $crate::api::encode::put_field(&mut fields, stringify!($name), $rare_json, &rare.$rare_field); )*
                 $( $crate::api::encode::put_field(&mut fields, stringify!($name), $after_json, &self.$after); )*
+                $( $( $crate::api::encode::put_field(&mut fields, stringify!($name), $tail_json, &rare.$tail); )* )?
                 Some(serde_yaml::Value::Mapping(fields))
             }
         }
@@ -333,6 +346,10 @@ impl<T> ConstDefault for Vec<T> {
 
 impl<K, V> ConstDefault for BTreeMap<K, V> {
     const DEFAULT: Self = BTreeMap::new();
+}
+
+impl ConstDefault for String {
+    const DEFAULT: Self = String::new();
 }
 
 /// Declares a status struct: set by the world, never read from a user's

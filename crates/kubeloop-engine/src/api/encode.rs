@@ -83,6 +83,16 @@ impl ToYaml for String {
     }
 }
 
+/// Literal and shared strings write as strings.
+impl ToYaml for super::text::Str {
+    fn to_yaml(&self) -> Option<Value> {
+        (!self.is_empty()).then(|| Value::String(self.as_str().to_string()))
+    }
+    fn to_yaml_always(&self) -> Value {
+        Value::String(self.as_str().to_string())
+    }
+}
+
 impl ToYaml for bool {
     fn to_yaml(&self) -> Option<Value> {
         self.then_some(Value::Bool(true))

@@ -1,6 +1,7 @@
 //! Object metadata shared by every kind.
 
 use super::decode::{api_struct, api_struct_with_rare};
+use super::text::Str;
 use super::time::Time;
 use std::collections::BTreeMap;
 
@@ -91,14 +92,15 @@ pub type Opaque = Option<Box<OpaqueValue>>;
 /// crates reading opaque fields need no YAML dependency of their own).
 pub type OpaqueValue = serde_yaml::Value;
 
-api_struct! {
+api_struct_with_rare! {
     /// `metadata`. The server-set fields (uid, resourceVersion, generation,
     /// timestamps, owner references) are the world's to set; in a user's
     /// YAML (copied from `kubectl get -o yaml`, say) they are accepted and
     /// then ignored, as the API server ignores them on create.
     pub struct ObjectMeta {
         name: Option<String> = "name",
-        generate_name: Option<String> = "generateName",
+        /// Shared: a ReplicaSet's pods have the same one.
+        generate_name: Option<Str> = "generateName",
         namespace: Option<String> = "namespace",
         /// Shared: a pod's labels are its template's (copied on write).
         labels: Labels = "labels",
@@ -107,13 +109,19 @@ api_struct! {
         resource_version: Option<String> = "resourceVersion",
         generation: Option<i64> = "generation",
         creation_timestamp: Option<Time> = "creationTimestamp",
-        deletion_timestamp: Option<Time> = "deletionTimestamp",
-        deletion_grace_period_seconds: Option<i64> = "deletionGracePeriodSeconds",
+        // Set while an object is being deleted, and fields the simulation
+        // keeps but rarely sees, boxed together: most objects have none.
+        @rare ObjectMetaRare {
+            deletion_timestamp: Option<Time> = "deletionTimestamp",
+            deletion_grace_period_seconds: Option<i64> = "deletionGracePeriodSeconds",
+        }
         /// Shared: a ReplicaSet's pods share one list.
         owner_references: SharedList<OwnerReference> = "ownerReferences",
-        finalizers: Vec<String> = "finalizers",
-        managed_fields: Opaque = "managedFields",
-        self_link: Opaque = "selfLink",
+        @rare {
+            finalizers: Vec<String> = "finalizers",
+            managed_fields: Opaque = "managedFields",
+            self_link: Opaque = "selfLink",
+        }
     }
 }
 
@@ -135,17 +143,38 @@ api_struct_with_rare! {
     /// conditions use `lastUpdateTime`, metav1.Condition (PDBs) uses
     /// `observedGeneration`; each leaves the other unset.
     pub struct Condition {
-        condition_type: String = "type",
-        status: String = "status",
+        condition_type: Str = "type",
+        status: Str = "status",
         // The fields only some kinds' conditions have, boxed: a pod has
-        // four or five conditions and none of these.
+        // four or five conditions and none of these (a pod's condition has
+        // a reason and message only while something is wrong).
         @rare ConditionRare {
             observed_generation: Option<i64> = "observedGeneration",
             last_update_time: Option<Time> = "lastUpdateTime",
         }
         last_transition_time: Option<Time> = "lastTransitionTime",
-        reason: String = "reason",
-        message: String = "message",
+        @rare {
+            reason: String = "reason",
+            message: String = "message",
+        }
+    }
+}
+
+impl Condition {
+    /// Sets the reason and message, which live with the rare fields (not
+    /// boxed for two empty ones).
+    pub fn set_reason(&mut self, reason: String, message: String) {
+        if self.rare.is_some() || !reason.is_empty() || !message.is_empty() {
+            let rare = self.rare_mut();
+            rare.reason = reason;
+            rare.message = message;
+        }
+    }
+
+    /// The condition with a reason and message.
+    pub fn with_reason(mut self, reason: impl Into<String>, message: impl Into<String>) -> Condition {
+        self.set_reason(reason.into(), message.into());
+        self
     }
 }
 
@@ -192,6 +221,20 @@ mod tests {
         assert_eq!(emptied, empty);
     }
 
+    /// Metadata boxes its deletion fields and rarely set ones only when one
+    /// is set, and prints them where the API has them either way.
+    #[test]
+    fn metadata_prints_its_boxed_fields_in_place() {
+        let mut meta: ObjectMeta = super::super::decode::from_yaml_str("{name: web, finalizers: [a]}");
+        assert!(meta.rare.is_some() && meta.finalizers == ["a"]);
+        let debug = format!("{meta:?}");
+        assert!(debug.contains("creation_timestamp: None, deletion_timestamp: None, deletion_grace_period_seconds: None, owner_references: [], finalizers: [\"a\"], managed_fields"));
+        let plain: ObjectMeta = super::super::decode::from_yaml_str("{name: web}");
+        assert!(plain.rare.is_none());
+        meta.rare_mut().finalizers.clear();
+        assert_eq!((format!("{meta:?}"), &meta), (format!("{plain:?}"), &plain));
+    }
+
     /// A condition prints its fields in the API's order, the boxed ones
     /// included, whether boxed or not.
     #[test]
@@ -207,5 +250,18 @@ mod tests {
         boxed.rare_mut().last_update_time = Some(Time::from_unix_ms(1000));
         assert_ne!(boxed, ready);
         assert!(format!("{boxed:?}").contains("last_update_time: Some(Time { unix_ms: 1000 }), last_transition_time"));
+
+        // The reason and message are boxed too, and print last, where the
+        // API has them.
+        let mut plain = ready.clone();
+        plain.set_reason(String::new(), String::new());
+        assert!(plain.rare.is_none(), "two empty strings need no box");
+        let failed = ready.clone().with_reason("Unschedulable", "0/3 nodes are available");
+        assert!(failed.rare.is_some() && failed.reason == "Unschedulable");
+        assert!(format!("{failed:?}").ends_with(
+            "last_transition_time: None, reason: \"Unschedulable\", message: \"0/3 nodes are available\" }"
+        ));
+        let decoded: Condition = super::super::decode::from_yaml_str("{type: Ready, status: 'True', reason: Why}");
+        assert_eq!(decoded, ready.clone().with_reason("Why", ""));
     }
 }

@@ -12,6 +12,7 @@ use crate::api::intstr::{IntOrString, get_scaled_value_from_int_or_percent};
 use crate::api::meta::{Condition, ConditionRare, OwnerReference};
 use crate::api::policy::{PodDisruptionBudget, PodDisruptionBudgetStatus};
 use crate::api::selector::LabelSelector;
+use crate::api::text::Str;
 use crate::api::time::Time;
 use crate::controller::endpointslice::is_pod_ready;
 use crate::validation::field::go_quote;
@@ -197,22 +198,24 @@ pub fn set_status_condition(conditions: &mut Vec<Condition>, new: Condition, now
                 existing.rare_mut().observed_generation = new.observed_generation;
             }
             if existing.status != new.status {
-                existing.status = new.status;
+                existing.status = new.status.clone();
                 existing.last_transition_time = Some(new.last_transition_time.unwrap_or(now));
             }
-            existing.reason = new.reason;
-            existing.message = new.message;
+            existing.set_reason(new.reason.clone(), new.message.clone());
         }
     }
 }
 
 fn disruption_allowed_condition(status: &str, reason: &str, message: String, generation: i64) -> Condition {
     Condition {
-        condition_type: DISRUPTION_ALLOWED_CONDITION.to_string(),
-        status: status.to_string(),
-        rare: Some(Box::new(ConditionRare { observed_generation: Some(generation), ..Default::default() })),
-        reason: reason.to_string(),
-        message,
+        condition_type: DISRUPTION_ALLOWED_CONDITION.into(),
+        status: Str::copy(status),
+        rare: Some(Box::new(ConditionRare {
+            observed_generation: Some(generation),
+            reason: reason.to_string(),
+            message,
+            ..Default::default()
+        })),
         ..Condition::default()
     }
 }
@@ -473,10 +476,10 @@ mod tests {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
         pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
-        pod.status.phase = "Running".to_string();
+        pod.status.phase = "Running".into();
         pod.status.conditions.push(Condition {
-            condition_type: "Ready".to_string(),
-            status: if ready { "True" } else { "False" }.to_string(),
+            condition_type: "Ready".into(),
+            status: if ready { "True" } else { "False" }.to_string().into(),
             ..Condition::default()
         });
         if let Some(uid) = owner {
@@ -528,7 +531,7 @@ mod tests {
         let mut unlabelled = pod("naked", true, None);
         unlabelled.metadata.labels_mut().clear();
         let mut four = vec![pod("p0", true, None), pod("p1", true, None), pod("p2", true, None), pod("p3", true, None)];
-        four[3].status.conditions[0].status = "False".to_string();
+        four[3].status.conditions[0].status = "False".into();
         let cases: Vec<Case> = vec![
             ("pdb.01", no_selector.clone(), vec![], &[], (0, 0, 3, 0)),
             ("pdb.02", no_selector, vec![unlabelled], &[], (0, 1, 3, 1)),
@@ -615,7 +618,7 @@ mod tests {
             .map(|(name, t)| (name.to_string(), t))
             .collect();
         let mut p1 = pod("p1", true, None);
-        p1.metadata.deletion_timestamp = Some(NOW);
+        p1.metadata.rare_mut().deletion_timestamp = Some(NOW);
         let pods = [p1, pod("p2", true, None), pod("p3", true, None)];
         let sync = try_sync(&budget, &pods, scales(&[]), NOW);
         let status = sync.status.unwrap();

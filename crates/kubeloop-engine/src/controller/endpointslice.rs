@@ -64,7 +64,7 @@ pub fn pod_to_endpoint(pod: &Pod, service: &Service) -> Endpoint {
     Endpoint {
         address: pod.status.pod_ip.clone().unwrap_or_default(),
         pod_name: pod.metadata.name().to_string(),
-        node_name: pod.spec.node_name.clone(),
+        node_name: pod.spec.node_name.as_deref().map(String::from),
         conditions: EndpointConditions { ready, serving, terminating },
     }
 }
@@ -111,15 +111,15 @@ mod tests {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
         pod.metadata.labels_mut().insert("app".to_string(), "web".to_string());
-        pod.status.phase = phase.to_string();
+        pod.status.phase = phase.to_string().into();
         pod.status.pod_ip = ip.map(str::to_string);
         pod.status.conditions.push(Condition {
-            condition_type: "Ready".to_string(),
-            status: if ready { "True" } else { "False" }.to_string(),
+            condition_type: "Ready".into(),
+            status: if ready { "True" } else { "False" }.to_string().into(),
             ..Condition::default()
         });
         if deleting {
-            pod.metadata.deletion_timestamp = Some(Time::from_unix_ms(1_000));
+            pod.metadata.rare_mut().deletion_timestamp = Some(Time::from_unix_ms(1_000));
         }
         pod
     }

@@ -896,7 +896,7 @@ mod tests {
     fn build(test: &TestPod, i: usize) -> (Pod, Option<PodMetric>) {
         let mut pod = Pod::default();
         pod.metadata.name = Some(format!("test-pod-{i}"));
-        pod.status.phase = test.phase.to_string();
+        pod.status.phase = test.phase.to_string().into();
         let start = match test.start {
             Start::LongAgo => Time::from_unix_ms(0),
             Start::Cool => at(-3 * MINUTE),
@@ -904,16 +904,16 @@ mod tests {
         };
         pod.status.start_time = Some(start);
         pod.status.conditions.push(Condition {
-            condition_type: "Ready".to_string(),
-            status: if test.ready { "True" } else { "False" }.to_string(),
+            condition_type: "Ready".into(),
+            status: if test.ready { "True" } else { "False" }.to_string().into(),
             last_transition_time: Some(start),
             ..Condition::default()
         });
         if test.deleting {
-            pod.metadata.deletion_timestamp = Some(NOW);
+            pod.metadata.rare_mut().deletion_timestamp = Some(NOW);
         }
         for c in 0..2 {
-            let mut container = Container { name: format!("container{c}"), ..Container::default() };
+            let mut container = Container { name: format!("container{c}").into(), ..Container::default() };
             if let Some(milli) = test.request_milli {
                 container.resources.requests.insert("cpu".to_string(), Quantity::parse(&format!("{milli}m")).unwrap());
             }

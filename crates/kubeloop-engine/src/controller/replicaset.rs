@@ -562,12 +562,12 @@ mod tests {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
         pod.metadata.creation_timestamp = created.map(Time::from_unix_ms);
-        pod.spec.node_name = Some(node.to_string()).filter(|n| !n.is_empty());
-        pod.status.phase = phase.to_string();
+        pod.spec.node_name = Some(crate::api::Str::copy(node)).filter(|n| !n.is_empty());
+        pod.status.phase = phase.to_string().into();
         if ready {
             pod.status.conditions.push(Condition {
-                condition_type: "Ready".to_string(),
-                status: "True".to_string(),
+                condition_type: "Ready".into(),
+                status: "True".into(),
                 last_transition_time: ready_since.map(Time::from_unix_ms),
                 ..Condition::default()
             });
@@ -714,8 +714,8 @@ mod tests {
             let mut p = pod(name, node, phase, false, 0, None, created);
             if let Some(since) = ready {
                 p.status.conditions.push(Condition {
-                    condition_type: "Ready".to_string(),
-                    status: "True".to_string(),
+                    condition_type: "Ready".into(),
+                    status: "True".into(),
                     last_transition_time: since.map(Time::from_unix_ms),
                     ..Condition::default()
                 });
@@ -807,7 +807,7 @@ mod tests {
             |name: &str, node: &str| pod(name, node, "Running", true, 0, Some(NOW - HOUR_MS), Some(NOW - HOUR_MS));
         let (a, b, c) = (ready("a", "n1"), ready("b", "n2"), ready("c", "n2"));
         let mut other = ready("other-rs", "n1");
-        other.metadata.deletion_timestamp = time(NOW);
+        other.metadata.rare_mut().deletion_timestamp = time(NOW);
         let third = ready("third-rs", "n2");
         let pods = [&a, &b, &c];
         assert_eq!(rank_pods(&pods, &[&a, &b, &c, &other, &third]), vec![1, 3, 3]);
@@ -908,13 +908,13 @@ mod tests {
         assert!(!is_pod_available(&no_ltt, 1, now));
         // Not ready, or Ready=False.
         let mut not_ready = p.clone();
-        not_ready.status.conditions[0].status = "False".to_string();
+        not_ready.status.conditions[0].status = "False".into();
         assert!(!is_pod_ready(&not_ready));
         assert!(!is_pod_available(&not_ready, 0, now));
         assert!(!is_pod_ready(&Pod::default()));
         assert!(is_pod_active(&p));
         let mut done = p.clone();
-        done.status.phase = "Succeeded".to_string();
+        done.status.phase = "Succeeded".into();
         assert!(!is_pod_active(&done));
     }
 }

@@ -592,8 +592,7 @@ mod tests {
 
     #[test]
     fn back_off_key_names_the_container() {
-        let container =
-            Container { name: "web".to_string(), image: Some("nginx:1.27".to_string()), ..Default::default() };
+        let container = Container { name: "web".into(), image: Some("nginx:1.27".into()), ..Default::default() };
         assert_eq!(back_off_key(&web_pod(), &container), "web-7d4b9c-x2x7q_default_3f1c2a9e_web_nginx:1.27");
     }
 }

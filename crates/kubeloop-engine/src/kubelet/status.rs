@@ -66,12 +66,12 @@ mod tests {
 
     fn pod(policy: &str, states: &[(ContainerState, bool)]) -> Pod {
         let mut pod = Pod::default();
-        pod.spec.restart_policy = Some(policy.to_string());
+        pod.spec.restart_policy = Some(policy.to_string().into());
         for (i, (state, ran_before)) in states.iter().enumerate() {
             let name = format!("c{i}");
             std::rc::Rc::make_mut(&mut pod.spec.containers)
-                .push(Container { name: name.clone(), ..Container::default() });
-            let mut status = ContainerStatus { name, state: state.clone(), ..ContainerStatus::default() };
+                .push(Container { name: name.clone().into(), ..Container::default() });
+            let mut status = ContainerStatus { name: name.into(), state: state.clone(), ..ContainerStatus::default() };
             if *ran_before {
                 status.rare_mut().last_state.terminated =
                     Some(Box::new(ContainerStateTerminated { exit_code: 137, ..Default::default() }));
@@ -132,13 +132,13 @@ pub fn fill_runtime_ids(pod: &mut Pod) {
         if !has_run {
             continue;
         }
-        if container.image_id.is_empty() {
-            container.image_id = image_id(&container.image);
-        }
         let instance = i64::from(container.restart_count);
-        if container.container_id.is_none() {
-            container.container_id = Some(container_id(&uid, &container.name, instance));
+        let (image, id) = (image_id(&container.image), container_id(&uid, &container.name, instance));
+        let rare = container.rare_mut();
+        if rare.image_id.is_empty() {
+            rare.image_id = image;
         }
+        rare.container_id.get_or_insert(id);
         if let Some(current) = container.state.terminated.as_deref_mut() {
             current.container_id.get_or_insert_with(|| container_id(&uid, &container.name, instance));
         }

@@ -138,8 +138,10 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &FieldPath) -> Vec<FieldError> {
     validate_dns_policy(dns_policy, &path.child("dnsPolicy"), &mut errors);
     errors.extend(validate_labels(&spec.node_selector, &path.child("nodeSelector")));
     validate_dns_config(&spec.dns_config, dns_policy, &path.child("dnsConfig"), &mut errors);
-    for (value, field) in [(&spec.service_account_name, "serviceAccountName"), (&spec.node_name, "nodeName")] {
-        let value = value.as_deref().unwrap_or("");
+    for (value, field) in
+        [(spec.service_account_name.as_deref(), "serviceAccountName"), (spec.node_name.as_deref(), "nodeName")]
+    {
+        let value = value.unwrap_or("");
         if !value.is_empty() {
             for detail in is_dns1123_subdomain(value) {
                 errors.push(FieldError::invalid(path.child(field), BadValue::Str(value.to_string()), detail));
@@ -299,7 +301,7 @@ fn validate_containers(
         validate_container_common(container, &container_path, errors);
         // Upstream records every name, the empty one included.
         if names.contains(&container.name.as_str()) {
-            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.clone())));
+            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.to_string())));
         } else {
             names.push(&container.name);
         }
@@ -339,7 +341,7 @@ fn validate_init_containers(
             restart_always = policy == "Always";
         }
         if names.contains(&container.name.as_str()) {
-            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.clone())));
+            errors.push(FieldError::duplicate(container_path.child("name"), BadValue::Str(container.name.to_string())));
         } else if !container.name.is_empty() {
             names.push(&container.name);
         }
@@ -398,7 +400,7 @@ fn validate_container_common(container: &Container, path: &FieldPath, errors: &m
         errors.push(FieldError::required(name_path, ""));
     } else {
         for detail in is_dns1123_label(&container.name) {
-            errors.push(FieldError::invalid(name_path.clone(), BadValue::Str(container.name.clone()), detail));
+            errors.push(FieldError::invalid(name_path.clone(), BadValue::Str(container.name.to_string()), detail));
         }
     }
     if container.image.as_deref().unwrap_or("").is_empty() {

@@ -348,13 +348,12 @@ fn delete_evicted(world: &mut World, key: &Key, why: Vec<String>) {
 /// when the status does.
 fn set_disruption_target(pod: &mut Pod, now: Time) {
     let condition = Condition {
-        condition_type: "DisruptionTarget".to_string(),
-        status: "True".to_string(),
-        reason: "EvictionByEvictionAPI".to_string(),
-        message: "Eviction API: evicting".to_string(),
+        condition_type: "DisruptionTarget".into(),
+        status: "True".into(),
         last_transition_time: Some(now),
         ..Condition::default()
-    };
+    }
+    .with_reason("EvictionByEvictionAPI", "Eviction API: evicting");
     match pod.status.conditions.iter_mut().find(|c| c.condition_type == condition.condition_type) {
         Some(existing) => {
             if existing.status == condition.status {

@@ -61,7 +61,7 @@ fn counts(pdb: &PodDisruptionBudget) -> (i32, i32, i32, i32) {
 
 fn condition(pdb: &PodDisruptionBudget) -> (String, String) {
     let c = pdb.status.conditions.iter().find(|c| c.condition_type == "DisruptionAllowed").expect("condition");
-    (c.status.clone(), c.reason.clone())
+    (c.status.to_string(), c.reason.clone())
 }
 
 fn running(world: &World) -> Vec<Pod> {
@@ -284,7 +284,8 @@ fn cordon_and_uncordon() {
     world.apply_fault(&Fault::Cordon { node: "node-2".into(), unschedulable: false });
     assert!(taint_keys(&node(&world, "node-2")).is_empty());
     world.advance(5 * SECOND);
-    let placed: Vec<String> = running(&world).iter().map(|p| p.spec.node_name.clone().unwrap_or_default()).collect();
+    let placed: Vec<String> =
+        running(&world).iter().map(|p| p.spec.node_name.as_deref().unwrap_or_default().to_string()).collect();
     assert_eq!(placed, ["node-2", "node-2"]);
     let decision = world.decisions().iter().rev().find(|d| d.controller == "kubectl").unwrap();
     assert_eq!((decision.what.as_str(), decision.object.name.as_str()), ("uncordon", "node-2"));

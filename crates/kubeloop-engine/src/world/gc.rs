@@ -101,8 +101,8 @@ pub(super) fn delete_pod(world: &mut World, key: &Key) -> bool {
     let deletion = Time::from_unix_ms(world.now().unix_ms + grace * 1000);
     let Some(mut taken) = world.store.take(key) else { return false };
     if let Object::Pod(pod) = taken.object_mut() {
-        pod.metadata.deletion_timestamp = Some(deletion);
-        pod.metadata.deletion_grace_period_seconds = Some(grace);
+        pod.metadata.rare_mut().deletion_timestamp = Some(deletion);
+        pod.metadata.rare_mut().deletion_grace_period_seconds = Some(grace);
     }
     world.store.put(key.clone(), taken);
     true

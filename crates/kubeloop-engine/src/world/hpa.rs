@@ -22,6 +22,7 @@ use crate::api::autoscaling::{
 use crate::api::core::Pod;
 use crate::api::meta::Condition;
 use crate::api::quantity::Quantity;
+use crate::api::text::Str;
 use crate::api::{Object, Time};
 use crate::controller::podautoscaler::{
     ABOVE_MAX_REPLICAS_REASON, ALL_METRICS_BELOW_TARGET_REASON, AutoscalerHistory, BELOW_MIN_REPLICAS_REASON,
@@ -289,7 +290,11 @@ fn finish(
     why: Vec<String>,
 ) -> bool {
     let conditions = |h: &HorizontalPodAutoscaler| -> Vec<(String, String, String)> {
-        h.status.conditions.iter().map(|c| (c.condition_type.clone(), c.status.clone(), c.reason.clone())).collect()
+        h.status
+            .conditions
+            .iter()
+            .map(|c| (c.condition_type.to_string(), c.status.to_string(), c.reason.clone()))
+            .collect()
     };
     let conditions_changed = conditions(original) != conditions(&hpa);
     let what = if rescaled {
@@ -599,7 +604,7 @@ fn set_condition(
     let index = match conditions.iter().position(|c| c.condition_type == condition_type) {
         Some(index) => index,
         None => {
-            conditions.push(Condition { condition_type: condition_type.to_string(), ..Condition::default() });
+            conditions.push(Condition { condition_type: Str::copy(condition_type), ..Condition::default() });
             conditions.len() - 1
         }
     };
@@ -607,9 +612,8 @@ fn set_condition(
     if condition.status != status {
         condition.last_transition_time = Some(now);
     }
-    condition.status = status.to_string();
-    condition.reason = reason.to_string();
-    condition.message = message.to_string();
+    condition.status = Str::copy(status);
+    condition.set_reason(reason.to_string(), message.to_string());
 }
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String) {

@@ -71,12 +71,16 @@ fn events(world: &World, reason: &str) -> Vec<String> {
 }
 
 fn conditions(hpa: &HorizontalPodAutoscaler) -> Vec<(String, String, String)> {
-    hpa.status.conditions.iter().map(|c| (c.condition_type.clone(), c.status.clone(), c.reason.clone())).collect()
+    hpa.status
+        .conditions
+        .iter()
+        .map(|c| (c.condition_type.to_string(), c.status.to_string(), c.reason.clone()))
+        .collect()
 }
 
 fn condition(hpa: &HorizontalPodAutoscaler, condition_type: &str) -> (String, String) {
     let c = hpa.status.conditions.iter().find(|c| c.condition_type == condition_type).unwrap();
-    (c.status.clone(), c.reason.clone())
+    (c.status.to_string(), c.reason.clone())
 }
 
 /// Advances second by second, recording the Deployment's replicas.

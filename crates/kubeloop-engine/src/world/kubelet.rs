@@ -736,9 +736,9 @@ fn admit(world: &mut World, key: Key, now: Time) {
         },
         now.unix_ms,
     );
-    pod.status.phase = "Pending".to_string();
+    pod.status.phase = "Pending".into();
     pod.status.start_time = Some(now);
-    pod.status.host_ip = Some(host_ip);
+    pod.status.host_ip = Some(host_ip.into());
     pod.status.pod_ip = Some(pod_ip);
     set_condition(pod, "Initialized", "True", now);
     set_condition(pod, "ContainersReady", "False", now);
@@ -784,7 +784,7 @@ fn with_pod(world: &mut World, key: &Key, change: impl FnOnce(&mut World, &mut P
         return false;
     };
     change(world, pod, &mut runtime);
-    pod.status.phase = get_phase(pod).to_string();
+    pod.status.phase = get_phase(pod).into();
     world.runtimes.put_back(key, runtime, world.now().unix_ms);
     world.store.put(key.clone(), taken);
     true
@@ -1178,7 +1178,7 @@ fn probe_state(kind: ProbeKind, probe: &Probe, now: i64, ip: &str) -> ProbeState
 }
 
 fn first_container_name(pod: &Pod) -> String {
-    pod.spec.containers.first().map_or(String::new(), |c: &Container| c.name.clone())
+    pod.spec.containers.first().map_or(String::new(), |c: &Container| c.name.to_string())
 }
 
 fn set_ready(pod: &mut Pod, ready: bool, now: Time) {
@@ -1191,17 +1191,17 @@ fn set_ready(pod: &mut Pod, ready: bool, now: Time) {
 }
 
 /// Sets a pod condition, keeping lastTransitionTime when the status holds.
-fn set_condition(pod: &mut Pod, condition_type: &str, status: &str, now: Time) {
+fn set_condition(pod: &mut Pod, condition_type: &'static str, status: &'static str, now: Time) {
     if let Some(existing) = pod.status.conditions.iter_mut().find(|c| c.condition_type == condition_type) {
         if existing.status != status {
-            existing.status = status.to_string();
+            existing.status = status.into();
             existing.last_transition_time = Some(now);
         }
         return;
     }
     pod.status.conditions.push(Condition {
-        condition_type: condition_type.to_string(),
-        status: status.to_string(),
+        condition_type: condition_type.into(),
+        status: status.into(),
         last_transition_time: Some(now),
         ..Condition::default()
     });

@@ -420,7 +420,7 @@ fn mark_pod_not_ready(world: &mut World, mut pod: Pod, now: Time) -> bool {
     if ready.status == "False" {
         return false;
     }
-    ready.status = "False".to_string();
+    ready.status = "False".into();
     ready.last_transition_time = Some(now);
     let key = pod_key(&pod);
     world.store.write(key.clone(), Object::Pod(pod));
@@ -455,14 +455,15 @@ fn evict(world: &mut World, pod: &Pod, node: &str, now: Time) -> bool {
         now,
     );
     if !pod.status.conditions.iter().any(|c| c.condition_type == "DisruptionTarget") {
-        pod.status.conditions.push(Condition {
-            condition_type: "DisruptionTarget".to_string(),
-            status: "True".to_string(),
-            reason: "DeletionByTaintManager".to_string(),
-            message: "Taint manager: deleting due to NoExecute taint".to_string(),
-            last_transition_time: Some(now),
-            ..Condition::default()
-        });
+        pod.status.conditions.push(
+            Condition {
+                condition_type: "DisruptionTarget".into(),
+                status: "True".into(),
+                last_transition_time: Some(now),
+                ..Condition::default()
+            }
+            .with_reason("DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint"),
+        );
         world.store.write(key.clone(), Object::Pod(pod.clone()));
     }
     super::gc::delete_pod(world, &key);

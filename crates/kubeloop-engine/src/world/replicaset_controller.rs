@@ -4,11 +4,11 @@
 use super::events::{EventType, Report};
 use super::store::{Key, Store};
 use super::{Decision, World};
-use crate::api::Object;
 use crate::api::Time;
 use crate::api::apps::{ReplicaSet, ReplicaSetStatus};
 use crate::api::core::Pod;
 use crate::api::meta::{OwnerReference, SharedList};
+use crate::api::{Object, Str};
 use crate::controller::replicaset::{
     BURST_REPLICAS, available_requeue_at, get_pods_to_delete, is_pod_active, is_pod_available, is_pod_ready,
 };
@@ -39,11 +39,12 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
     let mut wrote = claimed;
     if active_count < desired {
         let count = (desired - active_count).min(BURST_REPLICAS);
-        // One owner list for the pods made here, shared (SharedList).
+        // One owner list and generateName for the pods made here, shared.
         let uid = rs.metadata.uid.as_deref().unwrap_or_default();
         let owners = SharedList::from(vec![super::claim::controller_ref("ReplicaSet", rs.metadata.name(), uid)]);
+        let generate_name = Str::from(format!("{}-", rs.metadata.name()));
         for _ in 0..count {
-            create_pod(world, &rs, &owners, key);
+            create_pod(world, &rs, &owners, &generate_name, key);
         }
         world.decide(Decision::new(
             SOURCE,
@@ -159,15 +160,15 @@ fn related_pods<'a>(store: &'a Store, rs: &'a ReplicaSet) -> Vec<&'a Pod> {
         .collect()
 }
 
-fn create_pod(world: &mut World, rs: &ReplicaSet, owners: &SharedList<OwnerReference>, key: &Key) {
+fn create_pod(world: &mut World, rs: &ReplicaSet, owners: &SharedList<OwnerReference>, generate_name: &Str, key: &Key) {
     let mut pod = Pod::default();
-    pod.metadata.generate_name = Some(concat(rs.metadata.name(), "-"));
+    pod.metadata.generate_name = Some(generate_name.clone());
     pod.metadata.namespace = Some(rs.metadata.namespace().to_string());
     pod.metadata.labels = rs.spec.template.metadata.labels.clone();
     pod.metadata.annotations = rs.spec.template.metadata.annotations.clone();
     pod.metadata.owner_references = owners.clone();
     pod.spec = rs.spec.template.spec.clone();
-    pod.status.phase = "Pending".to_string();
+    pod.status.phase = "Pending".into();
     let now = world.now();
     let Ok(pod_key) = world.store.create(Object::Pod(pod), now, &mut world.rng) else { return };
     world.events.record(

@@ -7,7 +7,7 @@ use super::World;
 use super::events::{EventType, Report};
 use super::store::{Key, Store};
 use crate::api::core::{Container, Node, Pod};
-use crate::api::{Condition, Object};
+use crate::api::{Condition, Object, Str};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -74,7 +74,7 @@ struct NodeTable {
 }
 
 struct NodeSlot {
-    name: String,
+    name: Str,
     /// Allocatable milli-CPU, memory bytes, pods.
     allocatable: (i64, i64, i64),
     /// What its pods request: milli-CPU, memory bytes, pods.
@@ -121,7 +121,7 @@ impl NodeTable {
                 *left_out.entry(reason).or_default() += 1;
                 continue;
             }
-            let name = node.metadata.name().to_string();
+            let name = Str::copy(node.metadata.name());
             let used = world.store.node_usage(&name).map_or((0, 0, 0), |u| (u.cpu_milli, u.memory, u.pods));
             schedulable.push(NodeSlot { allocatable: allocatable(node), used, name, version: 0 });
         }
@@ -302,14 +302,15 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         let already = pod.status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.message == message);
         if !already {
             pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
-            pod.status.conditions.push(Condition {
-                condition_type: "PodScheduled".to_string(),
-                status: "False".to_string(),
-                reason: "Unschedulable".to_string(),
-                message: message.clone(),
-                last_transition_time: Some(now),
-                ..Condition::default()
-            });
+            pod.status.conditions.push(
+                Condition {
+                    condition_type: "PodScheduled".into(),
+                    status: "False".into(),
+                    last_transition_time: Some(now),
+                    ..Condition::default()
+                }
+                .with_reason("Unschedulable", message.clone()),
+            );
         }
         world.events.record_series(
             Report {
@@ -333,8 +334,8 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
     pod.spec.node_name = Some(node.clone());
     pod.status.conditions.retain(|c| c.condition_type != "PodScheduled");
     pod.status.conditions.push(Condition {
-        condition_type: "PodScheduled".to_string(),
-        status: "True".to_string(),
+        condition_type: "PodScheduled".into(),
+        status: "True".into(),
         last_transition_time: Some(now),
         ..Condition::default()
     });

@@ -10,7 +10,7 @@ fn table() -> NodeTable {
     let schedulable = (0..12)
         .map(|index| {
             let (allocatable, used) = nodes[index % nodes.len()];
-            NodeSlot { name: format!("node-{index:02}"), allocatable, used, version: 0 }
+            NodeSlot { name: format!("node-{index:02}").into(), allocatable, used, version: 0 }
         })
         .collect();
     NodeTable { schedulable, total: 12, left_out: BTreeMap::new(), owned: BTreeMap::new(), unowned: None }

@@ -463,7 +463,9 @@ impl Store {
         meta.resource_version = Some(self.resource_version.to_string());
         meta.generation = tracked.then_some(1);
         meta.creation_timestamp = Some(now);
-        meta.deletion_timestamp = None;
+        if let Some(rare) = meta.rare.as_mut() {
+            rare.deletion_timestamp = None;
+        }
         self.journal(&key, None, Some(&object));
         self.place(&key, slot, Rc::new(object));
         Ok(key)
@@ -763,7 +765,7 @@ impl Before {
             slot,
             uid: String::new(),
             owners: object.metadata().owner_references.clone(),
-            node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
+            node: pod.and_then(|pod| pod.spec.node_name.as_deref().map(String::from)).filter(|n| !n.is_empty()),
             containers: pod.map(|pod| pod.spec.containers.clone()),
         }
     }

@@ -47,7 +47,7 @@ fn rs_with_image<'a>(rss: &'a [ReplicaSet], wanted: &str) -> Option<&'a ReplicaS
 fn progressing(world: &World) -> (String, String) {
     let d = deployment(world);
     let c = d.status.conditions.iter().find(|c| c.condition_type == "Progressing").expect("Progressing condition");
-    (c.status.clone(), c.reason.clone())
+    (c.status.to_string(), c.reason.clone())
 }
 
 fn scaling_events(world: &World) -> Vec<String> {

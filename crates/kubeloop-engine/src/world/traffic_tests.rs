@@ -1,6 +1,7 @@
 //! Load on Services, run through the world.
 
 use super::*;
+use crate::api::Str;
 use crate::world::World;
 use crate::world::test_support::world_with;
 use crate::{DEMO_MANIFESTS, parse_manifests};
@@ -97,7 +98,7 @@ fn rollouts_lose_requests_only_without_a_readiness_probe() {
         let seconds = since(&world, mark);
         assert_eq!(seconds.len(), 60);
         assert!(seconds.iter().all(|&(_, ok, failed)| ok + failed == 100));
-        let images: Vec<String> = world
+        let images: Vec<Str> = world
             .store()
             .list("Pod", None)
             .filter_map(|o| if let Object::Pod(p) = o { p.spec.containers[0].image.clone() } else { None })

@@ -61,7 +61,8 @@ pub fn summarize(pod: &Pod) -> PodSummary {
     let mut last_restart = None;
     let mut last_sidecar_restart = None;
 
-    let mut reason = status.reason.clone().filter(|reason| !reason.is_empty()).unwrap_or_else(|| status.phase.clone());
+    let mut reason =
+        status.reason.clone().filter(|reason| !reason.is_empty()).unwrap_or_else(|| status.phase.to_string());
     if status.conditions.iter().any(|c| c.condition_type == "PodScheduled" && c.reason == "SchedulingGated") {
         reason = "SchedulingGated".to_string();
     }
@@ -232,28 +233,28 @@ mod tests {
     }
 
     fn status(name: &str, ready: bool, restarts: i32, state: ContainerState) -> ContainerStatus {
-        ContainerStatus { name: name.to_string(), ready, restart_count: restarts, state, ..Default::default() }
+        ContainerStatus { name: name.to_string().into(), ready, restart_count: restarts, state, ..Default::default() }
     }
 
     fn pod(containers: usize, phase: &str, statuses: Vec<ContainerStatus>) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some("p".to_string());
         pod.spec.containers = (0..containers)
-            .map(|i| Container { name: format!("c{i}"), ..Default::default() })
+            .map(|i| Container { name: format!("c{i}").into(), ..Default::default() })
             .collect::<Vec<_>>()
             .into();
-        pod.status.phase = phase.to_string();
+        pod.status.phase = phase.to_string().into();
         pod.status.container_statuses = statuses;
         pod
     }
 
     fn condition(condition_type: &str, status: &str, reason: &str) -> Condition {
         Condition {
-            condition_type: condition_type.to_string(),
-            status: status.to_string(),
-            reason: reason.to_string(),
+            condition_type: condition_type.to_string().into(),
+            status: status.to_string().into(),
             ..Default::default()
         }
+        .with_reason(reason, "")
     }
 
     fn with_init(mut pod: Pod, sidecars: bool, statuses: Vec<ContainerStatus>) -> Pod {
@@ -275,9 +276,9 @@ mod tests {
         let mut restarted = status("c0", true, 3, running());
         restarted.rare_mut().last_state = finished(10);
         let mut deleting = pod(1, "Running", vec![status("c0", false, 0, running())]);
-        deleting.metadata.deletion_timestamp = ago(10);
+        deleting.metadata.rare_mut().deletion_timestamp = ago(10);
         let mut deleted_done = pod(1, "Succeeded", vec![status("c0", false, 0, terminated("Completed", 0))]);
-        deleted_done.metadata.deletion_timestamp = ago(10);
+        deleted_done.metadata.rare_mut().deletion_timestamp = ago(10);
         let mut gated = pod(2, "podPhase", vec![]);
         gated.status.conditions = vec![condition("PodScheduled", "False", "SchedulingGated")];
         let mut ready_completed = pod(
@@ -305,7 +306,7 @@ mod tests {
         evicted.status.reason = Some("Evicted".to_string());
         let mut lost = pod(1, "Running", vec![]);
         lost.status.reason = Some("NodeLost".to_string());
-        lost.metadata.deletion_timestamp = ago(1);
+        lost.metadata.rare_mut().deletion_timestamp = ago(1);
 
         let cases: Vec<(Pod, [&str; 4])> = vec![
             (
@@ -397,7 +398,7 @@ mod tests {
     #[test]
     fn wide_cells() {
         let mut p = pod(1, "Running", vec![]);
-        p.spec.node_name = Some("node-1".to_string());
+        p.spec.node_name = Some("node-1".into());
         p.status.pod_ip = Some("10.0.0.5".to_string());
         p.spec.rare_mut().readiness_gates = Some(Box::new(serde_yaml_sequence(&["g1", "g2"])));
         p.status.conditions = vec![condition("g2", "True", "")];

@@ -17,8 +17,9 @@ use crate::api::core::{
     SleepAction, TcpSocketAction,
 };
 use crate::api::intstr::IntOrString;
-use crate::api::meta::{ObjectMeta, OwnerReference, SharedList};
+use crate::api::meta::{ObjectMeta, ObjectMetaRare, OwnerReference, SharedList};
 use crate::api::quantity::Quantity;
+use crate::api::text::Str;
 use crate::api::time::Time;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
@@ -121,6 +122,13 @@ trait Dump {
 }
 
 impl Dump for String {
+    fn dump(&self, out: &mut String) {
+        out.push_str(&format!("{self:?}"));
+    }
+}
+
+/// As the `String` it stands for.
+impl Dump for Str {
     fn dump(&self, out: &mut String) {
         out.push_str(&format!("{self:?}"));
     }
@@ -314,23 +322,44 @@ fn dump_field(out: &mut String, name: &str, value: &dyn Dump) {
 }
 
 dump_struct!(PodTemplateSpec { metadata, spec });
-dump_struct!(ObjectMeta {
-    name,
-    generate_name,
-    namespace,
-    labels,
-    annotations,
-    uid,
-    resource_version,
-    generation,
-    creation_timestamp,
-    deletion_timestamp,
-    deletion_grace_period_seconds,
-    owner_references,
-    finalizers,
-    managed_fields,
-    self_link,
-});
+/// Flat and in the API's order, its boxed fields where they stand (two
+/// groups, which `dump_struct!` does not express).
+impl Dump for ObjectMeta {
+    fn dump(&self, out: &mut String) {
+        let ObjectMeta {
+            name,
+            generate_name,
+            namespace,
+            labels,
+            annotations,
+            uid,
+            resource_version,
+            generation,
+            creation_timestamp,
+            owner_references,
+            rare: _,
+        } = self;
+        let ObjectMetaRare { deletion_timestamp, deletion_grace_period_seconds, finalizers, managed_fields, self_link } =
+            &**self;
+        out.push_str("ObjectMeta{");
+        dump_field(out, "name", name);
+        dump_field(out, "generate_name", generate_name);
+        dump_field(out, "namespace", namespace);
+        dump_field(out, "labels", labels);
+        dump_field(out, "annotations", annotations);
+        dump_field(out, "uid", uid);
+        dump_field(out, "resource_version", resource_version);
+        dump_field(out, "generation", generation);
+        dump_field(out, "creation_timestamp", creation_timestamp);
+        dump_field(out, "deletion_timestamp", deletion_timestamp);
+        dump_field(out, "deletion_grace_period_seconds", deletion_grace_period_seconds);
+        dump_field(out, "owner_references", owner_references);
+        dump_field(out, "finalizers", finalizers);
+        dump_field(out, "managed_fields", managed_fields);
+        dump_field(out, "self_link", self_link);
+        out.push('}');
+    }
+}
 dump_struct!(OwnerReference { api_version, kind, name, uid, controller, block_owner_deletion });
 dump_struct!(PodSpec {
     containers,

@@ -145,10 +145,13 @@ fn replica_failure(all_rss: &[&ReplicaSet], new_rs: Option<&ReplicaSet>) -> Opti
         rs.status.conditions.iter().find(|c| c.condition_type == DEPLOYMENT_REPLICA_FAILURE).map(|c| Condition {
             condition_type: c.condition_type.clone(),
             status: c.status.clone(),
-            rare: Some(Box::new(ConditionRare { last_update_time: c.last_transition_time, ..Default::default() })),
+            rare: Some(Box::new(ConditionRare {
+                last_update_time: c.last_transition_time,
+                reason: c.reason.clone(),
+                message: c.message.clone(),
+                ..Default::default()
+            })),
             last_transition_time: c.last_transition_time,
-            reason: c.reason.clone(),
-            message: c.message.clone(),
         })
     };
     new_rs.and_then(find).or_else(|| all_rss.iter().find_map(|rs| find(rs)))
@@ -237,11 +240,13 @@ mod tests {
     fn condition(status: &str, reason: &str, updated: Option<Time>, transitioned: Option<Time>) -> Condition {
         Condition {
             condition_type: DEPLOYMENT_PROGRESSING.into(),
-            status: status.into(),
-            rare: Some(Box::new(ConditionRare { last_update_time: updated, ..Default::default() })),
+            status: crate::api::Str::copy(status),
+            rare: Some(Box::new(ConditionRare {
+                last_update_time: updated,
+                reason: reason.into(),
+                ..Default::default()
+            })),
             last_transition_time: transitioned,
-            reason: reason.into(),
-            ..Condition::default()
         }
     }
 
@@ -325,7 +330,7 @@ mod tests {
         let mut new_status = DeploymentStatus::default();
         new_status.conditions.push(condition("True", "", Some(t("2016-01-01T00:01:10Z")), None));
         assert!(!deployment_timed_out(&d, &new_status, now));
-        new_status.conditions[0].reason = TIMED_OUT_REASON.into();
+        new_status.conditions[0].rare_mut().reason = TIMED_OUT_REASON.into();
         assert!(deployment_timed_out(&d, &new_status, now));
     }
 
@@ -553,13 +558,14 @@ mod tests {
         let now = t("2026-03-01T12:00:00Z");
         let when = t("2026-03-01T11:00:00Z");
         let d = deployment("Recreate", 3, 0, 0, None);
-        let failure = |message: &str| Condition {
-            condition_type: DEPLOYMENT_REPLICA_FAILURE.into(),
-            status: "True".into(),
-            last_transition_time: Some(when),
-            reason: "FailedCreate".into(),
-            message: message.into(),
-            ..Condition::default()
+        let failure = |message: &str| {
+            Condition {
+                condition_type: DEPLOYMENT_REPLICA_FAILURE.into(),
+                status: "True".into(),
+                last_transition_time: Some(when),
+                ..Condition::default()
+            }
+            .with_reason("FailedCreate", message)
         };
         let mut old = replica_set("old", 1, 0, 0);
         old.status.conditions.push(failure("old"));

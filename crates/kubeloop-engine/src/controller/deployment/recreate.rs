@@ -83,9 +83,9 @@ mod tests {
     fn pod(name: &str, phase: &str, terminating: bool) -> Pod {
         let mut pod = Pod::default();
         pod.metadata.name = Some(name.to_string());
-        pod.status.phase = phase.to_string();
+        pod.status.phase = phase.to_string().into();
         if terminating {
-            pod.metadata.deletion_timestamp = Some(crate::api::Time::from_unix_ms(0));
+            pod.metadata.rare_mut().deletion_timestamp = Some(crate::api::Time::from_unix_ms(0));
         }
         pod
     }

@@ -618,7 +618,7 @@ mod tests {
         let template = |image: &str| {
             let mut t = PodTemplateSpec::default();
             t.metadata.labels_mut().insert("app".to_string(), "web".to_string());
-            t.spec.node_name = Some(image.to_string());
+            t.spec.node_name = Some(image.to_string().into());
             t
         };
         let mut d = rolling(3, s("25%"), s("25%"));

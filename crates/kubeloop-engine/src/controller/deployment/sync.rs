@@ -21,6 +21,7 @@ use super::util::{
 };
 use crate::api::apps::{Deployment, DeploymentStatus, ReplicaSet};
 use crate::api::meta::{Condition, ConditionRare};
+use crate::api::text::Str;
 use crate::api::time::Time;
 use std::cmp::Ordering;
 
@@ -72,12 +73,15 @@ pub(super) fn new_deployment_condition(
     now: Time,
 ) -> Condition {
     Condition {
-        condition_type: condition_type.to_string(),
-        status: status.to_string(),
-        rare: Some(Box::new(ConditionRare { last_update_time: Some(now), ..Default::default() })),
+        condition_type: Str::copy(condition_type),
+        status: Str::copy(status),
+        rare: Some(Box::new(ConditionRare {
+            last_update_time: Some(now),
+            reason: reason.to_string(),
+            message,
+            ..Default::default()
+        })),
         last_transition_time: Some(now),
-        reason: reason.to_string(),
-        message,
     }
 }
 
@@ -901,7 +905,7 @@ mod tests {
                 .map(|(i, (name, spec, status, revision, deleting))| {
                     let mut r = old_rs(name, *spec, *status, *revision, i as i64);
                     if *deleting {
-                        r.metadata.deletion_timestamp = Some(Time::from_unix_ms(0));
+                        r.metadata.rare_mut().deletion_timestamp = Some(Time::from_unix_ms(0));
                     }
                     r
                 })

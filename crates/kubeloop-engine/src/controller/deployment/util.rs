@@ -633,7 +633,7 @@ mod tests {
     fn pod_template(name: &str, node: &str, labels: &[(&str, &str)]) -> PodTemplateSpec {
         let mut t = PodTemplateSpec::default();
         t.metadata.name = Some(name.to_string());
-        t.spec.node_name = Some(node.to_string());
+        t.spec.node_name = Some(node.to_string().into());
         for (key, value) in labels {
             t.metadata.labels_mut().insert(key.to_string(), value.to_string());
         }
