@@ -188,10 +188,15 @@ fn silence_pods(world: &mut World, node: &str) -> bool {
 
 /// The kubelet of a running node posts its status when it has none.
 fn report(world: &mut World, name: &str) -> bool {
-    let Some(mut node) = node(world, name) else { return false };
-    if node.status.conditions.iter().any(|c| c.condition_type == "Ready") {
+    // Looked at first without a copy: every running node, every round.
+    let reported = match world.store.get(&Key::new("Node", "", name)) {
+        Some(Object::Node(node)) => node.status.conditions.iter().any(|c| c.condition_type == "Ready"),
+        _ => true,
+    };
+    if reported {
         return false;
     }
+    let Some(mut node) = node(world, name) else { return false };
     post_healthy(&mut node, world.now());
     if node.status.addresses.is_none() {
         node.status.addresses = Some(Box::new(addresses(world, name)));
