@@ -27,3 +27,6 @@ kubectl get deploy demo-api -o yaml
 kubectl get secret api-secrets -o json
 kubectl get pods -n nothing -o yaml
 kubectl describe svc order-service -n shop
+kubectl api-resources
+kubectl version
+kubectl exec -it web -- sh

@@ -102,6 +102,37 @@ pub fn object_name_of(kind: &str, name: &str) -> String {
     }
 }
 
+/// `kubectl api-resources`: NAME, SHORTNAMES, APIVERSION, NAMESPACED,
+/// KIND, by group then name as discovery lists them.
+pub fn api_resources(words: &[&str]) -> crate::session::Answer {
+    if let Some(extra) = words.first() {
+        return crate::args::usage_error("api-resources", &format!("unknown flag: {extra}"));
+    }
+    let mut resources: Vec<&Resource> = RESOURCES.iter().collect();
+    resources.sort_by_key(|r| (!r.group.is_empty(), r.group, r.plural));
+    let rows: Vec<Vec<String>> = resources
+        .iter()
+        .map(|r| {
+            let version = kubeloop_engine::api::kind_info(r.kind).map_or("v1", |info| info.api_version);
+            let version = match r.kind {
+                "Event" | "Endpoints" => "v1",
+                _ => version,
+            };
+            vec![
+                r.plural.to_string(),
+                r.short.join(","),
+                version.to_string(),
+                r.namespaced.to_string(),
+                r.kind.to_string(),
+            ]
+        })
+        .collect();
+    crate::session::Answer::ok(crate::printers::get_table(
+        &["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"],
+        &rows,
+    ))
+}
+
 /// kubectl's refusal of a word that names no type.
 pub fn unknown(word: &str) -> String {
     format!("error: the server doesn't have a resource type \"{word}\"")

@@ -135,6 +135,17 @@ impl Session {
             ["cordon", rest @ ..] => crate::drain::cordon(&mut self.history, rest, true),
             ["uncordon", rest @ ..] => crate::drain::cordon(&mut self.history, rest, false),
             ["drain", rest @ ..] => crate::drain::drain(&mut self.history, rest),
+            ["api-resources", rest @ ..] => crate::resources::api_resources(rest),
+            // Kustomize as embedded in kubectl 1.34 (the stored sources did not
+            // show 1.35's go.mod).
+            ["version", ..] => Answer::ok(format!(
+                "Client Version: {KUBECTL_VERSION}\nKustomize Version: v5.7.1\nServer Version: {KUBECTL_VERSION}\n"
+            )),
+            [command, ..] if NOT_IN_PLAYGROUND.contains(command) => Answer::error(&format!(
+                "error: kubectl {command} is not available in the playground (its commands: apply, get, describe, \
+create deployment, delete, scale, set image|env|resources, rollout, label, annotate, logs, top, cordon, \
+uncordon, drain, api-resources, version)"
+            )),
             [command, ..] => Answer::error(&format!("error: unknown command \"{command}\" for \"kubectl\"")),
             [] => Answer::error("error: no command given to kubectl"),
         }
@@ -251,6 +262,40 @@ impl Session {
         }
     }
 }
+
+/// The kubectl (and API server) release the playground plays.
+const KUBECTL_VERSION: &str = "v1.35.0";
+
+/// kubectl commands that exist but that the playground does not run (they
+/// need a terminal, an editor, a network or a real container).
+const NOT_IN_PLAYGROUND: &[&str] = &[
+    "edit",
+    "exec",
+    "attach",
+    "port-forward",
+    "proxy",
+    "cp",
+    "run",
+    "expose",
+    "autoscale",
+    "patch",
+    "replace",
+    "wait",
+    "debug",
+    "auth",
+    "config",
+    "certificate",
+    "taint",
+    "events",
+    "diff",
+    "kustomize",
+    "plugin",
+    "completion",
+    "explain",
+    "api-versions",
+    "cluster-info",
+    "alpha",
+];
 
 const FAULT_USAGE: &str = "error: unknown fault (the playground knows: stop-node NODE, start-node NODE, \
 readiness TARGET STATUS, liveness TARGET STATUS, memory TARGET QUANTITY, kill pod/NAME, traffic service/NAME RPS; \
