@@ -176,7 +176,7 @@ pub fn active_pods_with_ranks_less_gated(
     now: Time,
     gates: ScaleDownGates,
 ) -> bool {
-    RankedPod::of(a, rank_a).deleted_before(&RankedPod::of(b, rank_b), instant(Some(now)), gates)
+    RankedPod::of(a, 0, rank_a).deleted_before(&RankedPod::of(b, 1, rank_b), instant(Some(now)), gates)
 }
 
 /// What ActivePodsWithRanks.Less reads of a pod, read once: sorting
@@ -184,7 +184,8 @@ pub fn active_pods_with_ranks_less_gated(
 /// and parsing annotations at every comparison.
 #[derive(Clone, Copy)]
 struct RankedPod<'a> {
-    pod: &'a Pod,
+    /// Its place in the input.
+    at: u32,
     /// Pods of the same Deployment on the same node (rule 5).
     rank: i32,
     assigned: bool,
@@ -199,9 +200,9 @@ struct RankedPod<'a> {
 }
 
 impl<'a> RankedPod<'a> {
-    fn of(pod: &'a Pod, rank: i32) -> RankedPod<'a> {
+    fn of(pod: &'a Pod, at: u32, rank: i32) -> RankedPod<'a> {
         RankedPod {
-            pod,
+            at,
             rank,
             assigned: !node_name(pod).is_empty(),
             phase: phase_ordinal(pod),
@@ -385,17 +386,27 @@ impl PartialOrd for NodeKey<'_> {
 /// getPodsToDelete: the first `diff` pods in deletion order (no sorting when
 /// all of them go). Ties keep the input order.
 pub fn get_pods_to_delete<'a>(pods: &[&'a Pod], related_pods: &[&Pod], diff: usize, now: Time) -> Vec<&'a Pod> {
+    pods_to_delete(pods, related_pods, diff, now).into_iter().map(|at| pods[at as usize]).collect()
+}
+
+/// [`get_pods_to_delete`] as indexes into `pods` (for a caller that
+/// holds more about each pod, its key for one).
+pub fn pods_to_delete(pods: &[&Pod], related_pods: &[&Pod], diff: usize, now: Time) -> Vec<u32> {
     if diff >= pods.len() {
-        return pods.to_vec();
+        return (0..pods.len() as u32).collect();
     }
     let ranks = rank_pods(pods, related_pods);
-    let mut ranked: Vec<RankedPod<'a>> = pods.iter().zip(ranks).map(|(pod, rank)| RankedPod::of(pod, rank)).collect();
+    let mut ranked = ranked_pods(pods, ranks);
     let (now, gates) = (instant(Some(now)), ScaleDownGates::default());
     if let Some(order) = order_by_classes(&ranked, gates) {
-        return order.into_iter().take(diff).map(|at| ranked[at as usize].pod).collect();
+        return order.into_iter().take(diff).collect();
     }
     sort_by_less(&mut ranked, &|a: &RankedPod, b: &RankedPod| a.deleted_before(b, now, gates));
-    ranked.into_iter().take(diff).map(|ranked| ranked.pod).collect()
+    ranked.into_iter().take(diff).map(|ranked| ranked.at).collect()
+}
+
+fn ranked_pods<'a>(pods: &[&'a Pod], ranks: Vec<i32>) -> Vec<RankedPod<'a>> {
+    pods.iter().zip(0..).zip(ranks).map(|((pod, at), rank)| RankedPod::of(pod, at, rank)).collect()
 }
 
 /// Rules 1-5 of [`RankedPod::deleted_before`] as a key: tuples compare
@@ -778,7 +789,7 @@ mod tests {
                 .collect();
             let refs: Vec<&Pod> = pods.iter().collect();
             let ranks = rank_pods(&refs, &refs);
-            let ranked: Vec<RankedPod> = refs.iter().zip(ranks).map(|(pod, rank)| RankedPod::of(pod, rank)).collect();
+            let ranked = ranked_pods(&refs, ranks);
             let (now, gates) = (Some(NOW), ScaleDownGates::default());
             let Some(order) = order_by_classes(&ranked, gates) else {
                 declined += 1;
@@ -790,8 +801,8 @@ mod tests {
             let names =
                 |pods: &mut dyn Iterator<Item = &Pod>| pods.map(|p| p.metadata.name().to_string()).collect::<Vec<_>>();
             assert_eq!(
-                names(&mut order.iter().map(|&at| ranked[at as usize].pod)),
-                names(&mut sorted.iter().map(|r| r.pod)),
+                names(&mut order.iter().map(|&at| refs[ranked[at as usize].at as usize])),
+                names(&mut sorted.iter().map(|r| refs[r.at as usize])),
                 "round {round}"
             );
         }
@@ -813,6 +824,8 @@ mod tests {
         assert_eq!(rank_pods(&pods, &[&a, &b, &c, &other, &third]), vec![1, 3, 3]);
         let victims = get_pods_to_delete(&pods, &[&a, &b, &c, &other, &third], 2, now);
         assert_eq!(victims.iter().map(|p| p.metadata.name()).collect::<Vec<_>>(), ["b", "c"]);
+        assert_eq!(pods_to_delete(&pods, &[&a, &b, &c, &other, &third], 2, now), [1, 2]);
+        assert_eq!(pods_to_delete(&pods, &[], 5, now), [0, 1, 2]);
         let everything = get_pods_to_delete(&pods, &[], 5, now);
         assert_eq!(everything.len(), 3);
         // Not-ready pods go before doubled-up ready ones.

@@ -42,7 +42,7 @@ use crate::api::core::{
     Pod, Probe,
 };
 use crate::api::playground::App;
-use crate::api::{Condition, Object, Time};
+use crate::api::{Condition, Object, Str, Time};
 use crate::kubelet::backoff::{
     BACK_OFF_EVENT_REASON, ContainerRestarts, OOM_KILLED_EXIT_CODE, RestartDecision, back_off_event_message,
     container_terminated_reason, crash_loop_waiting_state,
@@ -170,6 +170,9 @@ pub struct Runtimes {
     /// once), or every runtime when the load or the apps changed.
     oom_check: Vec<Key>,
     oom_check_all: bool,
+    /// Some runtime has had a memory limit (until then no write needs a
+    /// memory check: routing skips the search for a pod's runtime).
+    limits_memory: bool,
 }
 
 /// A place in the timer queue: (instant, number). The number is never 0,
@@ -340,6 +343,7 @@ impl Runtimes {
     /// Admits a runtime, in its final state for this instant (`now`):
     /// its timer is set at once.
     fn insert(&mut self, key: Key, runtime: PodRuntime, now: i64) {
+        self.limits_memory |= runtime.memory_limit_bytes.is_some();
         let entry = self.pods.get_or_insert(&key);
         entry.runtime = runtime;
         entry.note_memory(&mut self.oom_check);
@@ -363,6 +367,7 @@ impl Runtimes {
     /// Puts back what `take_out` took, changed, in its final state for
     /// this instant (`now`): its timer is set at once.
     fn put_back(&mut self, key: &Key, runtime: PodRuntime, now: i64) {
+        self.limits_memory |= runtime.memory_limit_bytes.is_some();
         if let Some(entry) = self.pods.get_mut(key) {
             entry.runtime = runtime;
             entry.note_memory(&mut self.oom_check);
@@ -384,6 +389,12 @@ impl Runtimes {
         let Some(entry) = self.pods.get_mut(key) else { return false };
         entry.note_memory(&mut self.oom_check);
         true
+    }
+
+    /// Whether any runtime may have a memory limit (if not,
+    /// [`Runtimes::check_memory`] notes nothing).
+    pub(crate) fn may_limit_memory(&self) -> bool {
+        self.limits_memory
     }
 
     /// Every runtime's memory must be checked again (the load or an app's
@@ -490,7 +501,7 @@ pub fn observe(world: &mut World) -> bool {
     // pod's runtime, so what is decided here still holds when it is done.
     enum Act {
         Admit,
-        Stop(i64, String),
+        Stop(i64, Str),
     }
     let pods: Vec<(Key, Act)> = world
         .queues
@@ -512,10 +523,12 @@ pub fn observe(world: &mut World) -> bool {
         })
         .collect();
     let mut wrote = false;
+    // Each node's address, read once per pass (admitting writes no node).
+    let mut hosts = BTreeMap::new();
     for (key, act) in pods {
         match act {
             Act::Admit => {
-                admit(world, key, now);
+                admit(world, key, now, &mut hosts);
                 wrote = true;
             }
             Act::Stop(grace_seconds, container) => {
@@ -529,14 +542,8 @@ pub fn observe(world: &mut World) -> bool {
                         state.worker.pod_deleting();
                     }
                 }
-                event(
-                    world,
-                    &key,
-                    EventType::Normal,
-                    "Killing",
-                    format!("Stopping container {container}"),
-                    Some(&container),
-                );
+                let message = ["Stopping container ", &container].concat();
+                event(world, &key, EventType::Normal, "Killing", message, Some(&container));
                 wrote = true;
             }
         }
@@ -676,7 +683,9 @@ fn probe_result(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: 
     }
 }
 
-fn admit(world: &mut World, key: Key, now: Time) {
+/// Admits a bound pod. `hosts`: node name -> its InternalIP, as read
+/// before in this pass.
+fn admit(world: &mut World, key: Key, now: Time, hosts: &mut BTreeMap<Str, Str>) {
     let Some(mut taken) = world.store.take(&key) else { return };
     let Object::Pod(pod) = taken.object_mut() else {
         world.store.untake(key, taken);
@@ -709,14 +718,22 @@ fn admit(world: &mut World, key: Key, now: Time) {
         .first()
         .and_then(|c| c.resources.limits.get("memory"))
         .map(crate::api::quantity::Quantity::value);
-    // The node's address, as its kubelet reported it.
-    let node_key = Key::new("Node", "", pod.spec.node_name.as_deref().unwrap_or(""));
-    let host_ip = match world.store.get(&node_key) {
-        Some(Object::Node(node)) => super::nodes::internal_ip(node).unwrap_or_default(),
-        _ => String::new(),
+    // The node's address, as its kubelet reported it (one `Str` per node
+    // and pass, which its pods share).
+    let node_name = pod.spec.node_name.clone().unwrap_or_default();
+    let host_ip = match hosts.get(node_name.as_str()) {
+        Some(host_ip) => host_ip.clone(),
+        None => {
+            let host_ip: Str = match world.store.get(&Key::new("Node", "", &node_name)) {
+                Some(Object::Node(node)) => super::nodes::internal_ip(node).unwrap_or_default().into(),
+                _ => Str::default(),
+            };
+            hosts.insert(node_name, host_ip.clone());
+            host_ip
+        }
     };
     world.next_pod_ip += 1;
-    let pod_ip = format!("10.244.{}.{}", world.next_pod_ip / 250, world.next_pod_ip % 250 + 2);
+    let pod_ip = pod_ip(world.next_pod_ip);
     let start_at = now.unix_ms + CONTAINER_START_MS;
     world.runtimes.insert(
         key.clone(),
@@ -738,7 +755,7 @@ fn admit(world: &mut World, key: Key, now: Time) {
     );
     pod.status.phase = "Pending".into();
     pod.status.start_time = Some(now);
-    pod.status.host_ip = Some(host_ip.into());
+    pod.status.host_ip = Some(host_ip);
     pod.status.pod_ip = Some(pod_ip);
     set_condition(pod, "Initialized", "True", now);
     set_condition(pod, "ContainersReady", "False", now);
@@ -763,7 +780,26 @@ fn admit(world: &mut World, key: Key, now: Time) {
     let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
     let container = first_container_name(pod);
     world.store.put(key.clone(), taken);
-    event(world, &key, EventType::Normal, "Pulling", format!("Pulling image \"{image}\""), Some(&container));
+    let message = ["Pulling image \"", image.as_str(), "\""].concat();
+    event(world, &key, EventType::Normal, "Pulling", message, Some(&container));
+}
+
+/// The `n`th pod address handed out: `10.244.{n / 250}.{n % 250 + 2}`,
+/// without the formatting machinery.
+fn pod_ip(n: u32) -> String {
+    let mut ip = String::with_capacity(20);
+    ip.push_str("10.244.");
+    push_decimal(&mut ip, n / 250);
+    ip.push('.');
+    push_decimal(&mut ip, n % 250 + 2);
+    ip
+}
+
+fn push_decimal(text: &mut String, n: u32) {
+    if n >= 10 {
+        push_decimal(text, n / 10);
+    }
+    text.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Runs `change` on the pod and its runtime (both written back after).
@@ -946,9 +982,9 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
         }
     }
     let pulled = if first {
-        format!("Successfully pulled image \"{image}\" in 1s (1s including waiting). Image size: 52428800 bytes.")
+        ["Successfully pulled image \"", image, "\" in 1s (1s including waiting). Image size: 52428800 bytes."].concat()
     } else {
-        format!("Container image \"{image}\" already present on machine and can be accessed by the pod")
+        ["Container image \"", image, "\" already present on machine and can be accessed by the pod"].concat()
     };
     event(world, key, EventType::Normal, "Pulled", pulled, Some(&container.name));
     event(world, key, EventType::Normal, "Created", "Container created".to_string(), Some(&container.name));
@@ -1177,8 +1213,9 @@ fn probe_state(kind: ProbeKind, probe: &Probe, now: i64, ip: &str) -> ProbeState
     ProbeState { worker: ProbeWorker::new(kind, probe, now), period_ms, check, refused_output, passed: true }
 }
 
-fn first_container_name(pod: &Pod) -> String {
-    pod.spec.containers.first().map_or(String::new(), |c: &Container| c.name.to_string())
+/// Shared with the container (a count, not a copy).
+fn first_container_name(pod: &Pod) -> Str {
+    pod.spec.containers.first().map_or(Str::default(), |c: &Container| c.name.clone())
 }
 
 fn set_ready(pod: &mut Pod, ready: bool, now: Time) {
@@ -1228,8 +1265,19 @@ pub fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String, container: Option<&str>) {
     let now = world.now();
-    // `spec.containers{NAME}`, without the formatting machinery.
-    let field_path = container.map(|name| ["spec.containers{", name, "}"].concat());
+    // `spec.containers{NAME}`, on the stack for a name of up to 46
+    // bytes (the log reads it, and keeps its own copy if new).
+    const PREFIX: &[u8] = b"spec.containers{";
+    let mut buffer = [0u8; 63];
+    let field_path = container.map(|name| match buffer.get_mut(..PREFIX.len() + name.len() + 1) {
+        Some(path) => {
+            path[..PREFIX.len()].copy_from_slice(PREFIX);
+            path[PREFIX.len()..PREFIX.len() + name.len()].copy_from_slice(name.as_bytes());
+            path[PREFIX.len() + name.len()] = b'}';
+            std::borrow::Cow::Borrowed(std::str::from_utf8(path).unwrap_or_default())
+        }
+        None => std::borrow::Cow::Owned(["spec.containers{", name, "}"].concat()),
+    });
     world.events.record(
         Report { event_type, reason, message, involved: key, field_path: field_path.as_deref(), source: SOURCE },
         now,

@@ -416,3 +416,35 @@ fn runtimes_are_found_by_key_when_slots_are_reused() {
     let listed: Vec<&str> = runtimes.pods.iter().map(|entry| entry.key.name.as_str()).collect();
     assert_eq!(listed, ["web-a", "web-b"]);
 }
+
+/// Pod addresses read as `format!` wrote them.
+#[test]
+fn pod_addresses_read_as_formatted() {
+    for n in [0, 1, 7, 9, 10, 247, 248, 249, 250, 251, 999, 62_499, 62_500, u32::MAX] {
+        assert_eq!(pod_ip(n), format!("10.244.{}.{}", n / 250, n % 250 + 2), "{n}");
+    }
+}
+
+/// The field path of a container's events, for names that fit the stack
+/// buffer and one that does not; the node's address shared by its pods.
+#[test]
+fn container_events_name_their_field_path() {
+    for name in ["app", &"a".repeat(46), &"b".repeat(47), &"c".repeat(63)] {
+        let mut world = world_with(&manifests("", "").replace("- name: app", &format!("- name: {name}")));
+        at(&mut world, 5 * S);
+        let expected = format!("spec.containers{{{name}}}");
+        let paths: Vec<String> = world
+            .events()
+            .all()
+            .filter(|e| e.reason == "Started" || e.reason == "Pulling")
+            .map(|e| e.field_path.unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(paths, [expected.clone(), expected], "{name}");
+    }
+    let mut world = world_with(&manifests("", "").replace("replicas: 1", "replicas: 3"));
+    at(&mut world, 5 * S);
+    let pods = pods(&world);
+    let hosts: Vec<&crate::api::Str> = pods.iter().filter_map(|pod| pod.status.host_ip.as_ref()).collect();
+    assert_eq!(hosts.len(), 3);
+    assert!(hosts.iter().all(|host| !host.is_empty() && host.shares_with(hosts[0]) == (**host == *hosts[0])));
+}

@@ -191,7 +191,11 @@ fn route(world: &mut World, mut change: Change, owners: &mut Owners) {
             if !change.removed {
                 // The kubelet admits a bound pod it does not run yet and
                 // stops a deleted one; the scheduler binds the others.
-                let runs = world.runtimes.check_memory(&change.key);
+                // (An unbound pod's runtime, a stale one if any, matters
+                // only to the memory checks: none while no runtime has a
+                // limit, and the search is spared.)
+                let runs =
+                    (change.bound || world.runtimes.may_limit_memory()) && world.runtimes.check_memory(&change.key);
                 if change.bound && (!runs || change.deleting) {
                     world.queues.pods.insert(change.key.clone());
                 } else if !change.bound && !change.deleting {

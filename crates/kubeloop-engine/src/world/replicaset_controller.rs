@@ -10,7 +10,7 @@ use crate::api::core::Pod;
 use crate::api::meta::{OwnerReference, SharedList};
 use crate::api::{Object, Str};
 use crate::controller::replicaset::{
-    BURST_REPLICAS, available_requeue_at, get_pods_to_delete, is_pod_active, is_pod_available, is_pod_ready,
+    BURST_REPLICAS, available_requeue_at, is_pod_active, is_pod_available, is_pod_ready, pods_to_delete,
 };
 
 const SOURCE: &str = "replicaset-controller";
@@ -25,12 +25,13 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
     let now = world.now();
     // What manageReplicas decides, from the pods as they are now (borrowed
     // from the store; nothing is written until the decision is made).
-    let Scan { active, status, requeue } = scan(rs, controlled(&world.store, uid), now);
+    let Scan { active, keys, status, requeue } = scan(rs, controlled(&world.store, uid), now);
     let active_count = active.len();
+    // The store's own keys: deleting finds each pod without a search.
     let victims: Vec<Key> = if active_count > desired {
         let related = related_pods(&world.store, rs);
         let diff = (active_count - desired).min(BURST_REPLICAS);
-        get_pods_to_delete(&active, &related, diff, now).into_iter().map(Key::of_pod).collect()
+        pods_to_delete(&active, &related, diff, now).into_iter().map(|at| keys[at as usize].clone()).collect()
     } else {
         Vec::new()
     };
@@ -82,23 +83,27 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
 /// minReadySeconds.
 struct Scan<'a> {
     active: Vec<&'a Pod>,
+    /// The active pods' keys.
+    keys: Vec<&'a Key>,
     status: ReplicaSetStatus,
     requeue: Vec<i64>,
 }
 
-fn scan<'a>(rs: &ReplicaSet, pods: impl Iterator<Item = &'a Pod>, now: Time) -> Scan<'a> {
+fn scan<'a>(rs: &ReplicaSet, pods: impl Iterator<Item = (&'a Key, &'a Pod)>, now: Time) -> Scan<'a> {
     let template_labels = &rs.spec.template.metadata.labels;
     let min_ready_seconds = rs.spec.min_ready_seconds;
     let mut status = rs.status.clone();
     let (mut labeled, mut ready, mut available, mut terminating) = (0, 0, 0, 0);
     let mut active = Vec::new();
+    let mut keys = Vec::new();
     let mut requeue = Vec::new();
-    for pod in pods {
+    for (key, pod) in pods {
         terminating += i32::from(pod.metadata.deletion_timestamp.is_some());
         if !is_pod_active(pod) {
             continue;
         }
         active.push(pod);
+        keys.push(key);
         // A pod that shares its template's labels has every one of them.
         let labels = &pod.metadata.labels;
         labeled += i32::from(
@@ -122,7 +127,7 @@ fn scan<'a>(rs: &ReplicaSet, pods: impl Iterator<Item = &'a Pod>, now: Time) -> 
     status.available_replicas = available;
     status.observed_generation = rs.metadata.generation.unwrap_or(1);
     status.terminating_replicas = Some(terminating);
-    Scan { active, status, requeue }
+    Scan { active, keys, status, requeue }
 }
 
 fn write_status(world: &mut World, key: &Key, mut rs: ReplicaSet, status: ReplicaSetStatus) -> bool {
@@ -134,10 +139,10 @@ fn write_status(world: &mut World, key: &Key, mut rs: ReplicaSet, status: Replic
     true
 }
 
-/// The pods whose controller is this ReplicaSet.
-fn controlled<'a>(store: &'a Store, uid: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
-    store.owned_by(uid).filter_map(move |object| match object {
-        Object::Pod(pod) if pod.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some(pod),
+/// The pods whose controller is this ReplicaSet, with their keys.
+fn controlled<'a>(store: &'a Store, uid: &'a str) -> impl Iterator<Item = (&'a Key, &'a Pod)> + 'a {
+    store.owned_entries(uid).filter_map(move |(key, object)| match object {
+        Object::Pod(pod) if pod.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some((key, pod)),
         _ => None,
     })
 }
@@ -147,7 +152,7 @@ fn controlled<'a>(store: &'a Store, uid: &'a str) -> impl Iterator<Item = &'a Po
 fn related_pods<'a>(store: &'a Store, rs: &'a ReplicaSet) -> Vec<&'a Pod> {
     let Some(owner) = rs.metadata.controller() else {
         let uid = rs.metadata.uid.as_deref().unwrap_or_default();
-        return controlled(store, uid).collect();
+        return controlled(store, uid).map(|(_, pod)| pod).collect();
     };
     store
         .owned_by(&owner.uid)
@@ -156,6 +161,7 @@ fn related_pods<'a>(store: &'a Store, rs: &'a ReplicaSet) -> Vec<&'a Pod> {
             _ => None,
         })
         .flat_map(|uid| controlled(store, uid))
+        .map(|(_, pod)| pod)
         .filter(|pod| is_pod_active(pod))
         .collect()
 }

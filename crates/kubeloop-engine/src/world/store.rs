@@ -388,6 +388,13 @@ impl Store {
         self.objects(self.owned.get(owner_uid))
     }
 
+    /// What an owner owns, with the keys it is held under (their slot
+    /// hints spare later lookups a search).
+    pub fn owned_entries<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = (&'a Key, &'a Object)> + 'a {
+        let slots = self.owned.get(owner_uid).into_iter().flatten();
+        slots.filter_map(|(key, &slot)| Some((key, self.at(slot)?)))
+    }
+
     /// The pods bound to a node, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.objects(self.on_node.get(node))
@@ -657,7 +664,7 @@ impl Store {
 
     fn index_owners(&mut self, key: &Key, slot: Slot, object: &Object) {
         for owner in &object.metadata().owner_references {
-            self.owned.entry(owner.uid.clone()).or_default().insert(key.clone(), slot);
+            entry(&mut self.owned, &owner.uid).insert(key.clone(), slot);
         }
     }
 
@@ -739,6 +746,15 @@ impl Store {
             }
         }
     }
+}
+
+/// The value under a name, a default one if it has none: the name is
+/// copied only then (an index entry is mostly there already).
+fn entry<'a, V: Default>(map: &'a mut BTreeMap<String, V>, name: &str) -> &'a mut V {
+    if !map.contains_key(name) {
+        map.insert(name.to_string(), V::default());
+    }
+    map.get_mut(name).expect("inserted above")
 }
 
 /// What the journal and the indexes need of an object as it was before a
