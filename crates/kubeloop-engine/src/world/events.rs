@@ -106,7 +106,12 @@ const NONE: u32 = u32::MAX;
 const COMBINED: u32 = 1 << 31;
 const SERIES_API: u32 = 1 << 30;
 const DEAD: u32 = 1 << 29;
-const LABEL_MASK: u32 = DEAD - 1;
+/// Count 0: the server has no copy (the recorder may still count).
+const GONE: u32 = 1 << 28;
+/// Counted more than once, or first seen before its last time: the count
+/// and the first time are in `repeats`.
+const REPEATED: u32 = 1 << 27;
+const LABEL_MASK: u32 = REPEATED - 1;
 
 /// Every event of the world, oldest first, and what the recorders remember.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -147,9 +152,12 @@ pub struct EventLog {
     /// reported (part of the recorder's key). Forgotten with the cache
     /// entry, at the first flush that leaves the slot out.
     revisions: BTreeMap<u32, u32>,
-    /// The first time of the slots whose span does not fit in 32 bits
-    /// (`LONG_SPAN`: 49 days and more).
-    long_firsts: BTreeMap<u32, i64>,
+    /// The count and first time of the `REPEATED` slots (most events are
+    /// seen once: count 1, first time the last).
+    repeats: BTreeMap<u32, Repeat>,
+    /// The last time of the slots whose offset from `origin_ms` does not
+    /// fit in 32 bits (`LONG_LAST`: 49 days on, or before the origin).
+    long_lasts: BTreeMap<u32, i64>,
     recent: Recent,
 }
 
@@ -182,25 +190,32 @@ struct Label {
     field_path: u32,
 }
 
-/// One event: the server's copy (`count` 0: none) and, for the legacy
-/// recorder, the correlator's cache entry for its key. 32 bytes.
+/// One event: the server's copy (`GONE`: none) and, for the legacy
+/// recorder, the correlator's cache entry for its key. 20 bytes: its
+/// count is 1 (0 if `GONE`) and its first time its last unless it is
+/// `REPEATED`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Slot {
-    last_ms: i64,
-    /// The last time minus the first, or `LONG_SPAN` (the first time is
-    /// then in `long_firsts`).
-    span_ms: u32,
+    /// The last time, in ms from the log's origin, or `LONG_LAST` (the
+    /// time is then in `long_lasts`).
+    last: u32,
     object: u32,
     message: u32,
     /// The label id, with the flags above it.
     tag: u32,
     /// The next slot about the same object.
     next: u32,
-    count: u32,
 }
 
-/// A span that does not fit in a slot.
-const LONG_SPAN: u32 = u32::MAX;
+/// A last time that does not fit in a slot.
+const LONG_LAST: u32 = u32::MAX;
+
+/// A `REPEATED` slot's count (0 while `GONE`) and first time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Repeat {
+    count: u32,
+    first_ms: i64,
+}
 
 impl Slot {
     fn label(&self) -> u32 {
@@ -263,8 +278,8 @@ impl EventLog {
                 if accepted {
                     self.lagging.remove(&at);
                     self.set_last(at, now);
+                    self.set_count(at, count);
                     let slot = &mut self.slots[at as usize];
-                    slot.count = count;
                     let old = std::mem::replace(&mut slot.message, text);
                     self.strings.release(old);
                 } else {
@@ -273,8 +288,8 @@ impl EventLog {
                 }
             }
             None => {
-                let flags = if combined { COMBINED } else { 0 };
-                let at = self.push(object, label | flags, text, u32::from(accepted), now);
+                let flags = if combined { COMBINED } else { 0 } | if accepted { 0 } else { GONE };
+                let at = self.push(object, label | flags, text, now);
                 if !accepted {
                     self.lagging.insert(at, Observed { count: 1, at_ms: now });
                 }
@@ -310,7 +325,7 @@ impl EventLog {
             },
             None => {
                 let message = self.strings.acquire(&stored_form(&report.message, &report.involved.name));
-                let at = self.push(object, label | SERIES_API, message, 1, now);
+                let at = self.push(object, label | SERIES_API, message, now);
                 self.revisions.insert(at, revision);
                 self.next_expiry_ms = self.next_expiry_ms.min(now + EVENT_TTL_MS);
             }
@@ -325,15 +340,13 @@ impl EventLog {
 
     /// The events the API server holds, oldest first.
     pub fn all(&self) -> impl Iterator<Item = Event<'_>> + '_ {
-        (0..self.slots.len() as u32)
-            .filter(|&at| self.slots[at as usize].count > 0 && !self.slots[at as usize].is(DEAD))
-            .map(|at| self.view(at))
+        (0..self.slots.len() as u32).filter(|&at| !self.slots[at as usize].is(GONE | DEAD)).map(|at| self.view(at))
     }
 
     /// The events about one object, oldest first.
     pub fn about<'a>(&'a self, key: &Key) -> impl Iterator<Item = Event<'a>> + 'a {
         let head = self.objects.find(key).map_or(NONE, |id| self.objects.head(id));
-        self.chain_from(head).filter(|&at| self.slots[at as usize].count > 0).map(|at| self.view(at))
+        self.chain_from(head).filter(|&at| !self.slots[at as usize].is(GONE)).map(|at| self.view(at))
     }
 
     fn view(&self, at: u32) -> Event<'_> {
@@ -348,39 +361,77 @@ impl EventLog {
             involved,
             field_path: (label.field_path != NONE).then(|| self.strings.get(label.field_path)),
             source: self.strings.get(label.source),
-            count: slot.count,
+            count: self.count(at),
             first_timestamp: Time::from_unix_ms(self.first_ms(at)),
-            last_timestamp: Time::from_unix_ms(slot.last_ms),
+            last_timestamp: Time::from_unix_ms(self.last_ms(at)),
             series_api,
+        }
+    }
+
+    /// The slot's last time.
+    fn last_ms(&self, at: u32) -> i64 {
+        match self.slots[at as usize].last {
+            LONG_LAST => self.long_lasts[&at],
+            last => self.origin_ms + i64::from(last),
         }
     }
 
     /// When the slot's event was first seen.
     fn first_ms(&self, at: u32) -> i64 {
+        match self.slots[at as usize].is(REPEATED) {
+            true => self.repeats[&at].first_ms,
+            false => self.last_ms(at),
+        }
+    }
+
+    /// The server's count of the slot's event (0: it has none).
+    fn count(&self, at: u32) -> u32 {
         let slot = &self.slots[at as usize];
-        match slot.span_ms {
-            LONG_SPAN => self.long_firsts[&at],
-            span => slot.last_ms - i64::from(span),
+        match (slot.is(REPEATED), slot.is(GONE)) {
+            (true, _) => self.repeats[&at].count,
+            (false, gone) => u32::from(!gone),
+        }
+    }
+
+    /// The slot's `repeats` entry, made from what it holds if new.
+    fn repeat(&mut self, at: u32) -> &mut Repeat {
+        if !self.slots[at as usize].is(REPEATED) {
+            let repeat = Repeat { count: self.count(at), first_ms: self.first_ms(at) };
+            self.slots[at as usize].tag |= REPEATED;
+            self.repeats.insert(at, repeat);
+        }
+        self.repeats.get_mut(&at).expect("a repeated slot's entry")
+    }
+
+    fn set_count(&mut self, at: u32, count: u32) {
+        let slot = &mut self.slots[at as usize];
+        if count == 0 {
+            slot.tag |= GONE;
+        } else {
+            slot.tag &= !GONE;
+        }
+        if count > 1 || self.slots[at as usize].is(REPEATED) {
+            self.repeat(at).count = count;
+        }
+    }
+
+    /// Sets a new slot's last time.
+    fn put_last(&mut self, at: u32, last_ms: i64) {
+        let last = u32::try_from(last_ms - self.origin_ms).ok().filter(|&last| last != LONG_LAST);
+        self.slots[at as usize].last = last.unwrap_or(LONG_LAST);
+        if last.is_none() {
+            self.long_lasts.insert(at, last_ms);
+        } else if !self.long_lasts.is_empty() {
+            self.long_lasts.remove(&at);
         }
     }
 
     /// Moves the slot's last time on to `last_ms`, keeping its first.
     fn set_last(&mut self, at: u32, last_ms: i64) {
-        let first_ms = self.first_ms(at);
-        let slot = &mut self.slots[at as usize];
-        slot.last_ms = last_ms;
-        match u32::try_from(last_ms - first_ms) {
-            Ok(span) if span != LONG_SPAN => {
-                slot.span_ms = span;
-                if !self.long_firsts.is_empty() {
-                    self.long_firsts.remove(&at);
-                }
-            }
-            _ => {
-                slot.span_ms = LONG_SPAN;
-                self.long_firsts.insert(at, first_ms);
-            }
+        if last_ms != self.first_ms(at) {
+            self.repeat(at);
         }
+        self.put_last(at, last_ms);
     }
 
     /// The slot's message, as reported.
@@ -404,9 +455,11 @@ impl EventLog {
         })
     }
 
-    fn push(&mut self, object: u32, tag: u32, message: u32, count: u32, now: i64) -> u32 {
+    /// A new slot, at count 1 (`GONE` in `tag`: 0).
+    fn push(&mut self, object: u32, tag: u32, message: u32, now: i64) -> u32 {
         let at = u32::try_from(self.slots.len()).unwrap_or(NONE);
-        self.slots.push(Slot { last_ms: now, span_ms: 0, object, message, tag, next: NONE, count });
+        self.slots.push(Slot { last: 0, object, message, tag, next: NONE });
+        self.put_last(at, now);
         let tail = self.objects.append(object, at);
         if tail != NONE {
             self.slots[tail as usize].next = at;
@@ -478,10 +531,7 @@ impl EventLog {
 
     /// The recorder's count for a legacy slot and when it last saw it.
     fn observed(&self, at: u32) -> Observed {
-        self.lagging.get(&at).copied().unwrap_or_else(|| {
-            let slot = &self.slots[at as usize];
-            Observed { count: slot.count, at_ms: slot.last_ms }
-        })
+        self.lagging.get(&at).copied().unwrap_or_else(|| Observed { count: self.count(at), at_ms: self.last_ms(at) })
     }
 
     /// EventAggregate: whether this event is the tenth (or later)
@@ -562,14 +612,14 @@ impl EventLog {
     /// in its cache: a series until it is finished, a single event until
     /// the first `finishSeries` more than 6 minutes after it.
     fn cached(&self, at: u32) -> bool {
-        let slot = &self.slots[at as usize];
-        self.series.contains_key(&at) || (slot.count == 1 && self.first_ms(at) >= self.finished_ms - FINISH_PERIOD_MS)
+        self.series.contains_key(&at)
+            || (self.count(at) == 1 && self.first_ms(at) >= self.finished_ms - FINISH_PERIOD_MS)
     }
 
     /// Writes a series to the server at `now` (a patch, or a flush).
     fn write_series(&mut self, at: u32, series: Observed, now: i64) {
         self.set_last(at, series.at_ms);
-        self.slots[at as usize].count = series.count;
+        self.set_count(at, series.count);
         if now > series.at_ms {
             self.written.insert(at, now);
         } else {
@@ -624,8 +674,9 @@ impl EventLog {
                 continue;
             }
             let at = at as u32;
-            if slot.count > 0 {
-                let written = self.written.get(&at).copied().unwrap_or(slot.last_ms).max(slot.last_ms);
+            if !slot.is(GONE) {
+                let last_ms = self.last_ms(at);
+                let written = self.written.get(&at).copied().unwrap_or(last_ms).max(last_ms);
                 if now < written + EVENT_TTL_MS {
                     next = next.min(written + EVENT_TTL_MS);
                     continue;
@@ -637,7 +688,7 @@ impl EventLog {
                 }
                 let observed = self.observed(at);
                 self.lagging.insert(at, observed);
-                self.slots[at as usize].count = 0;
+                self.set_count(at, 0);
             }
             let forget_at = self.observed(at).at_ms + EVENT_TTL_MS;
             if now >= forget_at {
@@ -685,10 +736,10 @@ impl EventLog {
         self.series.remove(&at);
         self.written.remove(&at);
         self.revisions.remove(&at);
-        self.long_firsts.remove(&at);
+        self.repeats.remove(&at);
+        self.long_lasts.remove(&at);
         let slot = &mut self.slots[at as usize];
-        slot.tag |= DEAD;
-        slot.count = 0;
+        slot.tag = (slot.tag | DEAD | GONE) & !REPEATED;
         slot.next = NONE;
         self.dead += 1;
     }
@@ -712,7 +763,8 @@ impl EventLog {
         self.series = std::mem::take(&mut self.series).into_iter().map(|(at, v)| (map(at), v)).collect();
         self.written = std::mem::take(&mut self.written).into_iter().map(|(at, v)| (map(at), v)).collect();
         self.revisions = std::mem::take(&mut self.revisions).into_iter().map(|(at, v)| (map(at), v)).collect();
-        self.long_firsts = std::mem::take(&mut self.long_firsts).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.repeats = std::mem::take(&mut self.repeats).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.long_lasts = std::mem::take(&mut self.long_lasts).into_iter().map(|(at, v)| (map(at), v)).collect();
         self.slots = live;
         self.dead = 0;
     }

@@ -94,8 +94,9 @@ pub struct PendingExit {
     pub exit_code: i32,
 }
 
-/// What the kubelet keeps about a pod between ticks.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the kubelet keeps about a pod between ticks. Its `Debug` (in the
+/// world's digest) shows the back-offs in place, as if held inline.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct PodRuntime {
     /// When the current container instance started (or the next one starts).
     pub start_at_ms: i64,
@@ -109,12 +110,14 @@ pub struct PodRuntime {
     pub serving_at_ms: i64,
     pub startup_ms: i64,
     /// `crash.afterSeconds` in ms and `crash.exitCode`, from the App.
-    pub crash: Option<PendingExit>,
+    /// Boxed: few Apps crash.
+    pub crash: Option<Box<PendingExit>>,
     /// When the running instance exits, and how.
     pub exit: Option<PendingExit>,
     /// When the last instance exited.
     pub finished_at_ms: i64,
-    pub restarts: ContainerRestarts,
+    /// The container's restart back-off and the image pull back-off.
+    pub backoffs: Backoffs,
     /// The HTTP status its readiness check answers once serving.
     pub readiness_status: i32,
     /// The HTTP status its liveness check answers once serving.
@@ -133,8 +136,71 @@ pub struct PodRuntime {
     pub pod_ip: String,
     /// The App says the image does not exist (`pull: NotFound`).
     pub image_not_found: bool,
-    pub pull_back_off: PullBackOff,
 }
+
+impl std::fmt::Debug for PodRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backoffs = self.backoffs.get();
+        let (restarts, pull_back_off) = &*backoffs;
+        f.debug_struct("PodRuntime")
+            .field("start_at_ms", &self.start_at_ms)
+            .field("pending_start", &self.pending_start)
+            .field("started", &self.started)
+            .field("instances", &self.instances)
+            .field("serving_at_ms", &self.serving_at_ms)
+            .field("startup_ms", &self.startup_ms)
+            .field("crash", &self.crash)
+            .field("exit", &self.exit)
+            .field("finished_at_ms", &self.finished_at_ms)
+            .field("restarts", restarts)
+            .field("readiness_status", &self.readiness_status)
+            .field("liveness_status", &self.liveness_status)
+            .field("extra_memory_bytes", &self.extra_memory_bytes)
+            .field("memory_limit_bytes", &self.memory_limit_bytes)
+            .field("startup_done", &self.startup_done)
+            .field("startup", &self.startup)
+            .field("liveness", &self.liveness)
+            .field("readiness", &self.readiness)
+            .field("stop_at_ms", &self.stop_at_ms)
+            .field("pod_ip", &self.pod_ip)
+            .field("image_not_found", &self.image_not_found)
+            .field("pull_back_off", pull_back_off)
+            .finish()
+    }
+}
+
+/// A runtime's restart and image pull back-offs: absent, and so as new,
+/// until the container first restarts or fails a pull (most pods never
+/// do, and two back-offs are ~100 bytes). Absent equals as new.
+#[derive(Clone, Default)]
+pub struct Backoffs(Option<Box<(ContainerRestarts, PullBackOff)>>);
+
+impl Backoffs {
+    /// Both, as new when absent.
+    pub fn get(&self) -> std::borrow::Cow<'_, (ContainerRestarts, PullBackOff)> {
+        match &self.0 {
+            Some(both) => std::borrow::Cow::Borrowed(both),
+            None => std::borrow::Cow::Owned(Default::default()),
+        }
+    }
+
+    /// Both, to change (made when absent).
+    pub fn get_mut(&mut self) -> &mut (ContainerRestarts, PullBackOff) {
+        self.0.get_or_insert_default()
+    }
+}
+
+impl PartialEq for Backoffs {
+    fn eq(&self, other: &Backoffs) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => true,
+            _ => self.get() == other.get(),
+        }
+    }
+}
+
+impl Eq for Backoffs {}
 
 /// Faults aimed at a Deployment (for its pods to come) or at a pod not yet
 /// running.
@@ -694,9 +760,11 @@ fn admit(world: &mut World, key: Key, now: Time, hosts: &mut BTreeMap<Str, Str>)
     let app = app_for(world, pod.spec.containers.first().and_then(|c| c.image.as_deref()).unwrap_or(""));
     let startup_ms = i64::from(app.as_ref().and_then(|a| a.spec.startup_seconds).unwrap_or(2)) * 1000;
     let image_not_found = app.as_ref().is_some_and(|a| a.spec.pull.as_deref() == Some("NotFound"));
-    let crash = app.as_ref().and_then(|a| a.spec.crash.as_ref()).map(|crash| PendingExit {
-        at_ms: i64::from(crash.after_seconds.unwrap_or(0).max(0)) * 1000,
-        exit_code: crash.exit_code.unwrap_or(1),
+    let crash = app.as_ref().and_then(|a| a.spec.crash.as_ref()).map(|crash| {
+        Box::new(PendingExit {
+            at_ms: i64::from(crash.after_seconds.unwrap_or(0).max(0)) * 1000,
+            exit_code: crash.exit_code.unwrap_or(1),
+        })
     });
     // (No faults at all, the usual case: no need to find the Deployment.)
     let mut faults = (!world.runtimes.faults.is_empty())
@@ -864,8 +932,9 @@ fn fire_pod(world: &mut World, key: &Key, stopping: bool, now: i64) -> bool {
 /// worker tries again in 10 s (`kubelet::images`).
 fn fail_pull(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
     let image = pod.spec.containers.first().and_then(|c| c.image.clone()).unwrap_or_default();
-    let first_attempt = !runtime.pull_back_off.has_failed(&image);
-    let attempt = runtime.pull_back_off.attempt(&image, now, !first_attempt);
+    let pull_back_off = &mut runtime.backoffs.get_mut().1;
+    let first_attempt = !pull_back_off.has_failed(&image);
+    let attempt = pull_back_off.attempt(&image, now, !first_attempt);
     if let Some(status) = pod.status.container_statuses.first_mut() {
         status.state = ContainerState {
             waiting: Some(Box::new(ContainerStateWaiting {
@@ -952,7 +1021,8 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
     runtime.started = true;
     runtime.start_at_ms = now;
     runtime.serving_at_ms = now + runtime.startup_ms;
-    runtime.exit = runtime.crash.map(|crash| PendingExit { at_ms: now + crash.at_ms, exit_code: crash.exit_code });
+    runtime.exit =
+        runtime.crash.as_deref().map(|crash| PendingExit { at_ms: now + crash.at_ms, exit_code: crash.exit_code });
     // The containers are shared with the template: a count, not a copy.
     let containers = std::rc::Rc::clone(&pod.spec.containers);
     let no_container = Container::default();
@@ -1102,7 +1172,7 @@ fn exit_container(
 /// doBackOff for the exited container: start it now, or wait in
 /// CrashLoopBackOff until the window has passed.
 fn restart(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime, now: i64) {
-    match runtime.restarts.do_back_off(runtime.finished_at_ms, now) {
+    match runtime.backoffs.get_mut().0.do_back_off(runtime.finished_at_ms, now) {
         RestartDecision::Start => start_instance(world, key, pod, runtime, now),
         RestartDecision::BackOff { back_off_ms, until_ms } => {
             runtime.start_at_ms = until_ms;

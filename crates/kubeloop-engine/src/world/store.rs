@@ -9,6 +9,7 @@
 
 use super::rng::Rng;
 use crate::api::meta::SharedList;
+use crate::api::text::Str;
 use crate::api::{Object, OwnerReference, Time, kind_info, resource_of};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -271,8 +272,9 @@ pub struct NodeUsage {
     pub cpu_milli: i64,
     pub memory: i64,
     pub pods: i64,
-    /// Pods per controlling owner UID (for spreading).
-    pub by_owner: BTreeMap<String, i64>,
+    /// Pods per controlling owner UID (for spreading). The UIDs are the
+    /// owner index's: one allocation per owner, not one per node.
+    pub by_owner: BTreeMap<Str, i64>,
 }
 
 #[derive(Clone, Default)]
@@ -288,7 +290,7 @@ pub struct Store {
     kinds: BTreeMap<&'static str, usize>,
     resource_version: u64,
     /// Owner UID -> the objects it owns.
-    owned: BTreeMap<String, Slots>,
+    owned: BTreeMap<Str, Slots>,
     /// Node name -> the pods bound to it.
     on_node: BTreeMap<String, Slots>,
     /// Node name -> what its pods request.
@@ -602,9 +604,9 @@ impl Store {
         for (key, object) in self.entries() {
             rebuilt.insert_new(key.clone(), Rc::new(object.clone()));
         }
-        let keys = |index: &BTreeMap<String, Slots>| -> Vec<(String, Vec<Key>)> {
-            index.iter().map(|(name, slots)| (name.clone(), slots.keys().cloned().collect())).collect()
-        };
+        fn keys<K: AsRef<str>>(index: &BTreeMap<K, Slots>) -> Vec<(&str, Vec<Key>)> {
+            index.iter().map(|(name, slots)| (name.as_ref(), slots.keys().cloned().collect())).collect()
+        }
         let slots_hold_their_keys =
             self.keys.iter().all(|(key, &slot)| self.at(slot).is_some_and(|o| Key::of(o) == *key));
         let differs = [
@@ -664,7 +666,10 @@ impl Store {
 
     fn index_owners(&mut self, key: &Key, slot: Slot, object: &Object) {
         for owner in &object.metadata().owner_references {
-            entry(&mut self.owned, &owner.uid).insert(key.clone(), slot);
+            match self.owned.get_mut(owner.uid.as_str()) {
+                Some(owned) => _ = owned.insert(key.clone(), slot),
+                None => _ = self.owned.insert(Str::copy(&owner.uid), Slots::from([(key.clone(), slot)])),
+            }
         }
     }
 
@@ -695,7 +700,15 @@ impl Store {
         usage.memory += sign * memory;
         usage.pods += sign;
         if let Some(owner) = controller {
-            let count = usage.by_owner.entry(owner.to_string()).or_default();
+            let count = match usage.by_owner.get_mut(owner) {
+                Some(count) => count,
+                // The owner index's copy of the UID (the pod's owners are
+                // indexed first), shared.
+                None => {
+                    let uid = self.owned.get_key_value(owner).map_or_else(|| Str::copy(owner), |(uid, _)| uid.clone());
+                    usage.by_owner.entry(uid).or_default()
+                }
+            };
             *count += sign;
             if *count == 0 {
                 usage.by_owner.remove(owner);
@@ -714,10 +727,10 @@ impl Store {
 
     fn unindex_owners(&mut self, key: &Key, before: &Before) {
         for owner in &before.owners {
-            if let Some(keys) = self.owned.get_mut(&owner.uid) {
+            if let Some(keys) = self.owned.get_mut(owner.uid.as_str()) {
                 keys.remove(key);
                 if keys.is_empty() {
-                    self.owned.remove(&owner.uid);
+                    self.owned.remove(owner.uid.as_str());
                 }
             }
         }
@@ -746,15 +759,6 @@ impl Store {
             }
         }
     }
-}
-
-/// The value under a name, a default one if it has none: the name is
-/// copied only then (an index entry is mostly there already).
-fn entry<'a, V: Default>(map: &'a mut BTreeMap<String, V>, name: &str) -> &'a mut V {
-    if !map.contains_key(name) {
-        map.insert(name.to_string(), V::default());
-    }
-    map.get_mut(name).expect("inserted above")
 }
 
 /// What the journal and the indexes need of an object as it was before a
@@ -976,6 +980,9 @@ mod tests {
         pod.spec.node_name = Some("node-2".into());
         store.put(key.clone(), taken);
         assert_eq!((store.pods_on_node("node-1").count(), store.pods_on_node("node-2").count()), (0, 1));
+        // The node's count by owner holds the owner index's UID: shared.
+        let counted = store.node_usage("node-2").and_then(|usage| usage.by_owner.keys().next());
+        assert!(counted.is_some_and(|uid| store.owned.keys().next().is_some_and(|owner| uid.shares_with(owner))));
         assert_eq!((store.owned_by("rs-uid").count(), store.check_indexes()), (1, Ok(())));
         let mut taken = store.take(&key).unwrap();
         taken.object_mut().metadata_mut().owner_references = Default::default();
