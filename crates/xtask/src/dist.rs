@@ -46,8 +46,12 @@ pub fn build(tools: &WasmTools) -> Result {
     // must be told, or it rejects them.
     run(Command::new(&tools.wasm_opt)
         .arg(&bundle_wasm)
+        // Control flow rebuilt (flatten, then the relooper) before two
+        // rounds of -Oz, all repeated while the module shrinks: 1.2 KiB less
+        // gzipped than -Oz alone, for ~40 s more of wasm-opt.
+        .args(["--flatten", "--rereloop", "-Oz", "-Oz", "--converge"])
         // Rust's data starts above its 1 MiB stack, so low memory is unused.
-        .args(["-Oz", "--converge", "--low-memory-unused"])
+        .arg("--low-memory-unused")
         // Functions sorted by name sit next to their monomorphized twins
         // (`BTreeMap<K, V>::insert` for every K, V), which gzip then finds
         // within its 32 KiB window: 3.9 KiB less gzipped.
