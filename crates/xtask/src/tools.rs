@@ -11,12 +11,15 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// binaryen from npm: the only wasm-opt measured here that accepts what
 /// rustc 1.95 + wasm-bindgen 0.2.130 emit (Debian's 108 rejects `table.fill`).
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// terser from npm: shrinks wasm-bindgen's glue (whitespace, local names).
+pub const TERSER_VERSION: &str = "5.51.2";
 
 /// Paths of the installed wasm tools.
 pub struct WasmTools {
     pub wasm_bindgen: PathBuf,
     pub test_runner: PathBuf,
     pub wasm_opt: PathBuf,
+    pub terser: PathBuf,
 }
 
 /// Paths of the browser the tests drive.
@@ -125,22 +128,32 @@ pub fn ensure_wasm_tools() -> Result<WasmTools> {
             &root.to_string_lossy(),
         ]))?;
     }
-    Ok(WasmTools { wasm_bindgen, test_runner, wasm_opt: ensure_wasm_opt()? })
+    Ok(WasmTools { wasm_bindgen, test_runner, wasm_opt: ensure_wasm_opt()?, terser: ensure_terser()? })
 }
 
 fn ensure_wasm_opt() -> Result<PathBuf> {
-    let prefix = cache_dir().join(format!("binaryen-{BINARYEN_VERSION}"));
-    let wasm_opt = prefix.join("node_modules").join(".bin").join("wasm-opt");
-    if output(Command::new(&wasm_opt).arg("--version")).is_none() {
+    ensure_npm_tool("binaryen", BINARYEN_VERSION, "wasm-opt")
+}
+
+fn ensure_terser() -> Result<PathBuf> {
+    ensure_npm_tool("terser", TERSER_VERSION, "terser")
+}
+
+/// `package@version` from npm in its own cache directory; the path of its
+/// command `bin`.
+fn ensure_npm_tool(package: &str, version: &str, bin: &str) -> Result<PathBuf> {
+    let prefix = cache_dir().join(format!("{package}-{version}"));
+    let tool = prefix.join("node_modules").join(".bin").join(bin);
+    if output(Command::new(&tool).arg("--version")).is_none() {
         ensure_node()?;
-        let _step = step(format!("installing binaryen {BINARYEN_VERSION} (wasm-opt) from npm (first run only)"));
+        let _step = step(format!("installing {package} {version} ({bin}) from npm (first run only)"));
         std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
         run(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+            .arg(format!("{package}@{version}")))?;
     }
-    Ok(wasm_opt)
+    Ok(tool)
 }
 
 fn ensure_node() -> Result {
