@@ -53,19 +53,27 @@ pub fn get_pod_ready_condition(pod: &Pod) -> Option<&Condition> {
 
 /// IsPodReady: the Ready condition is True.
 pub fn is_pod_ready(pod: &Pod) -> bool {
-    get_pod_ready_condition(pod).is_some_and(|c| c.status == "True")
+    ready_condition(pod).is_some()
+}
+
+/// The Ready condition of a ready pod (one search for whether it is ready
+/// and since when).
+pub fn ready_condition(pod: &Pod) -> Option<&Condition> {
+    get_pod_ready_condition(pod).filter(|c| c.status == "True")
 }
 
 /// IsPodAvailable: ready, and either `minReadySeconds` is 0 or the Ready
 /// condition's lastTransitionTime + minReadySeconds is strictly before now.
 pub fn is_pod_available(pod: &Pod, min_ready_seconds: i32, now: Time) -> bool {
-    if !is_pod_ready(pod) {
-        return false;
-    }
+    ready_condition(pod).is_some_and(|ready| is_available_since(ready, min_ready_seconds, now))
+}
+
+/// IsPodAvailable for a ready pod, from its Ready condition.
+pub fn is_available_since(ready: &Condition, min_ready_seconds: i32, now: Time) -> bool {
     if min_ready_seconds == 0 {
         return true;
     }
-    let since = get_pod_ready_condition(pod).and_then(|c| instant(c.last_transition_time));
+    let since = instant(ready.last_transition_time);
     since.is_some_and(|since| since.saturating_add(i64::from(min_ready_seconds) * 1000) < now.unix_ms)
 }
 
@@ -79,12 +87,10 @@ pub fn available_requeue_at(pod: &Pod, min_ready_seconds: i32) -> Option<i64> {
 }
 
 /// podReadyTime: when a ready pod became Ready (`None`: not ready, or zero).
+/// (Its first Ready condition, when True, is the first that is Ready and
+/// True, the one upstream reads.)
 fn pod_ready_time(pod: &Pod) -> Option<i64> {
-    if !is_pod_ready(pod) {
-        return None;
-    }
-    let condition = pod.status.conditions.iter().find(|c| c.condition_type == "Ready" && c.status == "True");
-    condition.and_then(|c| instant(c.last_transition_time))
+    ready_condition(pod).and_then(|c| instant(c.last_transition_time))
 }
 
 /// maxContainerRestarts: the highest restartCount of the pod's containers.
@@ -201,13 +207,14 @@ struct RankedPod<'a> {
 
 impl<'a> RankedPod<'a> {
     fn of(pod: &'a Pod, at: u32, rank: i32) -> RankedPod<'a> {
+        let ready = ready_condition(pod);
         RankedPod {
             at,
             rank,
             assigned: !node_name(pod).is_empty(),
             phase: phase_ordinal(pod),
-            ready: is_pod_ready(pod),
-            ready_since: pod_ready_time(pod),
+            ready: ready.is_some(),
+            ready_since: ready.and_then(|c| instant(c.last_transition_time)),
             cost: deletion_cost(pod),
             restarts: max_container_restarts(pod),
             created: instant(pod.metadata.creation_timestamp),
@@ -332,26 +339,83 @@ pub fn sort_active_pods(pods: &mut [&Pod]) {
 /// ReplicaSets, generally a superset of `pods`) on the same node (the
 /// unscheduled ones count together, as upstream's map does).
 pub fn rank_pods(pods: &[&Pod], related_pods: &[&Pod]) -> Vec<i32> {
-    let mut on_node: BTreeMap<NodeKey, i32> = BTreeMap::new();
+    let mut nodes = NodeCounts::default();
     for pod in related_pods.iter().filter(|pod| is_pod_active(pod)) {
-        *on_node.entry(NodeKey::of(pod)).or_default() += 1;
+        *nodes.count(node_name(pod)) += 1;
     }
-    pods.iter().map(|pod| on_node.get(&NodeKey::of(pod)).copied().unwrap_or(0)).collect()
+    pods.iter().map(|pod| *nodes.count(node_name(pod))).collect()
 }
 
-/// A pod's node name as a map key: its first 16 bytes as two big-endian
-/// words, zero padded, decide most comparisons without a `memcmp` (node
-/// names are short); equal words leave the lengths, or for longer names
-/// the strings. The order is the strings' order.
-#[derive(PartialEq, Eq)]
+/// Pods per node name, in a hash table of the names' first 16 bytes: a
+/// count is found with a multiplication and a comparison or two of
+/// integers, where a B-tree of thousands of pods' names compared names
+/// down its levels. The table is only looked into, never iterated, so
+/// nothing depends on where a name lands.
+#[derive(Default)]
+struct NodeCounts<'a> {
+    /// Each name met, with its count.
+    entries: Vec<(NodeKey<'a>, i32)>,
+    /// Places in `entries` by hash ([`EMPTY`]: none); a power of two,
+    /// kept at least twice as long as `entries`.
+    table: Vec<u32>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl<'a> NodeCounts<'a> {
+    /// The count of `name`'s pods (a name not met before counts 0).
+    fn count(&mut self, name: &'a str) -> &mut i32 {
+        let key = NodeKey::of(name);
+        let mask = self.table.len().wrapping_sub(1);
+        let mut at = self.place(&key);
+        while let Some(&entry) = self.table.get(at).filter(|&&entry| entry != EMPTY) {
+            if self.entries[entry as usize].0 == key {
+                return &mut self.entries[entry as usize].1;
+            }
+            at = (at + 1) & mask;
+        }
+        self.entries.push((key, 0));
+        if self.entries.len() * 2 > self.table.len() {
+            self.rehash();
+        } else {
+            self.table[at] = (self.entries.len() - 1) as u32;
+        }
+        &mut self.entries.last_mut().expect("just pushed").1
+    }
+
+    /// Where a key's search starts: the top bits of its hash (the ones
+    /// every bit of the name reaches).
+    fn place(&self, key: &NodeKey) -> usize {
+        match self.table.len() {
+            0 => 0,
+            len => (key.hash() >> (64 - len.trailing_zeros())) as usize,
+        }
+    }
+
+    /// A table twice as long, with every entry placed again.
+    fn rehash(&mut self) {
+        self.table = vec![EMPTY; (self.entries.len() * 4).next_power_of_two()];
+        let mask = self.table.len() - 1;
+        for (index, (key, _)) in self.entries.iter().enumerate() {
+            let mut at = self.place(key);
+            while self.table[at] != EMPTY {
+                at = (at + 1) & mask;
+            }
+            self.table[at] = index as u32;
+        }
+    }
+}
+
+/// A node name with its first 16 bytes as two words, zero padded: for
+/// names that short (node names are), equal words and lengths are equal
+/// names, without a `memcmp`.
 struct NodeKey<'a> {
     words: [u64; 2],
     name: &'a str,
 }
 
 impl<'a> NodeKey<'a> {
-    fn of(pod: &'a Pod) -> NodeKey<'a> {
-        let name = node_name(pod);
+    fn of(name: &'a str) -> NodeKey<'a> {
         let word = |start: usize| {
             let mut word = [0; 8];
             let bytes = name.as_bytes().get(start..).unwrap_or_default();
@@ -359,27 +423,23 @@ impl<'a> NodeKey<'a> {
                 Some(full) => word.copy_from_slice(full),
                 None => word.iter_mut().zip(bytes).for_each(|(to, &byte)| *to = byte),
             }
-            u64::from_be_bytes(word)
+            u64::from_le_bytes(word)
         };
         NodeKey { words: [word(0), word(8)], name }
     }
-}
 
-impl Ord for NodeKey<'_> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.words.cmp(&other.words).then_with(|| {
-            if self.name.len() <= 16 && other.name.len() <= 16 {
-                self.name.len().cmp(&other.name.len())
-            } else {
-                self.name.cmp(other.name)
-            }
-        })
+    /// Fibonacci hashing: its top bits depend on every bit of the words.
+    fn hash(&self) -> u64 {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        ((self.words[0].wrapping_mul(K) ^ self.words[1]).wrapping_add(self.name.len() as u64)).wrapping_mul(K)
     }
 }
 
-impl PartialOrd for NodeKey<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+impl PartialEq for NodeKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.words == other.words
+            && self.name.len() == other.name.len()
+            && (self.name.len() <= 16 || self.name == other.name)
     }
 }
 
@@ -832,6 +892,32 @@ mod tests {
         let pending = pod("p", "n1", "Pending", false, 0, None, None);
         let victims = get_pods_to_delete(&[&a, &b, &pending], &[&a, &b, &c, &pending], 1, now);
         assert_eq!(victims[0].metadata.name(), "p");
+    }
+
+    /// The node counts' hash table counts as comparing names would: many
+    /// nodes (the table grows), long names that share their first 16
+    /// bytes, names that differ only in length or in a zero byte, the
+    /// unscheduled together, a pod's node that no related pod is on.
+    #[test]
+    fn ranks_count_by_node_name() {
+        let long = "a-rather-long-node-name-";
+        let mut names: Vec<String> = (0..300).map(|i| format!("node-{i}")).collect();
+        names.extend((0..40).map(|i| format!("{long}{i}")));
+        names.extend(["", "n", "n\0", "n\0\0", long, &long[..16], &long[..17]].map(String::from));
+        let pods: Vec<Pod> = (0..2000)
+            .map(|i| {
+                let node = &names[(i * 7919) % names.len()];
+                pod(&format!("p{i}"), node, "Running", true, 0, None, None)
+            })
+            .collect();
+        let related: Vec<&Pod> = pods.iter().collect();
+        let mut mine: Vec<&Pod> = related.iter().copied().step_by(3).collect();
+        let elsewhere = pod("x", "nowhere", "Running", true, 0, None, None);
+        mine.push(&elsewhere);
+        let naive: Vec<i32> =
+            mine.iter().map(|a| related.iter().filter(|b| node_name(a) == node_name(b)).count() as i32).collect();
+        assert_eq!(rank_pods(&mine, &related), naive);
+        assert_eq!(naive.last(), Some(&0));
     }
 
     /// GetDeletionCostFromPodAnnotations.

@@ -13,8 +13,10 @@
 
 use super::store::Key;
 use super::{Decision, World};
+use crate::api::meta::Labels;
 use crate::api::selector::LabelSelector;
 use crate::api::{Object, OwnerReference};
+use std::rc::Rc;
 
 /// A controller reference to `kind/name` (uid), as controllers set it.
 pub fn controller_ref(kind: &str, name: &str, uid: &str) -> OwnerReference {
@@ -42,23 +44,13 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
         Object::Deployment(d) => d.spec.selector.as_ref(),
         _ => None,
     };
-    // A ReplicaSet's pods share its template's labels until someone
-    // relabels one: for those the answer is the template's, found once
-    // (a sync of 10,000 pods otherwise evaluates the selector 10,000 times).
     let template = match controller {
         Object::ReplicaSet(rs) => Some(rs.spec.template.metadata.labels.clone()),
         _ => None,
     };
     let Some(selector) = selector.cloned() else { return false };
-    let selects = selector.matcher();
-    let template_matches = template.as_ref().is_some_and(|labels| selects(labels));
-    let matches = |object: &Object| {
-        let labels = &object.metadata().labels;
-        match &template {
-            Some(shared) if std::rc::Rc::ptr_eq(shared, labels) => template_matches,
-            _ => selects(labels),
-        }
-    };
+    let selects = label_matcher(&selector, template.as_ref());
+    let matches = |object: &Object| selects(&object.metadata().labels);
     // The selector first: it is what rules nearly every pod out, by a
     // pointer comparison.
     let release: Vec<Key> = world
@@ -106,6 +98,19 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
         wrote = true;
     }
     wrote
+}
+
+/// Whether `selector` matches a set of labels. A ReplicaSet's pods share
+/// its template's labels (`template`) until someone relabels one: for
+/// those the answer is the template's, found once (a sync of 10,000 pods
+/// otherwise evaluates the selector 10,000 times).
+pub fn label_matcher<'a>(selector: &'a LabelSelector, template: Option<&'a Labels>) -> impl Fn(&Labels) -> bool + 'a {
+    let selects = selector.matcher();
+    let template_matches = template.is_some_and(|labels| selects(labels));
+    move |labels| match template {
+        Some(shared) if Rc::ptr_eq(shared, labels) => template_matches,
+        _ => selects(labels),
+    }
 }
 
 /// Who records adoptions (they are the controllers' own doing; upstream

@@ -1,16 +1,17 @@
 //! The ReplicaSet controller's sync (`syncReplicaSet`/`manageReplicas` in
 //! pkg/controller/replicaset), over the store.
 
+use super::claim::label_matcher;
 use super::events::{EventType, Report};
 use super::store::{Key, Store};
 use super::{Decision, World};
 use crate::api::Time;
 use crate::api::apps::{ReplicaSet, ReplicaSetStatus};
 use crate::api::core::Pod;
-use crate::api::meta::{OwnerReference, SharedList};
+use crate::api::meta::{Labels, OwnerReference, SharedList};
 use crate::api::{Object, Str};
 use crate::controller::replicaset::{
-    BURST_REPLICAS, available_requeue_at, is_pod_active, is_pod_available, is_pod_ready, pods_to_delete,
+    BURST_REPLICAS, available_requeue_at, is_available_since, is_pod_active, pods_to_delete, ready_condition,
 };
 
 const SOURCE: &str = "replicaset-controller";
@@ -18,24 +19,19 @@ const SOURCE: &str = "replicaset-controller";
 /// Syncs one ReplicaSet: creates or deletes pods towards spec.replicas,
 /// then writes its status. True if it wrote anything.
 pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
-    let claimed = super::claim::claim(world, key, "Pod");
-    let Some(Object::ReplicaSet(rs)) = world.store.get(key) else { return claimed };
-    let Some(uid) = rs.metadata.uid.as_deref() else { return claimed };
-    let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     let now = world.now();
-    // What manageReplicas decides, from the pods as they are now (borrowed
-    // from the store; nothing is written until the decision is made).
-    let Scan { active, keys, status, requeue } = scan(rs, controlled(&world.store, uid), now);
-    let active_count = active.len();
-    // The store's own keys: deleting finds each pod without a search.
-    let victims: Vec<Key> = if active_count > desired {
-        let related = related_pods(&world.store, rs);
-        let diff = (active_count - desired).min(BURST_REPLICAS);
-        pods_to_delete(&active, &related, diff, now).into_iter().map(|at| keys[at as usize].clone()).collect()
-    } else {
-        Vec::new()
+    // Upstream claims the pods (ClaimPods) before it counts them. The
+    // count's walk over the controlled pods tells whether claiming would
+    // write anything (a pod the selector no longer matches, an orphan it
+    // matches); only then does the claim run, and the pods are read again.
+    let (claimed, plan) = match plan(&world.store, key, now, true) {
+        Ok(plan) => (false, plan),
+        Err(MustClaim) => {
+            let claimed = super::claim::claim(world, key, "Pod");
+            (claimed, plan(&world.store, key, now, false).unwrap_or(None))
+        }
     };
-    let rs = rs.clone();
+    let Some(Plan { rs, desired, active_count, victims, status, requeue }) = plan else { return claimed };
     world.queues.replica_sets_after.extend(requeue.into_iter().map(|at| (at, key.clone())));
     let mut wrote = claimed;
     if active_count < desired {
@@ -77,6 +73,57 @@ pub fn sync_replica_set(world: &mut World, key: &Key) -> bool {
     wrote | write_status(world, key, rs, status)
 }
 
+/// What manageReplicas decides, from the pods as they are now (borrowed
+/// from the store; nothing is written until the decision is made).
+struct Plan {
+    rs: ReplicaSet,
+    desired: usize,
+    active_count: usize,
+    /// The pods to delete, under the store's own keys (deleting finds each
+    /// without a search).
+    victims: Vec<Key>,
+    status: ReplicaSetStatus,
+    /// When pods become available (`AddAfter`).
+    requeue: Vec<i64>,
+}
+
+/// Claiming would write: claim first, then plan.
+struct MustClaim;
+
+/// The sync's decision. With `check_claim`, `Err` when claiming the pods
+/// would change something (see [`super::claim::claim`]); None without a
+/// ReplicaSet to sync.
+fn plan(store: &Store, key: &Key, now: Time, check_claim: bool) -> Result<Option<Plan>, MustClaim> {
+    let Some(Object::ReplicaSet(rs)) = store.get(key) else { return Ok(None) };
+    let Some(uid) = rs.metadata.uid.as_deref() else { return Ok(None) };
+    // claim's test, where claim would do anything (a ReplicaSet being
+    // deleted neither adopts nor releases).
+    let selector = rs.spec.selector.as_ref().filter(|_| check_claim && rs.metadata.deletion_timestamp.is_none());
+    let matches = selector.map(|selector| label_matcher(selector, Some(&rs.spec.template.metadata.labels)));
+    if let Some(matches) = &matches {
+        let adoptable = |orphan: &Key| {
+            store.get(orphan).is_some_and(|object| {
+                object.metadata().deletion_timestamp.is_none() && matches(&object.metadata().labels)
+            })
+        };
+        if store.orphan_pods(&key.namespace).any(adoptable) {
+            return Err(MustClaim);
+        }
+    }
+    let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
+    let matches = matches.as_ref().map(|matches| matches as &dyn Fn(&Labels) -> bool);
+    let Scan { active, keys, status, requeue } = scan(rs, controlled(store, uid), now, matches)?;
+    let active_count = active.len();
+    let victims = if active_count > desired {
+        let related = related_pods(store, rs, &active);
+        let diff = (active_count - desired).min(BURST_REPLICAS);
+        pods_to_delete(&active, &related, diff, now).into_iter().map(|at| keys[at as usize].clone()).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Plan { rs: rs.clone(), desired, active_count, victims, status, requeue }))
+}
+
 /// What one pass over the controlled pods gives: the active ones,
 /// calculateStatus (spec 5.3, from the pods seen at the start of the sync,
 /// as upstream does), and when a pod becomes available after
@@ -89,15 +136,26 @@ struct Scan<'a> {
     requeue: Vec<i64>,
 }
 
-fn scan<'a>(rs: &ReplicaSet, pods: impl Iterator<Item = (&'a Key, &'a Pod)>, now: Time) -> Scan<'a> {
+fn scan<'a>(
+    rs: &ReplicaSet,
+    pods: impl Iterator<Item = (&'a Key, &'a Pod)>,
+    now: Time,
+    claim_matches: Option<&dyn Fn(&Labels) -> bool>,
+) -> Result<Scan<'a>, MustClaim> {
     let template_labels = &rs.spec.template.metadata.labels;
     let min_ready_seconds = rs.spec.min_ready_seconds;
     let mut status = rs.status.clone();
     let (mut labeled, mut ready, mut available, mut terminating) = (0, 0, 0, 0);
-    let mut active = Vec::new();
-    let mut keys = Vec::new();
+    // About as many as it had (fewer copies as they grow).
+    let expected = (rs.status.replicas.max(0) as usize).max(rs.spec.replicas.unwrap_or(1).max(0) as usize);
+    let mut active = Vec::with_capacity(expected);
+    let mut keys = Vec::with_capacity(expected);
     let mut requeue = Vec::new();
     for (key, pod) in pods {
+        if claim_matches.is_some_and(|matches| !matches(&pod.metadata.labels)) {
+            // claim would release it.
+            return Err(MustClaim);
+        }
         terminating += i32::from(pod.metadata.deletion_timestamp.is_some());
         if !is_pod_active(pod) {
             continue;
@@ -110,11 +168,9 @@ fn scan<'a>(rs: &ReplicaSet, pods: impl Iterator<Item = (&'a Key, &'a Pod)>, now
             std::rc::Rc::ptr_eq(labels, template_labels)
                 || template_labels.iter().all(|(k, v)| labels.get(k) == Some(v)),
         );
-        if !is_pod_ready(pod) {
-            continue;
-        }
+        let Some(condition) = ready_condition(pod) else { continue };
         ready += 1;
-        available += i32::from(is_pod_available(pod, min_ready_seconds, now));
+        available += i32::from(is_available_since(condition, min_ready_seconds, now));
         if min_ready_seconds > 0
             && let Some(at) = available_requeue_at(pod, min_ready_seconds).filter(|&at| at > now.unix_ms)
         {
@@ -127,7 +183,7 @@ fn scan<'a>(rs: &ReplicaSet, pods: impl Iterator<Item = (&'a Key, &'a Pod)>, now
     status.available_replicas = available;
     status.observed_generation = rs.metadata.generation.unwrap_or(1);
     status.terminating_replicas = Some(terminating);
-    Scan { active, keys, status, requeue }
+    Ok(Scan { active, keys, status, requeue })
 }
 
 fn write_status(world: &mut World, key: &Key, mut rs: ReplicaSet, status: ReplicaSetStatus) -> bool {
@@ -141,29 +197,43 @@ fn write_status(world: &mut World, key: &Key, mut rs: ReplicaSet, status: Replic
 
 /// The pods whose controller is this ReplicaSet, with their keys.
 fn controlled<'a>(store: &'a Store, uid: &'a str) -> impl Iterator<Item = (&'a Key, &'a Pod)> + 'a {
-    store.owned_entries(uid).filter_map(move |(key, object)| match object {
-        Object::Pod(pod) if pod.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some((key, pod)),
-        _ => None,
+    // A ReplicaSet's pods share owner lists (one per create burst): a list
+    // found to name this controller is not searched again.
+    let mut known: Option<&'a SharedList<OwnerReference>> = None;
+    store.owned_entries(uid).filter_map(move |(key, object)| {
+        let Object::Pod(pod) = object else { return None };
+        let owners = &pod.metadata.owner_references;
+        if known.is_some_and(|known| known.shares_with(owners)) {
+            return Some((key, pod));
+        }
+        pod.metadata.controller().is_some_and(|owner| owner.uid == uid).then(|| {
+            known = Some(owners);
+            (key, pod)
+        })
     })
 }
 
 /// getIndirectlyRelatedPods: the active pods of every ReplicaSet owned by
-/// the same Deployment (for ranking doubled-up pods).
-fn related_pods<'a>(store: &'a Store, rs: &'a ReplicaSet) -> Vec<&'a Pod> {
+/// the same Deployment (for ranking doubled-up pods), this one's being
+/// `active` (read already; only how many are on each node matters, not
+/// their order).
+fn related_pods<'a>(store: &'a Store, rs: &'a ReplicaSet, active: &[&'a Pod]) -> Vec<&'a Pod> {
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
     let Some(owner) = rs.metadata.controller() else {
-        let uid = rs.metadata.uid.as_deref().unwrap_or_default();
         return controlled(store, uid).map(|(_, pod)| pod).collect();
     };
-    store
-        .owned_by(&owner.uid)
-        .filter_map(|object| match object {
-            Object::ReplicaSet(sibling) => sibling.metadata.uid.as_deref(),
-            _ => None,
-        })
-        .flat_map(|uid| controlled(store, uid))
-        .map(|(_, pod)| pod)
-        .filter(|pod| is_pod_active(pod))
-        .collect()
+    let mut related = Vec::with_capacity(active.len());
+    for sibling in store.owned_by(&owner.uid) {
+        let Object::ReplicaSet(sibling) = sibling else { continue };
+        match sibling.metadata.uid.as_deref() {
+            Some(sibling) if sibling == uid => related.extend_from_slice(active),
+            Some(sibling) => {
+                related.extend(controlled(store, sibling).map(|(_, pod)| pod).filter(|pod| is_pod_active(pod)))
+            }
+            None => {}
+        }
+    }
+    related
 }
 
 fn create_pod(world: &mut World, rs: &ReplicaSet, owners: &SharedList<OwnerReference>, generate_name: &Str, key: &Key) {
