@@ -10,6 +10,7 @@ pub mod controller;
 pub mod defaults;
 pub mod diagnostic;
 pub mod kubelet;
+pub mod lean;
 pub mod manifest;
 pub mod validation;
 pub mod world;

@@ -161,7 +161,7 @@ pub(crate) fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: 
         w.write_line("<none>");
         return;
     }
-    tolerations.sort_by_key(|t| text_at(t, &["key"]));
+    kubeloop_engine::lean::sort_by_key(&mut tolerations, |t| text_at(t, &["key"]));
     for (index, toleration) in tolerations.into_iter().enumerate() {
         if index > 0 {
             w.write(0, "\t");
@@ -414,7 +414,7 @@ pub(crate) fn describe_containers(
         let mut mounts = items(container.volume_mounts.as_deref());
         let none = if mounts.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Mounts:{none}\n"));
-        mounts.sort_by_key(|m| text_at(m, &["mountPath"]));
+        kubeloop_engine::lean::sort_by_key(&mut mounts, |m| text_at(m, &["mountPath"]));
         for mount in mounts {
             let mut flags =
                 vec![if go_bool(lookup(mount, &["readOnly"])) { "ro".to_string() } else { "rw".to_string() }];
@@ -428,7 +428,7 @@ pub(crate) fn describe_containers(
         let mut devices = items(container.volume_devices.as_deref());
         if !devices.is_empty() {
             w.write(2, "Devices:\n");
-            devices.sort_by_key(|d| text_at(d, &["devicePath"]));
+            kubeloop_engine::lean::sort_by_key(&mut devices, |d| text_at(d, &["devicePath"]));
             for device in devices {
                 w.write(3, &format!("{} from {}\n", text_at(device, &["devicePath"]), text_at(device, &["name"])));
             }
@@ -542,7 +542,7 @@ pub(crate) fn describe_topology_spread(w: &mut PrefixWriter, constraints: Option
     if constraints.is_empty() {
         return;
     }
-    constraints.sort_by_key(|c| text_at(c, &["topologyKey"]));
+    kubeloop_engine::lean::sort_by_key(&mut constraints, |c| text_at(c, &["topologyKey"]));
     w.write(0, &format!("{space}Topology Spread Constraints:\t"));
     for (index, constraint) in constraints.into_iter().enumerate() {
         if index > 0 {
@@ -645,7 +645,7 @@ pub fn describe_events(w: &mut PrefixWriter, events: &[Event], now: Time) {
     }
     w.flush();
     let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by_key(|event| event.sort_time());
+    kubeloop_engine::lean::sort_by_key(&mut sorted, |event| event.sort_time());
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(1, "----\t------\t----\t----\t-------\n");
     for event in sorted {

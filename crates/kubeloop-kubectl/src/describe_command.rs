@@ -135,7 +135,7 @@ fn describe_object(world: &World, object: &Object, events: Option<&[Event]>) -> 
                 .collect();
             // The API server lists them by namespace and name.
             let mut pods = pods;
-            pods.sort_by(|a, b| {
+            kubeloop_engine::lean::sort_by(&mut pods, |a, b| {
                 (a.metadata.namespace(), a.metadata.name()).cmp(&(b.metadata.namespace(), b.metadata.name()))
             });
             crate::describe_node::describe_node(node, &pods, events, now)

@@ -242,7 +242,7 @@ fn list<'a>(
                 .map(|found| (found.namespace(), found.name(), found))
                 .filter(|(event_namespace, _, _)| scope.is_none_or(|namespace| namespace == event_namespace))
                 .collect();
-            events.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+            kubeloop_engine::lean::sort_by(&mut events, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
             events.into_iter().map(|(_, _, found)| found).collect()
         }
         "Endpoints" => store
@@ -257,7 +257,9 @@ fn list<'a>(
         kind => {
             let mut objects: Vec<&Object> = store.list(kind, scope).collect();
             // The store lists by kind, namespace and name: the API server's order.
-            objects.sort_by(|a, b| (a.metadata().namespace(), a.name()).cmp(&(b.metadata().namespace(), b.name())));
+            kubeloop_engine::lean::sort_by(&mut objects, |a, b| {
+                (a.metadata().namespace(), a.name()).cmp(&(b.metadata().namespace(), b.name()))
+            });
             objects.into_iter().map(Found::Object).collect()
         }
     };
@@ -295,7 +297,7 @@ fn endpoint_addresses(world: &World, service: &kubeloop_engine::api::core::Servi
             ports: service.spec.ports.iter().map(|port| target_port(port, pod)).collect(),
         })
         .collect();
-    addresses.sort_by(|a, b| a.ip.cmp(&b.ip));
+    kubeloop_engine::lean::sort_by(&mut addresses, |a, b| a.ip.cmp(&b.ip));
     addresses
 }
 

@@ -109,7 +109,7 @@ pub fn api_resources(words: &[&str]) -> crate::session::Answer {
         return crate::args::usage_error("api-resources", &format!("unknown flag: {extra}"));
     }
     let mut resources: Vec<&Resource> = RESOURCES.iter().collect();
-    resources.sort_by_key(|r| (!r.group.is_empty(), r.group, r.plural));
+    kubeloop_engine::lean::sort_by_key(&mut resources, |r| (!r.group.is_empty(), r.group, r.plural));
     let rows: Vec<Vec<String>> = resources
         .iter()
         .map(|r| {

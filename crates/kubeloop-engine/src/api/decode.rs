@@ -114,7 +114,7 @@ impl<T: FromYaml> FromYaml for Vec<T> {
 impl<T: FromYaml> FromYaml for BTreeMap<String, T> {
     fn from_yaml(value: &Value) -> Self {
         let Some(entries) = mapping(value) else { return BTreeMap::new() };
-        entries.iter().filter_map(|(key, value)| Some((key_string(key)?, T::from_yaml(value)))).collect()
+        crate::lean::map_of(entries.iter().filter_map(|(key, value)| Some((key_string(key)?, T::from_yaml(value)))))
     }
 }
 

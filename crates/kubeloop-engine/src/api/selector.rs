@@ -106,7 +106,7 @@ impl fmt::Display for Requirement<'_> {
             Operator::Exists | Operator::DoesNotExist => return Ok(()),
         };
         let mut values = self.values.clone();
-        values.sort_unstable();
+        crate::lean::sort(&mut values);
         write!(f, "{open}{}{close}", values.join(","))
     }
 }
@@ -138,7 +138,7 @@ impl LabelSelector {
             requirements.push(Requirement::new(&expression.key, operator, values)?);
         }
         // Upstream sorts by key with sort.Sort, stable at these sizes.
-        requirements.sort_by(|a, b| a.key.cmp(b.key));
+        crate::lean::sort_by(&mut requirements, |a, b| a.key.cmp(b.key));
         Some(requirements)
     }
 

@@ -920,7 +920,7 @@ fn validate_metric_spec(metric: &MetricSpec, path: &FieldPath, errors: &mut Vec<
     }
     if present.len() != 1 {
         let mut others: Vec<&str> = present.into_iter().filter(|name| *name != expected).collect();
-        others.sort_unstable();
+        crate::lean::sort(&mut others);
         for other in others {
             errors.push(FieldError::forbidden(path.child(other), "must populate the given metric source only"));
         }

@@ -306,7 +306,7 @@ pub(super) fn owned_replica_sets(world: &World, deployment: &Deployment) -> Vec<
             _ => None,
         })
         .collect();
-    owned.sort_by(crate::controller::deployment::util::replica_sets_by_creation_timestamp);
+    crate::lean::sort_by(&mut owned, crate::controller::deployment::util::replica_sets_by_creation_timestamp);
     owned
 }
 

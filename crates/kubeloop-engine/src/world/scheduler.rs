@@ -279,7 +279,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         }
         // FitError sorts the histogram's lines as strings; preemption cannot
         // help on the nodes the filters left out whatever runs there.
-        reasons.sort();
+        crate::lean::sort(&mut reasons);
         let mut preemption = Vec::new();
         if unresolvable > 0 {
             preemption.push(format!("{unresolvable} Preemption is not helpful for scheduling"));
@@ -287,7 +287,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         if !nodes.schedulable.is_empty() {
             preemption.push(format!("{} No preemption victims found for incoming pod", nodes.schedulable.len()));
         }
-        preemption.sort();
+        crate::lean::sort(&mut preemption);
         // With no node at all the scheduler stops before the filters
         // (ErrNoNodesAvailable).
         let message = if total_nodes == 0 {

@@ -52,7 +52,8 @@ pub fn allocate(store: &Store, service: &mut Service) {
     let ip = match spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
         Some(given) => given.to_string(),
         None => {
-            let taken: BTreeSet<&str> = others.iter().filter_map(|other| other.spec.cluster_ip.as_deref()).collect();
+            let taken: BTreeSet<&str> =
+                crate::lean::set_of(others.iter().filter_map(|other| other.spec.cluster_ip.as_deref()));
             let span = RANGE_SIZE - FIRST_FREE - 1;
             let free = (0..span)
                 .map(|step| RANGE_BASE + FIRST_FREE + (seed.wrapping_add(step)) % span)
@@ -66,8 +67,9 @@ pub fn allocate(store: &Store, service: &mut Service) {
     spec.ip_families = opaque(Value::Sequence(vec![Value::String("IPv4".into())]));
     spec.ip_family_policy = opaque(Value::String("SingleStack".into()));
     if service_type == "NodePort" || service_type == "LoadBalancer" {
-        let mut taken: BTreeSet<i32> =
-            others.iter().flat_map(|other| other.spec.ports.iter().filter_map(|port| port.node_port)).collect();
+        let mut taken: BTreeSet<i32> = crate::lean::set_of(
+            others.iter().flat_map(|other| other.spec.ports.iter().filter_map(|port| port.node_port)),
+        );
         taken.extend(spec.ports.iter().filter_map(|port| port.node_port));
         let span = (NODE_PORTS.end() - NODE_PORTS.start() + 1) as u32;
         for (index, port) in spec.ports.iter_mut().enumerate() {

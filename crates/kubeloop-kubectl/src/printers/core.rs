@@ -173,7 +173,7 @@ pub fn config_map_row(config_map: &ConfigMap, now: Time) -> Vec<String> {
 /// printSecret: DATA counts `data` as the API server stores it, with
 /// `stringData` merged in.
 pub fn secret_row(secret: &Secret, now: Time) -> Vec<String> {
-    let keys = secret.data.keys().chain(secret.string_data.keys()).collect::<std::collections::BTreeSet<_>>();
+    let keys = kubeloop_engine::lean::set_of(secret.data.keys().chain(secret.string_data.keys()));
     vec![
         secret.metadata.name().to_string(),
         secret.secret_type.clone().unwrap_or_else(|| "Opaque".to_string()),

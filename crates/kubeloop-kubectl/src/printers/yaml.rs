@@ -26,7 +26,7 @@ fn sorted(mapping: &serde_yaml::Mapping) -> Vec<(String, &Value)> {
         .iter()
         .map(|(key, value)| (key.as_str().map_or_else(|| scalar_text(key), ToString::to_string), value))
         .collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    kubeloop_engine::lean::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
     entries
 }
 

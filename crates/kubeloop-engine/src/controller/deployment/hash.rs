@@ -263,7 +263,7 @@ impl Dump for Value {
                         (k, v)
                     })
                     .collect();
-                entries.sort();
+                crate::lean::sort(&mut entries);
                 out.push('{');
                 for (key, value) in entries {
                     out.push_str(&key);

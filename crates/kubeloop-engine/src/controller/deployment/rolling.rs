@@ -250,7 +250,7 @@ pub fn cleanup_unhealthy_replicas(
 }
 
 fn cleanup(olds: &mut [Old], max_cleanup_count: i32, step: &mut RollingStep) -> Result<i32, String> {
-    olds.sort_by(|a, b| replica_sets_by_creation_timestamp(a.rs, b.rs));
+    crate::lean::sort_by(olds, |a, b| replica_sets_by_creation_timestamp(a.rs, b.rs));
     let mut total = 0i32;
     for old in olds.iter_mut() {
         if total >= max_cleanup_count {
@@ -312,7 +312,7 @@ fn scale_down(min_available: i32, available: i32, olds: &mut [Old], step: &mut R
     step.why.push(format!(
         "old ReplicaSets may lose {budget} pods: {available} available − {min_available} minimum available"
     ));
-    olds.sort_by(|a, b| replica_sets_by_creation_timestamp(a.rs, b.rs));
+    crate::lean::sort_by(olds, |a, b| replica_sets_by_creation_timestamp(a.rs, b.rs));
     let mut total = 0i32;
     for old in olds.iter_mut() {
         if total >= budget {

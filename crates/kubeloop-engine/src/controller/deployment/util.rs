@@ -167,9 +167,7 @@ pub fn replica_sets_by_creation_timestamp(a: &ReplicaSet, b: &ReplicaSet) -> Ord
 
 /// Indices of `rs_list` in creation order (ties keep the list's order).
 fn indices_by_creation_timestamp(rs_list: &[&ReplicaSet]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..rs_list.len()).collect();
-    order.sort_by(|&a, &b| replica_sets_by_creation_timestamp(rs_list[a], rs_list[b]));
-    order
+    crate::lean::sorted_indices(rs_list.len(), &mut |a, b| replica_sets_by_creation_timestamp(rs_list[a], rs_list[b]))
 }
 
 /// EqualIgnoreHash: the two templates are deep-equal once the
