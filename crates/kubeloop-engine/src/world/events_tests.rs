@@ -486,6 +486,26 @@ fn stored_forms_compare_as_the_messages_they_stand_for() {
 }
 
 #[test]
+fn common_prefixes_are_counted_eight_bytes_at_a_time_exactly() {
+    let texts: [&[u8]; 8] = [
+        b"",
+        b"a",
+        b"Created pod: \0\x02-abcde",
+        b"Created pod: \0\x02-abcdf",
+        b"Created pod: \0\x02-abcd",
+        b"Created pod: \0\x02-xbcde",
+        b"Created p",
+        b"Created pod: \0\x02-abcde and then more than sixteen bytes",
+    ];
+    for a in texts {
+        for b in texts {
+            let naive = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            assert_eq!(common_prefix(a, b), naive, "{a:?} {b:?}");
+        }
+    }
+}
+
+#[test]
 fn the_id_table_finds_what_it_holds_after_removals() {
     // Few hash values, so that entries collide and probe sequences wrap.
     let hash = |id: u32| (u32::MAX - 4) + id.wrapping_mul(7) % 5;
