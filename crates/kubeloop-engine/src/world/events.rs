@@ -642,14 +642,14 @@ impl EventLog {
     /// The spam filter's TryAccept for (object, source) at `now`.
     fn take_token(&mut self, object: u32, source: u32, now: i64) -> bool {
         let entry = self.objects.entry_mut(object);
-        let full_at = if entry.bucket.source == source {
-            &mut entry.bucket.full_at
+        let full_at = if entry.bucket_source == source {
+            &mut entry.bucket_full_at
         } else if let Some(full_at) = self.buckets.get_mut(&(object, source)) {
             full_at
-        } else if entry.bucket.source == NONE || entry.bucket.full_at <= now {
+        } else if entry.bucket_source == NONE || entry.bucket_full_at <= now {
             // The entry's bucket is free, or full again: as good as absent.
-            entry.bucket = Bucket { source, full_at: now };
-            &mut entry.bucket.full_at
+            (entry.bucket_source, entry.bucket_full_at) = (source, now);
+            &mut entry.bucket_full_at
         } else {
             self.buckets.entry((object, source)).or_insert(now)
         };
@@ -666,8 +666,8 @@ impl EventLog {
     fn buckets(&self) -> impl Iterator<Item = ((u32, u32), i64)> + '_ {
         let entries = self.objects.entries.iter().enumerate();
         let in_entries = entries.filter_map(|(id, entry)| {
-            let bucket = entry.as_ref()?.bucket;
-            (bucket.source != NONE).then_some(((id as u32, bucket.source), bucket.full_at))
+            let entry = entry.as_ref()?;
+            (entry.bucket_source != NONE).then_some(((id as u32, entry.bucket_source), entry.bucket_full_at))
         });
         in_entries.chain(self.buckets.iter().map(|(&key, &full_at)| (key, full_at)))
     }
@@ -1233,19 +1233,13 @@ struct InvolvedObject {
     key: Key,
     head: u32,
     tail: u32,
-    /// The spam filter's bucket of the first source to report about it.
-    bucket: Bucket,
+    /// The spam filter's bucket of the first source to report about it:
+    /// the source (`NONE`: none) and when it will be full again (a full
+    /// one is as good as none). Two fields, not a struct: 24 bytes in
+    /// wasm32, not 32.
+    bucket_source: u32,
+    bucket_full_at: i64,
 }
-
-/// A spam filter bucket: when it will be full again (`source` `NONE`:
-/// none; a full one is as good as none).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Bucket {
-    source: u32,
-    full_at: i64,
-}
-
-const NO_BUCKET: Bucket = Bucket { source: NONE, full_at: 0 };
 
 fn key_hash(key: &Key) -> u32 {
     hash_parts(&[key.kind.as_bytes(), key.namespace.as_bytes(), key.name.as_bytes()])
@@ -1266,7 +1260,8 @@ impl Objects {
         if let Some(id) = self.find_hashed(hash, key) {
             return id;
         }
-        let entry = Some(InvolvedObject { key: key.clone(), head: NONE, tail: NONE, bucket: NO_BUCKET });
+        let entry =
+            Some(InvolvedObject { key: key.clone(), head: NONE, tail: NONE, bucket_source: NONE, bucket_full_at: 0 });
         let id = reuse_or_push(&mut self.entries, &mut self.free, entry);
         let entries = &self.entries;
         self.index.insert(hash, id, |other| key_hash(&entries[other as usize].as_ref().expect("a live object id").key));
@@ -1316,10 +1311,10 @@ impl Objects {
     fn drop_empty(&mut self, kept: &BTreeSet<u32>, now: i64) {
         for id in 0..self.entries.len() as u32 {
             let Some(entry) = self.entries[id as usize].as_mut() else { continue };
-            if entry.bucket.full_at <= now {
-                entry.bucket = NO_BUCKET;
+            if entry.bucket_full_at <= now {
+                entry.bucket_source = NONE;
             }
-            let empty = entry.head == NONE && entry.bucket.source == NONE;
+            let empty = entry.head == NONE && entry.bucket_source == NONE;
             if empty && !kept.contains(&id) {
                 if let Some(entry) = self.entries[id as usize].take() {
                     let entries = &self.entries;
