@@ -428,7 +428,7 @@ fn scaling_event(world: &mut World, key: &Key, message: String) {
         Report {
             event_type: EventType::Normal,
             reason: "ScalingReplicaSet",
-            message,
+            message: &message,
             involved: key,
             field_path: None,
             source: SOURCE,

@@ -175,7 +175,7 @@ pub fn sync_pdb(world: &mut World, key: &Key) -> bool {
             Report {
                 event_type,
                 reason: event.reason,
-                message: event.message.clone(),
+                message: &event.message,
                 involved: &involved,
                 field_path: None,
                 source: SOURCE,

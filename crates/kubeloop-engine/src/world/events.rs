@@ -72,7 +72,9 @@ pub struct Event<'a> {
 pub struct Report<'a> {
     pub event_type: EventType,
     pub reason: &'a str,
-    pub message: String,
+    /// Borrowed: the log keeps its own copy only of a message it has not
+    /// stored yet (a fixed text costs the caller no allocation).
+    pub message: &'a str,
     pub involved: &'a Key,
     pub field_path: Option<&'a str>,
     pub source: &'a str,
@@ -136,7 +138,9 @@ pub struct EventLog {
     /// the spam filter dropped, and events the server has deleted.
     lagging: BTreeMap<u32, Observed>,
     /// Spam filter buckets by (object, source): when each will be full
-    /// again (absent: full).
+    /// again (absent: full). An object's first source has its bucket in
+    /// the object's entry (a search less per event); only other sources'
+    /// are here.
     buckets: BTreeMap<(u32, u32), i64>,
     /// Aggregation records with two or more messages, by (object, type,
     /// reason, source); a record of one message is read off the slots.
@@ -159,17 +163,48 @@ pub struct EventLog {
     /// fit in 32 bits (`LONG_LAST`: 49 days on, or before the origin).
     long_lasts: BTreeMap<u32, i64>,
     recent: Recent,
+    scratch: Scratch,
 }
 
-/// The latest object and label an event was recorded for: a sync that
+/// Where a message's stored form is built when it differs from the
+/// message (reused: most are looked up, not kept). Holds nothing between
+/// calls, so logs are equal whatever it holds.
+#[derive(Default)]
+struct Scratch(String);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Scratch {
+        Scratch::default()
+    }
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Scratch) -> bool {
+        true
+    }
+}
+
+impl Eq for Scratch {}
+
+/// The latest object and labels events were recorded for: a sync that
 /// creates 500 pods, or a kubelet starting a container, reports about
-/// the same again, and a comparison is cheaper than hashing. Derived from
-/// the rest, so equal logs are equal whatever they recall (and `Debug`
-/// leaves it out).
-#[derive(Clone, Default)]
+/// the same again, and a comparison is cheaper than hashing (a kubelet
+/// starting a container takes turns with three labels: Pulled, Created,
+/// Started). Derived from the rest, so equal logs are equal whatever they
+/// recall (and `Debug` leaves it out).
+#[derive(Clone)]
 struct Recent {
     object: Option<(Key, u32)>,
-    label: Option<u32>,
+    /// Label ids, the latest found first (`NONE`: none yet).
+    labels: [u32; RECENT_LABELS],
+}
+
+const RECENT_LABELS: usize = 4;
+
+impl Default for Recent {
+    fn default() -> Recent {
+        Recent { object: None, labels: [NONE; RECENT_LABELS] }
+    }
 }
 
 impl PartialEq for Recent {
@@ -255,7 +290,7 @@ impl EventLog {
         self.tick_ms(now);
         let object = self.object_id(report.involved);
         let label = self.label_id(&report);
-        let message = self.strings.acquire(&stored_form(&report.message, &report.involved.name));
+        let message = self.strings.acquire(stored_form(report.message, &report.involved.name, &mut self.scratch.0));
         // A combined slot keeps the message without the prefix (its flag
         // says it has one).
         let combined = self.aggregate(object, label, message, now);
@@ -324,7 +359,8 @@ impl EventLog {
                 }
             },
             None => {
-                let message = self.strings.acquire(&stored_form(&report.message, &report.involved.name));
+                let stored = stored_form(report.message, &report.involved.name, &mut self.scratch.0);
+                let message = self.strings.acquire(stored);
                 let at = self.push(object, label | SERIES_API, message, now);
                 self.revisions.insert(at, revision);
                 self.next_expiry_ms = self.next_expiry_ms.min(now + EVENT_TTL_MS);
@@ -481,7 +517,13 @@ impl EventLog {
 
     fn label_id(&mut self, report: &Report) -> u32 {
         let id = self.find_label(report);
-        self.recent.label = Some(id);
+        let recent = &mut self.recent.labels;
+        if recent[0] != id {
+            // To the front; the least recent (or this one) drops out.
+            let at = recent.iter().position(|&other| other == id).unwrap_or(RECENT_LABELS - 1);
+            recent.copy_within(..at, 1);
+            recent[0] = id;
+        }
         id
     }
 
@@ -497,7 +539,7 @@ impl EventLog {
                     Some(path) => label.field_path != NONE && strings.get(label.field_path) == path,
                 }
         };
-        if let Some(id) = self.recent.label.filter(|&id| is(id)) {
+        if let Some(&id) = self.recent.labels.iter().find(|&&id| id != NONE && is(id)) {
             return id;
         }
         let hash = label_hash(report.event_type, report.reason, report.source, report.field_path);
@@ -599,13 +641,35 @@ impl EventLog {
 
     /// The spam filter's TryAccept for (object, source) at `now`.
     fn take_token(&mut self, object: u32, source: u32, now: i64) -> bool {
-        let full_at = self.buckets.entry((object, source)).or_insert(now);
+        let entry = self.objects.entry_mut(object);
+        let full_at = if entry.bucket_source == source {
+            &mut entry.bucket_full_at
+        } else if let Some(full_at) = self.buckets.get_mut(&(object, source)) {
+            full_at
+        } else if entry.bucket_source == NONE || entry.bucket_full_at <= now {
+            // The entry's bucket is free, or full again: as good as absent.
+            (entry.bucket_source, entry.bucket_full_at) = (source, now);
+            &mut entry.bucket_full_at
+        } else {
+            self.buckets.entry((object, source)).or_insert(now)
+        };
         let from = (*full_at).max(now);
         if from - now > (SPAM_BURST - 1) * SPAM_REFILL_MS {
             return false;
         }
         *full_at = from + SPAM_REFILL_MS;
         true
+    }
+
+    /// The spam filter's buckets: ((object, source), when full again),
+    /// those in the objects' entries, then the others.
+    fn buckets(&self) -> impl Iterator<Item = ((u32, u32), i64)> + '_ {
+        let entries = self.objects.entries.iter().enumerate();
+        let in_entries = entries.filter_map(|(id, entry)| {
+            let entry = entry.as_ref()?;
+            (entry.bucket_source != NONE).then_some(((id as u32, entry.bucket_source), entry.bucket_full_at))
+        });
+        in_entries.chain(self.buckets.iter().map(|(&key, &full_at)| (key, full_at)))
     }
 
     /// Whether the scheduler's recorder still has this events.k8s.io slot
@@ -712,7 +776,7 @@ impl EventLog {
         }
         let mut kept: BTreeSet<u32> = self.buckets.keys().map(|&(object, _)| object).collect();
         kept.extend(self.aggregates.keys().map(|&(object, ..)| object));
-        self.objects.drop_empty(&kept);
+        self.objects.drop_empty(&kept, now);
         // Its id may be free now.
         self.recent.object = None;
         if self.dead > 64 && self.dead * 2 > self.slots.len() {
@@ -795,10 +859,9 @@ impl std::fmt::Debug for EventLog {
         let series: Vec<_> = self.series.iter().map(|(&at, seen)| (describe(at), seen)).collect();
         let written: Vec<_> = self.written.iter().map(|(&at, time)| (describe(at), time)).collect();
         let buckets: BTreeMap<_, _> = self
-            .buckets
-            .iter()
-            .filter(|(_, full_at)| **full_at > self.now_ms)
-            .map(|(&(object, source), full_at)| ((self.objects.key(object), self.strings.get(source)), full_at))
+            .buckets()
+            .filter(|&(_, full_at)| full_at > self.now_ms)
+            .map(|((object, source), full_at)| ((self.objects.key(object), self.strings.get(source)), full_at))
             .collect();
         let aggregates: BTreeMap<_, _> = self
             .aggregates
@@ -831,12 +894,12 @@ impl std::fmt::Debug for EventLog {
 /// One pass, left to right: a NUL, else the name where it starts, else
 /// the byte (a name holds none of the escapes' bytes, so this is the same
 /// as escaping first and then replacing the name).
-fn stored_form<'a>(message: &'a str, name: &str) -> Cow<'a, str> {
+fn stored_form<'a>(message: &'a str, name: &str, scratch: &'a mut String) -> &'a str {
     let (bytes, name) = (message.as_bytes(), name.as_bytes());
     let factor = !name.is_empty() && !name.iter().any(|&byte| byte <= 2);
     // Where an escape may start: a NUL, or the name's first byte.
     let first_name = if factor { name[0] } else { 0 };
-    let mut stored: Option<String> = None;
+    let mut escaped = false;
     let (mut copied, mut from) = (0, 0);
     while let Some(at) = find_either(bytes, from, first_name) {
         let (len, escape) = match bytes[at] {
@@ -847,19 +910,20 @@ fn stored_form<'a>(message: &'a str, name: &str) -> Cow<'a, str> {
                 continue;
             }
         };
+        if !escaped {
+            scratch.clear();
+            escaped = true;
+        }
         // Both ends are character boundaries: a NUL, or the name's.
-        let text = stored.get_or_insert_with(|| String::with_capacity(message.len() + 4));
-        text.push_str(&message[copied..at]);
-        text.push_str(escape);
+        scratch.push_str(&message[copied..at]);
+        scratch.push_str(escape);
         (copied, from) = (at + len, at + len);
     }
-    match stored {
-        None => Cow::Borrowed(message),
-        Some(mut text) => {
-            text.push_str(&message[copied..]);
-            Cow::Owned(text)
-        }
+    if !escaped {
+        return message;
     }
+    scratch.push_str(&message[copied..]);
+    scratch
 }
 
 /// The first place from `from` on that holds a NUL or `byte`: skipping
@@ -889,7 +953,7 @@ fn find_either(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
 /// they first differ, their expansions byte by byte.
 fn cmp_expanded(a: &str, b: &str, name: &str) -> std::cmp::Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let mut same = common_prefix(a, b);
     // Every NUL of a stored form starts an escape.
     if same > 0 && a[same - 1] == 0 {
         same -= 1;
@@ -901,6 +965,23 @@ fn cmp_expanded(a: &str, b: &str, name: &str) -> std::cmp::Ordering {
         return x.cmp(&y);
     }
     expanded_bytes(&a[same..], name.as_bytes()).cmp(expanded_bytes(&b[same..], name.as_bytes()))
+}
+
+/// How many bytes `a` and `b` start with in common: eight at a time (the
+/// first differing byte of a word is its lowest set byte of `x ^ y` read
+/// little-endian), then byte by byte. PopAny compares nine messages that
+/// share most of their bytes (`Created pod: <name>-`) for every event.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+    let mut same = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let differ = word(x) ^ word(y);
+        if differ != 0 {
+            return same + differ.trailing_zeros() as usize / 8;
+        }
+        same += 8;
+    }
+    same + a[same..].iter().zip(&b[same..]).take_while(|(x, y)| x == y).count()
 }
 
 /// The bytes of what a stored form stands for, as [`expand`] gives them.
@@ -1152,6 +1233,12 @@ struct InvolvedObject {
     key: Key,
     head: u32,
     tail: u32,
+    /// The spam filter's bucket of the first source to report about it:
+    /// the source (`NONE`: none) and when it will be full again (a full
+    /// one is as good as none). Two fields, not a struct: 24 bytes in
+    /// wasm32, not 32.
+    bucket_source: u32,
+    bucket_full_at: i64,
 }
 
 fn key_hash(key: &Key) -> u32 {
@@ -1173,7 +1260,8 @@ impl Objects {
         if let Some(id) = self.find_hashed(hash, key) {
             return id;
         }
-        let entry = Some(InvolvedObject { key: key.clone(), head: NONE, tail: NONE });
+        let entry =
+            Some(InvolvedObject { key: key.clone(), head: NONE, tail: NONE, bucket_source: NONE, bucket_full_at: 0 });
         let id = reuse_or_push(&mut self.entries, &mut self.free, entry);
         let entries = &self.entries;
         self.index.insert(hash, id, |other| key_hash(&entries[other as usize].as_ref().expect("a live object id").key));
@@ -1218,10 +1306,15 @@ impl Objects {
         tail
     }
 
-    /// Forgets the objects without slots, except `kept`.
-    fn drop_empty(&mut self, kept: &BTreeSet<u32>) {
+    /// Drops the buckets full again at `now`, then forgets the objects
+    /// without slots or a bucket, except `kept`.
+    fn drop_empty(&mut self, kept: &BTreeSet<u32>, now: i64) {
         for id in 0..self.entries.len() as u32 {
-            let empty = self.entries[id as usize].as_ref().is_some_and(|entry| entry.head == NONE);
+            let Some(entry) = self.entries[id as usize].as_mut() else { continue };
+            if entry.bucket_full_at <= now {
+                entry.bucket_source = NONE;
+            }
+            let empty = entry.head == NONE && entry.bucket_source == NONE;
             if empty && !kept.contains(&id) {
                 if let Some(entry) = self.entries[id as usize].take() {
                     let entries = &self.entries;

@@ -618,7 +618,9 @@ fn set_condition(
 
 fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String) {
     let now = world.now();
-    world.events.record(Report { event_type, reason, message, involved: key, field_path: None, source: SOURCE }, now);
+    world
+        .events
+        .record(Report { event_type, reason, message: &message, involved: key, field_path: None, source: SOURCE }, now);
 }
 
 #[cfg(test)]

@@ -609,7 +609,7 @@ pub fn observe(world: &mut World) -> bool {
                     }
                 }
                 let message = ["Stopping container ", &container].concat();
-                event(world, &key, EventType::Normal, "Killing", message, Some(&container));
+                event(world, &key, EventType::Normal, "Killing", &message, Some(&container));
                 wrote = true;
             }
         }
@@ -849,7 +849,7 @@ fn admit(world: &mut World, key: Key, now: Time, hosts: &mut BTreeMap<Str, Str>)
     let container = first_container_name(pod);
     world.store.put(key.clone(), taken);
     let message = ["Pulling image \"", image.as_str(), "\""].concat();
-    event(world, &key, EventType::Normal, "Pulling", message, Some(&container));
+    event(world, &key, EventType::Normal, "Pulling", &message, Some(&container));
 }
 
 /// The `n`th pod address handed out: `10.244.{n / 250}.{n % 250 + 2}`,
@@ -947,7 +947,7 @@ fn fail_pull(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRunti
     let container = first_container_name(pod);
     for (warning, reason, message) in attempt.events {
         let event_type = if warning { EventType::Warning } else { EventType::Normal };
-        event(world, key, event_type, reason, message, Some(&container));
+        event(world, key, event_type, reason, &message, Some(&container));
     }
     runtime.start_at_ms = now + POD_WORKER_RETRY_MS;
 }
@@ -975,7 +975,7 @@ fn run_probes(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRunt
                 key,
                 EventType::Warning,
                 UNHEALTHY_EVENT_REASON,
-                probe_failed_event_message(kind, output),
+                &probe_failed_event_message(kind, output),
                 Some(&container),
             );
         }
@@ -985,7 +985,7 @@ fn run_probes(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRunt
             (ProbeKind::Startup, Some(ProbeResult::Success)) => container_became_started(world, key, pod, runtime, now),
             (_, Some(ProbeResult::Failure)) => {
                 let message = kind.kill_message(&container).unwrap_or_default();
-                event(world, key, EventType::Normal, KILLING_EVENT_REASON, message, Some(&container));
+                event(world, key, EventType::Normal, KILLING_EVENT_REASON, &message, Some(&container));
                 let at_ms = now + SHUTDOWN_MS;
                 if runtime.exit.is_none_or(|exit| exit.at_ms > at_ms) {
                     runtime.exit = Some(PendingExit { at_ms, exit_code: 0 });
@@ -1056,9 +1056,9 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
     } else {
         ["Container image \"", image, "\" already present on machine and can be accessed by the pod"].concat()
     };
-    event(world, key, EventType::Normal, "Pulled", pulled, Some(&container.name));
-    event(world, key, EventType::Normal, "Created", "Container created".to_string(), Some(&container.name));
-    event(world, key, EventType::Normal, "Started", "Container started".to_string(), Some(&container.name));
+    event(world, key, EventType::Normal, "Pulled", &pulled, Some(&container.name));
+    event(world, key, EventType::Normal, "Created", "Container created", Some(&container.name));
+    event(world, key, EventType::Normal, "Started", "Container started", Some(&container.name));
     let ip = runtime.pod_ip.clone();
     for (kind, probe) in [
         (ProbeKind::Startup, container.startup_probe.as_ref()),
@@ -1114,7 +1114,7 @@ fn container_became_started(world: &mut World, key: &Key, pod: &mut Pod, runtime
                 }
                 if will_run && let Err(output) = &verdict {
                     let message = probe_failed_event_message(ProbeKind::Readiness, output);
-                    event(world, key, EventType::Warning, UNHEALTHY_EVENT_REASON, message, Some(&container));
+                    event(world, key, EventType::Warning, UNHEALTHY_EVENT_REASON, &message, Some(&container));
                 }
                 if changed == Some(ProbeResult::Success) {
                     set_ready(pod, true, Time::from_unix_ms(now));
@@ -1187,7 +1187,7 @@ fn restart(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut PodRuntime
                         ContainerState { terminated: Some(terminated), ..ContainerState::default() };
                 }
                 status.state = ContainerState { waiting: Some(Box::new(waiting)), ..ContainerState::default() };
-                event(world, key, EventType::Warning, BACK_OFF_EVENT_REASON, message, Some(&container));
+                event(world, key, EventType::Warning, BACK_OFF_EVENT_REASON, &message, Some(&container));
             }
         }
     }
@@ -1333,7 +1333,7 @@ pub fn app_for<'a>(world: &'a World, image: &str) -> Option<&'a App> {
     by_repository
 }
 
-fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: String, container: Option<&str>) {
+fn event(world: &mut World, key: &Key, event_type: EventType, reason: &str, message: &str, container: Option<&str>) {
     let now = world.now();
     // `spec.containers{NAME}`, on the stack for a name of up to 46
     // bytes (the log reads it, and keeps its own copy if new).

@@ -349,7 +349,7 @@ fn mark_unreachable(world: &mut World, name: &str, now: Time) {
         Report {
             event_type: EventType::Normal,
             reason: "NodeNotReady",
-            message: format!("Node {name} status is now: NodeNotReady"),
+            message: &format!("Node {name} status is now: NodeNotReady"),
             involved: &key,
             field_path: None,
             source: NODE_CONTROLLER,
@@ -433,7 +433,7 @@ fn mark_pod_not_ready(world: &mut World, mut pod: Pod, now: Time) -> bool {
         Report {
             event_type: EventType::Warning,
             reason: "NodeNotReady",
-            message: "Node is not ready".to_string(),
+            message: "Node is not ready",
             involved: &key,
             field_path: None,
             source: NODE_CONTROLLER,
@@ -452,7 +452,7 @@ fn evict(world: &mut World, pod: &Pod, node: &str, now: Time) -> bool {
         Report {
             event_type: EventType::Normal,
             reason: "TaintManagerEviction",
-            message: format!("Marking for deletion Pod {}/{}", key.namespace, key.name),
+            message: &format!("Marking for deletion Pod {}/{}", key.namespace, key.name),
             involved: &key,
             field_path: None,
             source: TAINT_EVICTION,
@@ -530,7 +530,7 @@ fn start(world: &mut World, name: &str, stopped: &StoppedNode) {
             Report {
                 event_type: EventType::Normal,
                 reason: "NodeReady",
-                message: format!("Node {name} status is now: NodeReady"),
+                message: &format!("Node {name} status is now: NodeReady"),
                 involved: &key,
                 field_path: None,
                 source: NODE_CONTROLLER,
@@ -552,7 +552,7 @@ fn start(world: &mut World, name: &str, stopped: &StoppedNode) {
                 Report {
                     event_type: EventType::Normal,
                     reason: "TaintManagerEviction",
-                    message: format!("Cancelling deletion of Pod {}/{}", pod_key.namespace, pod_key.name),
+                    message: &format!("Cancelling deletion of Pod {}/{}", pod_key.namespace, pod_key.name),
                     involved: &pod_key,
                     field_path: None,
                     source: TAINT_EVICTION,

@@ -251,7 +251,7 @@ fn create_pod(world: &mut World, rs: &ReplicaSet, owners: &SharedList<OwnerRefer
         Report {
             event_type: EventType::Normal,
             reason: "SuccessfulCreate",
-            message: concat("Created pod: ", &pod_key.name),
+            message: &concat("Created pod: ", &pod_key.name),
             involved: key,
             field_path: None,
             source: SOURCE,
@@ -272,7 +272,7 @@ fn delete_pod(world: &mut World, pod: &Key, key: &Key) {
         Report {
             event_type: EventType::Normal,
             reason: "SuccessfulDelete",
-            message: concat("Deleted pod: ", &name),
+            message: &concat("Deleted pod: ", &name),
             involved: key,
             field_path: None,
             source: SOURCE,

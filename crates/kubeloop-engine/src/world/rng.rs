@@ -53,8 +53,18 @@ impl Rng {
     /// `utilrand.String(n)`: the API server's `generateName` suffix
     /// alphabet (no vowels, no look-alikes).
     pub fn name_suffix(&mut self, length: usize) -> String {
+        let mut suffix = String::with_capacity(length);
+        self.push_name_suffix(&mut suffix, length);
+        suffix
+    }
+
+    /// [`Rng::name_suffix`] written onto `name` (a generated name is made
+    /// for every pod: no `String` of its own, no `char` collecting).
+    pub fn push_name_suffix(&mut self, name: &mut String, length: usize) {
         const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..length).map(|_| ALPHANUMS[self.below(ALPHANUMS.len() as u64) as usize] as char).collect()
+        for _ in 0..length {
+            name.push(char::from(ALPHANUMS[self.below(ALPHANUMS.len() as u64) as usize]));
+        }
     }
 
     /// A version-4 UUID, as the API server gives objects.

@@ -316,7 +316,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
             Report {
                 event_type: EventType::Warning,
                 reason: "FailedScheduling",
-                message,
+                message: &message,
                 involved: key,
                 field_path: None,
                 source: SOURCE,
@@ -345,7 +345,7 @@ fn schedule_one(world: &mut World, nodes: &mut NodeTable, key: &Key, pod: &mut P
         Report {
             event_type: EventType::Normal,
             reason: "Scheduled",
-            message,
+            message: &message,
             involved: key,
             field_path: None,
             source: SOURCE,

@@ -291,10 +291,11 @@ pub struct Store {
     resource_version: u64,
     /// Owner UID -> the objects it owns.
     owned: BTreeMap<Str, Slots>,
-    /// Node name -> the pods bound to it.
-    on_node: BTreeMap<String, Slots>,
+    /// Node name -> the pods bound to it. The names are the pods' shared
+    /// `nodeName` texts: a write that moves no pod copies none.
+    on_node: BTreeMap<Str, Slots>,
     /// Node name -> what its pods request.
-    node_usage: BTreeMap<String, NodeUsage>,
+    node_usage: BTreeMap<Str, NodeUsage>,
     /// Pods bound to no node yet.
     unbound: BTreeSet<Key>,
     /// Pods no controller controls (what ReplicaSets may adopt).
@@ -446,7 +447,7 @@ impl Store {
             let base = generate_name.char_indices().nth(58).map_or(generate_name, |(cut, _)| &generate_name[..cut]);
             let mut name = String::with_capacity(base.len() + 5);
             name.push_str(base);
-            name.push_str(&rng.name_suffix(5));
+            rng.push_name_suffix(&mut name, 5);
             meta.name = Some(name);
         }
         let key = Key::of(&object);
@@ -680,9 +681,9 @@ impl Store {
             if controller.is_none() {
                 self.orphan_pods.insert(key.clone());
             }
-            match pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+            match pod.spec.node_name.as_ref().filter(|n| !n.is_empty()) {
                 Some(node) => {
-                    self.on_node.entry(node.to_string()).or_default().insert(key.clone(), slot);
+                    self.on_node.entry(node.clone()).or_default().insert(key.clone(), slot);
                     self.count_on_node(node, super::scheduler::pod_requests(pod), controller, 1);
                 }
                 None => {
@@ -694,8 +695,8 @@ impl Store {
 
     /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
     /// memory) on its node.
-    fn count_on_node(&mut self, node: &str, (cpu, memory): (i64, i64), controller: Option<&str>, sign: i64) {
-        let usage = self.node_usage.entry(node.to_string()).or_default();
+    fn count_on_node(&mut self, node: &Str, (cpu, memory): (i64, i64), controller: Option<&str>, sign: i64) {
+        let usage = self.node_usage.entry(node.clone()).or_default();
         usage.cpu_milli += sign * cpu;
         usage.memory += sign * memory;
         usage.pods += sign;
@@ -715,7 +716,7 @@ impl Store {
             }
         }
         if usage.pods == 0 {
-            self.node_usage.remove(node);
+            self.node_usage.remove(node.as_str());
         }
     }
 
@@ -747,11 +748,11 @@ impl Store {
                 self.unbound.remove(key);
             }
             Some(node) => {
-                if let Some(keys) = self.on_node.get_mut(node)
+                if let Some(keys) = self.on_node.get_mut(node.as_str())
                     && keys.remove(key).is_some()
                 {
                     if keys.is_empty() {
-                        self.on_node.remove(node);
+                        self.on_node.remove(node.as_str());
                     }
                     let requests = super::scheduler::containers_requests(containers);
                     self.count_on_node(node, requests, controller, -1);
@@ -770,7 +771,7 @@ struct Before {
     slot: Slot,
     uid: String,
     owners: SharedList<OwnerReference>,
-    node: Option<String>,
+    node: Option<Str>,
     /// `Some` for a pod.
     containers: Option<Rc<Vec<crate::api::core::Container>>>,
 }
@@ -785,7 +786,7 @@ impl Before {
             slot,
             uid: String::new(),
             owners: object.metadata().owner_references.clone(),
-            node: pod.and_then(|pod| pod.spec.node_name.as_deref().map(String::from)).filter(|n| !n.is_empty()),
+            node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
             containers: pod.map(|pod| pod.spec.containers.clone()),
         }
     }
@@ -977,9 +978,12 @@ mod tests {
         // move), then released by its owner (only the owner indexes).
         let mut taken = store.take(&key).unwrap();
         let Object::Pod(pod) = taken.object_mut() else { panic!() };
-        pod.spec.node_name = Some("node-2".into());
+        let node = Str::copy("node-2");
+        pod.spec.node_name = Some(node.clone());
         store.put(key.clone(), taken);
         assert_eq!((store.pods_on_node("node-1").count(), store.pods_on_node("node-2").count()), (0, 1));
+        // The node indexes hold the pod's nodeName text: shared, not copied.
+        assert!(store.on_node.keys().chain(store.node_usage.keys()).all(|name| name.shares_with(&node)));
         // The node's count by owner holds the owner index's UID: shared.
         let counted = store.node_usage("node-2").and_then(|usage| usage.by_owner.keys().next());
         assert!(counted.is_some_and(|uid| store.owned.keys().next().is_some_and(|owner| uid.shares_with(owner))));
