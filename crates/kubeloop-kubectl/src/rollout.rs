@@ -157,69 +157,44 @@ impl RolloutArgs {
 /// The resource types that name a Deployment (`kubectl api-resources`).
 const DEPLOYMENT_TYPES: [&str; 5] = ["deployment", "deployments", "deploy", "deployment.apps", "deployments.apps"];
 
-/// Reads `TYPE/NAME` or `TYPE NAME`, `--FLAG=N` or `--FLAG N` (anywhere, as
-/// cobra allows) and `-n`/`--namespace`. `subcommand` is `undo` or `history`
-/// (for kubectl's usage hint), `flag` the integer flag's name. The error is
-/// the whole text kubectl prints.
-pub fn parse_rollout_args(subcommand: &str, flag: &str, args: &[&str]) -> Result<RolloutArgs, String> {
-    let usage = |message: String| format!("error: {message}\nSee 'kubectl rollout {subcommand} --help' for usage.");
-    let mut positional: Vec<&str> = Vec::new();
-    let mut namespace = "default".to_string();
-    let mut revision = 0;
-    let mut words = args.iter().copied();
-    while let Some(word) = words.next() {
-        if word == "--" {
-            positional.extend(words.by_ref());
-            break;
-        }
-        if !word.starts_with('-') || word == "-" {
-            positional.push(word);
-            continue;
-        }
-        let (name, inline) = match word.split_once('=') {
-            Some((name, value)) => (name, Some(value)),
-            None => (word, None),
-        };
-        let long = name.strip_prefix("--");
-        if long != Some(flag) && long != Some("namespace") && name != "-n" {
-            return Err(match long {
-                Some(_) => usage(format!("unknown flag: {name}")),
-                None => {
-                    let letter = name.chars().nth(1).unwrap_or('-');
-                    usage(format!("unknown shorthand flag: '{letter}' in {word}"))
-                }
-            });
-        }
-        let flag_name = if name == "-n" { "-n, --namespace".to_string() } else { name.to_string() };
-        let Some(value) = inline.or_else(|| words.next()) else {
-            return Err(usage(format!("flag needs an argument: {name}")));
-        };
-        if long == Some(flag) {
-            revision = parse_go_int64(value).map_err(|error| {
-                usage(format!("invalid argument {} for {} flag: {error}", go_quote(value), go_quote(&flag_name)))
-            })?;
-        } else {
-            namespace = value.to_string();
-        }
-    }
-    let name = match positional.as_slice() {
-        [] => return Err("error: required resource not specified".to_string()),
-        [target] => match target.split_once('/') {
-            Some((kind, name)) if DEPLOYMENT_TYPES.contains(&kind) && !name.is_empty() => name,
-            Some(_) => return Err(unsupported_target(&positional)),
-            None if DEPLOYMENT_TYPES.contains(target) => return Err(unsupported_target(&positional)),
-            None => return Err(format!("error: the server doesn't have a resource type {}", go_quote(target))),
-        },
-        [kind, name] if DEPLOYMENT_TYPES.contains(kind) => name,
-        _ => return Err(unsupported_target(&positional)),
+/// Reads a rollout command line after its subcommand (`undo`, `history`,
+/// named in kubectl's usage hint) with the common flag parser: the
+/// Deployment, `-n/--namespace` and the one integer flag `flag`. The error
+/// is the whole text kubectl prints.
+pub fn parse_rollout_args(subcommand: &str, flag: &'static str, args: &[&str]) -> Result<RolloutArgs, String> {
+    let command = format!("rollout {subcommand}");
+    let parsed = crate::args::parse(&command, args, &[crate::args::NAMESPACE, crate::args::Flag::value(flag, None)])
+        .map_err(|answer| answer.output.trim_end().to_string())?;
+    let revision = match parsed.value(flag) {
+        None => 0,
+        Some(value) => parse_go_int64(value).map_err(|error| {
+            let message =
+                format!("invalid argument {} for {} flag: {error}", go_quote(value), go_quote(&format!("--{flag}")));
+            crate::args::usage_error(&command, &message).output.trim_end().to_string()
+        })?,
     };
-    Ok(RolloutArgs { namespace, name: name.to_string(), revision })
+    let name = deployment_name(&parsed.positional)?;
+    Ok(RolloutArgs { namespace: parsed.namespace().to_string(), name, revision })
 }
 
-fn unsupported_target(positional: &[&str]) -> String {
-    format!(
-        "error: unsupported arguments {positional:?} (this playground rolls back and shows the history of one Deployment: deployment/NAME)"
-    )
+/// The Deployment a rollout command names: `TYPE/NAME` or `TYPE NAME`.
+pub(crate) fn deployment_name(positional: &[String]) -> Result<String, String> {
+    let unsupported = || {
+        format!(
+            "error: unsupported arguments {positional:?} (this playground's rollout commands take one Deployment: deployment/NAME)"
+        )
+    };
+    match positional {
+        [] => Err("error: required resource not specified".to_string()),
+        [target] => match target.split_once('/') {
+            Some((kind, name)) if DEPLOYMENT_TYPES.contains(&kind) && !name.is_empty() => Ok(name.to_string()),
+            Some(_) => Err(unsupported()),
+            None if DEPLOYMENT_TYPES.contains(&target.as_str()) => Err(unsupported()),
+            None => Err(format!("error: the server doesn't have a resource type {}", go_quote(target))),
+        },
+        [kind, name] if DEPLOYMENT_TYPES.contains(&kind.as_str()) => Ok(name.clone()),
+        _ => Err(unsupported()),
+    }
 }
 
 /// pflag's Int64 flag: Go's `strconv.ParseInt(text, 0, 64)`, so `0x`,

@@ -167,8 +167,7 @@ uncordon, drain, api-resources, version)"
         self.history.world().store().get(key).cloned()
     }
 
-    fn deployment(&self, target: &str, namespace: &str) -> Result<kubeloop_engine::api::apps::Deployment, Answer> {
-        let name = target.strip_prefix("deployment/").or_else(|| target.strip_prefix("deploy/")).unwrap_or(target);
+    fn deployment(&self, name: &str, namespace: &str) -> Result<kubeloop_engine::api::apps::Deployment, Answer> {
         match self.world_object(&Key::new("Deployment", namespace, name)) {
             Some(Object::Deployment(deployment)) => Ok(deployment),
             _ => Err(Answer::error(&format!("Error from server (NotFound): deployments.apps \"{name}\" not found"))),
@@ -212,18 +211,9 @@ uncordon, drain, api-resources, version)"
                 );
             }
         };
-        let target = match args.positional.as_slice() {
-            [target] => target.clone(),
-            [kind, name] if crate::resources::lookup(kind).is_some_and(|r| r.kind == "Deployment") => {
-                format!("deployment/{name}")
-            }
-            [] => return Answer::error("error: required resource not specified"),
-            _ => {
-                return Answer::error(&format!(
-                    "error: unsupported arguments {:?} (this playground watches one Deployment: deployment/NAME)",
-                    args.positional
-                ));
-            }
+        let name = match crate::rollout::deployment_name(&args.positional) {
+            Ok(name) => name,
+            Err(message) => return Answer::error(&message),
         };
         let watch = args.value("watch") != Some("false");
         // The status viewer prints its message for the initial list and
@@ -233,7 +223,7 @@ uncordon, drain, api-resources, version)"
         let mut seen_version = None;
         let mut waited = 0;
         loop {
-            let deployment = match self.deployment(&target, args.namespace()) {
+            let deployment = match self.deployment(&name, args.namespace()) {
                 Ok(deployment) => deployment,
                 Err(answer) if seen_version.is_none() => return answer,
                 Err(_) => return Answer { output: output + "error: object has been deleted\n", ok: false },
