@@ -16,7 +16,7 @@ use kubeloop_engine::api::Object;
 use kubeloop_engine::api::encode::object_to_value;
 use kubeloop_engine::controller::deployment::util::LAST_APPLIED_ANNOTATION;
 use kubeloop_engine::world::history::{History, Input};
-use kubeloop_engine::world::store::Key;
+use kubeloop_engine::world::store::{Key, Store};
 use kubeloop_engine::{Severity, parse_manifests};
 use serde_yaml::{Mapping, Value};
 
@@ -114,7 +114,7 @@ fn with_record(mut object: Object, applied: &Value) -> Object {
 
 /// What apply writes for one document: the object to create, or the live
 /// one patched; `None` when nothing would change.
-fn patched(live: Option<&Object>, manifest: Object, applied: &Value) -> Result<Option<Object>, String> {
+fn patched(store: &Store, live: Option<&Object>, manifest: Object, applied: &Value) -> Result<Option<Object>, String> {
     let Some(live) = live else { return Ok(Some(with_record(manifest, applied))) };
     let live_value = object_to_value(live);
     let last: Option<Value> = live
@@ -131,16 +131,8 @@ fn patched(live: Option<&Object>, manifest: Object, applied: &Value) -> Result<O
         return Err(error.message.clone());
     }
     let Some(loaded) = manifests.objects.into_iter().next() else { return Err("the merged object is empty".into()) };
-    let mut object = with_record(loaded.object, applied);
-    object.keep_status_of(live);
-    object.keep_server_fields_of(live);
-    let meta = object.metadata_mut();
-    let live_meta = live.metadata();
-    meta.uid.clone_from(&live_meta.uid);
-    meta.resource_version.clone_from(&live_meta.resource_version);
-    meta.generation = live_meta.generation;
-    meta.creation_timestamp = live_meta.creation_timestamp;
-    if object == *live { Ok(None) } else { Ok(Some(object)) }
+    // What the API server would store (or nothing to store: unchanged).
+    store.updated(with_record(loaded.object, applied)).map_err(|error| error.to_string())
 }
 
 /// `kubectl apply -f FILE` or `-f -` (a heredoc).
@@ -157,7 +149,7 @@ pub fn apply(history: &mut History, text: &str) -> Answer {
         let key = Key::of(&loaded.object);
         let live = history.world().store().get(&key).cloned();
         let name = crate::resources::object_name_of(key.kind, &key.name);
-        match patched(live.as_ref(), loaded.object, &loaded.applied) {
+        match patched(history.world().store(), live.as_ref(), loaded.object, &loaded.applied) {
             Ok(Some(object)) => {
                 let verb = if live.is_some() { "configured" } else { "created" };
                 output.push_str(&format!("{name} {verb}\n"));

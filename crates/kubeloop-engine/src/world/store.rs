@@ -484,7 +484,20 @@ impl Store {
     /// Replaces an object's spec and metadata (server-set fields and the
     /// status kept); a changed spec bumps generation. Returns whether
     /// anything changed.
-    pub fn update(&mut self, mut object: Object) -> Result<bool, StoreError> {
+    pub fn update(&mut self, object: Object) -> Result<bool, StoreError> {
+        match self.updated(object)? {
+            Some(object) => {
+                self.write(Key::of(&object), object);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// What [`Store::update`] would write for `object`: the status and the
+    /// server-set fields kept, uid and timestamps carried over, generation
+    /// moved by a spec change; `None` when that is what is stored already.
+    pub fn updated(&self, mut object: Object) -> Result<Option<Object>, StoreError> {
         let key = Key::of(&object);
         let Some(current) = self.get(&key) else {
             return Err(StoreError::NotFound(format!("{} \"{}\" not found", resource_of(key.kind), key.name)));
@@ -492,18 +505,14 @@ impl Store {
         object.keep_status_of(current);
         object.keep_server_fields_of(current);
         let spec_changed = !current.same_spec(&object);
-        let old_meta = current.metadata().clone();
+        let old_meta = current.metadata();
         let meta = object.metadata_mut();
-        meta.uid = old_meta.uid.clone();
+        meta.uid.clone_from(&old_meta.uid);
         meta.creation_timestamp = old_meta.creation_timestamp;
         meta.generation =
             tracks_generation(key.kind).then(|| old_meta.generation.unwrap_or(1) + i64::from(spec_changed));
-        meta.resource_version = old_meta.resource_version.clone();
-        if object == *current {
-            return Ok(false);
-        }
-        self.write(key, object);
-        Ok(true)
+        meta.resource_version.clone_from(&old_meta.resource_version);
+        Ok((object != *current).then_some(object))
     }
 
     /// Writes an object as the controllers do (status, owner references,
