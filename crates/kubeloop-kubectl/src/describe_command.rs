@@ -133,11 +133,8 @@ fn describe_object(world: &World, object: &Object, events: Option<&[Event]>) -> 
                     _ => None,
                 })
                 .collect();
-            // The API server lists them by namespace and name.
-            let mut pods = pods;
-            kubeloop_engine::lean::sort_by(&mut pods, |a, b| {
-                (a.metadata.namespace(), a.metadata.name()).cmp(&(b.metadata.namespace(), b.metadata.name()))
-            });
+            // The node index is in key order (namespace, then name), the
+            // order the API server lists them in.
             crate::describe_node::describe_node(node, &pods, events, now)
         }
         Object::Service(service) => {

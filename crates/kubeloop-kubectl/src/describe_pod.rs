@@ -13,9 +13,7 @@ use kubeloop_engine::api::quantity::Quantity;
 use std::collections::BTreeMap;
 
 pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Time) -> String {
-    let mut shown = pod.clone();
-    kubeloop_engine::defaults::pod_admission_defaults(&mut shown.spec);
-    kubeloop_engine::kubelet::status::fill_runtime_ids(&mut shown);
+    let shown = kubeloop_engine::api::encode::pod_as_shown(pod);
     let pod = &shown;
     let meta = &pod.metadata;
     let spec = &pod.spec;

@@ -254,14 +254,9 @@ fn list<'a>(
                 _ => None,
             })
             .collect(),
-        kind => {
-            let mut objects: Vec<&Object> = store.list(kind, scope).collect();
-            // The store lists by kind, namespace and name: the API server's order.
-            kubeloop_engine::lean::sort_by(&mut objects, |a, b| {
-                (a.metadata().namespace(), a.name()).cmp(&(b.metadata().namespace(), b.name()))
-            });
-            objects.into_iter().map(Found::Object).collect()
-        }
+        // The store lists in key order (namespace, then name): the API
+        // server's list order.
+        kind => store.list(kind, scope).map(Found::Object).collect(),
     };
     found.retain(|item| item.labels().is_none_or(|labels| selector.matches(labels)));
     found

@@ -243,18 +243,21 @@ pub fn object_to_value(object: &super::Object) -> Value {
     Value::Mapping(fields)
 }
 
+/// A pod as the API server returns it: with the admission defaults and
+/// its containers' runtime ids, which the simulation derives rather than
+/// stores (`-o yaml` and `describe pod` both show this).
+pub fn pod_as_shown(pod: &super::core::Pod) -> super::core::Pod {
+    let mut shown = pod.clone();
+    crate::defaults::pod_admission_defaults(&mut shown.spec);
+    crate::kubelet::status::fill_runtime_ids(&mut shown);
+    shown
+}
+
 /// The object as the API server returns it (`kubectl get -o yaml`): as
 /// stored, and a pod with the fields derived rather than stored.
 pub fn object_as_shown(object: &super::Object) -> Value {
-    // A pod shows its admission defaults and its containers' runtime ids,
-    // derived (not stored).
     match object {
-        super::Object::Pod(pod) => {
-            let mut shown = pod.clone();
-            crate::defaults::pod_admission_defaults(&mut shown.spec);
-            crate::kubelet::status::fill_runtime_ids(&mut shown);
-            object_to_value(&super::Object::Pod(shown))
-        }
+        super::Object::Pod(pod) => object_to_value(&super::Object::Pod(pod_as_shown(pod))),
         other => object_to_value(other),
     }
 }
