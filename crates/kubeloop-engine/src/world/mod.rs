@@ -138,12 +138,14 @@ impl World {
             }
         }
         // The namespaces every cluster starts with.
+        // Built directly (no YAML to read at every start), defaulted as
+        // the namespace strategy does.
         for name in BUILT_IN_NAMESPACES {
-            let text = format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}}}\n");
-            if let Some(loaded) = crate::parse_manifests(&text).objects.into_iter().next() {
-                let now = world.now();
-                let _ = world.store.create(loaded.object, now, &mut world.rng);
-            }
+            let metadata = crate::api::ObjectMeta { name: Some(name.to_string()), ..Default::default() };
+            let mut object = Object::Namespace(crate::api::core::Namespace { metadata, ..Default::default() });
+            crate::defaults::apply(&mut object);
+            let now = world.now();
+            let _ = world.store.create(object, now, &mut world.rng);
         }
         // The kubelets post their nodes' first status.
         nodes::observe(&mut world);
