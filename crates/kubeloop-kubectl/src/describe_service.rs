@@ -9,7 +9,7 @@ use crate::printers::{items, scalar_text};
 use kubeloop_engine::api::Time;
 use kubeloop_engine::api::core::{Pod, Service};
 use kubeloop_engine::api::intstr::IntOrString;
-use kubeloop_engine::controller::endpointslice::endpoints_for_service;
+use kubeloop_engine::controller::endpointslice::endpoints_with_pods;
 
 pub fn describe_service(service: &Service, pods: &[Pod], events: Option<&[Event]>, now: Time) -> String {
     let meta = &service.metadata;
@@ -39,7 +39,7 @@ pub fn describe_service(service: &Service, pods: &[Pod], events: Option<&[Event]
     if let Some(name) = spec.external_name.as_deref().and_then(scalar_text).filter(|n| !n.is_empty()) {
         w.write(0, &format!("External Name:\t{name}\n"));
     }
-    let endpoints = endpoints_for_service(service, pods);
+    let endpoints: Vec<_> = endpoints_with_pods(service, pods).collect();
     for port in &spec.ports {
         let name = port.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("<unset>");
         let protocol = port.protocol.as_deref().unwrap_or("TCP");
@@ -58,10 +58,7 @@ pub fn describe_service(service: &Service, pods: &[Pod], events: Option<&[Event]
         } else {
             let ready: Vec<String> = endpoints
                 .iter()
-                .filter(|endpoint| endpoint.conditions.ready)
-                .filter_map(|endpoint| {
-                    pods.iter().find(|pod| pod.metadata.name() == endpoint.pod_name).map(|pod| (endpoint, pod))
-                })
+                .filter(|(endpoint, _)| endpoint.conditions.ready)
                 .map(|(endpoint, pod)| format!("{}:{}", endpoint.address, target_port(port, pod)))
                 .collect();
             if ready.len() > 3 {

@@ -21,7 +21,7 @@ use crate::selector::{self, Selector};
 use crate::session::Answer;
 use kubeloop_engine::api::core::Pod;
 use kubeloop_engine::api::{Object, Time};
-use kubeloop_engine::controller::endpointslice::{endpoints_for_service, is_pod_ready};
+use kubeloop_engine::controller::endpointslice::{endpoints_with_pods, is_pod_ready};
 use kubeloop_engine::world::World;
 use std::collections::BTreeMap;
 
@@ -279,10 +279,9 @@ pub(crate) fn pods_of_service_namespace(world: &World, service: &kubeloop_engine
 /// IP, as the controller packs them), each with the Service's target ports.
 fn endpoint_addresses(world: &World, service: &kubeloop_engine::api::core::Service) -> Vec<EndpointAddress> {
     let pods = pods_of_service_namespace(world, service);
-    let ready: Vec<&Pod> = endpoints_for_service(service, &pods)
-        .iter()
-        .filter(|endpoint| endpoint.conditions.ready && !endpoint.conditions.terminating)
-        .filter_map(|endpoint| pods.iter().find(|pod| pod.metadata.name() == endpoint.pod_name))
+    let ready: Vec<&Pod> = endpoints_with_pods(service, &pods)
+        .filter(|(endpoint, _)| endpoint.conditions.ready && !endpoint.conditions.terminating)
+        .map(|(_, pod)| pod)
         .filter(|pod| is_pod_ready(pod) || service.spec.publish_not_ready_addresses)
         .collect();
     let mut addresses: Vec<EndpointAddress> = ready

@@ -84,10 +84,17 @@ pub fn service_selects(service: &Service, pod: &Pod) -> bool {
 /// every selected pod that `ShouldPodBeInEndpoints` (terminating included),
 /// in the order given.
 pub fn endpoints_for_service(service: &Service, pods: &[Pod]) -> Vec<Endpoint> {
+    endpoints_with_pods(service, pods).map(|(endpoint, _)| endpoint).collect()
+}
+
+/// The same endpoints, each with the pod it stands for.
+pub fn endpoints_with_pods<'a>(
+    service: &'a Service,
+    pods: &'a [Pod],
+) -> impl Iterator<Item = (Endpoint, &'a Pod)> + 'a {
     pods.iter()
         .filter(|pod| service_selects(service, pod) && should_pod_be_in_endpoints(pod, true))
-        .map(|pod| pod_to_endpoint(pod, service))
-        .collect()
+        .map(|pod| (pod_to_endpoint(pod, service), pod))
 }
 
 /// kube-proxy's cluster endpoints (`CategorizeEndpoints` without topology):
