@@ -63,12 +63,7 @@ pub fn claim(world: &mut World, key: &Key, dependent_kind: &'static str) -> bool
         .collect();
     let orphans: Vec<Key> = match dependent_kind {
         "Pod" => world.store.orphan_pods(&key.namespace).cloned().collect(),
-        _ => world
-            .store
-            .list(dependent_kind, Some(&key.namespace))
-            .filter(|object| object.metadata().controller().is_none())
-            .map(Key::of)
-            .collect(),
+        _ => world.store.orphan_replica_sets(&key.namespace).cloned().collect(),
     };
     let adopt: Vec<Key> = orphans
         .into_iter()

@@ -82,3 +82,23 @@ fn a_relabelled_pod_is_released_and_replaced() {
     let live = pods(&world).into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).count();
     assert_eq!(live, 2, "one too many: one is deleted");
 }
+
+/// A Deployment adopts a matching orphan ReplicaSet (found through the
+/// store's index of orphan ReplicaSets), which leaves the index.
+#[test]
+fn a_deployment_adopts_a_matching_orphan_replica_set() {
+    let mut world = World::new(23);
+    let labelled = REPLICA_SET.replace("  name: web\n", "  name: web\n  labels: {app: web}\n");
+    world.apply(&parse_manifests(&labelled));
+    world.advance(5_000);
+    let orphans = |world: &World| world.store.orphan_replica_sets("default").map(|key| key.name.clone()).collect();
+    assert_eq!(orphans(&world), Vec::<String>::from(["web".to_string()]));
+    assert_eq!(world.store.orphan_replica_sets("other").count(), 0);
+    let deployment = REPLICA_SET.replace("kind: ReplicaSet", "kind: Deployment").replace("name: web\n", "name: app\n");
+    world.apply(&parse_manifests(&deployment));
+    world.advance(5_000);
+    let rs = world.store.get(&Key::new("ReplicaSet", "default", "web")).unwrap();
+    let owner = rs.metadata().controller().map(|owner| format!("{}/{}", owner.kind, owner.name));
+    assert_eq!(owner.as_deref(), Some("Deployment/app"));
+    assert_eq!((orphans(&world), world.store.check_indexes()), (Vec::new(), Ok(())));
+}

@@ -300,6 +300,8 @@ pub struct Store {
     unbound: BTreeSet<Key>,
     /// Pods no controller controls (what ReplicaSets may adopt).
     orphan_pods: BTreeSet<Key>,
+    /// ReplicaSets no controller controls (what Deployments may adopt).
+    orphan_replica_sets: BTreeSet<Key>,
     /// Writes not yet delivered (`take_changes`).
     changes: Vec<Change>,
 }
@@ -418,6 +420,14 @@ impl Store {
         let start = Key::from_parts("Pod", namespace.to_string(), String::new());
         let namespace = start.namespace.clone();
         self.orphan_pods.range(start..).take_while(move |key| key.namespace == namespace)
+    }
+
+    /// The ReplicaSets of a namespace that no controller controls, in key
+    /// order.
+    pub fn orphan_replica_sets<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
+        let start = Key::from_parts("ReplicaSet", namespace.to_string(), String::new());
+        let namespace = start.namespace.clone();
+        self.orphan_replica_sets.range(start..).take_while(move |key| key.namespace == namespace)
     }
 
     /// The writes since the last call, oldest first.
@@ -627,6 +637,7 @@ impl Store {
             ("node usage", self.node_usage != rebuilt.node_usage),
             ("unbound pods", self.unbound != rebuilt.unbound),
             ("orphan pods", self.orphan_pods != rebuilt.orphan_pods),
+            ("orphan ReplicaSets", self.orphan_replica_sets != rebuilt.orphan_replica_sets),
         ];
         match differs.iter().find(|(_, differs)| *differs) {
             Some((index, _)) => Err(format!("the {index} index differs from the objects")),
@@ -680,6 +691,9 @@ impl Store {
                 Some(owned) => _ = owned.insert(key.clone(), slot),
                 None => _ = self.owned.insert(Str::copy(&owner.uid), Slots::from([(key.clone(), slot)])),
             }
+        }
+        if key.kind == "ReplicaSet" && object.metadata().controller().is_none() {
+            self.orphan_replica_sets.insert(key.clone());
         }
     }
 
@@ -743,6 +757,9 @@ impl Store {
                     self.owned.remove(owner.uid.as_str());
                 }
             }
+        }
+        if key.kind == "ReplicaSet" && before.controller().is_none() {
+            self.orphan_replica_sets.remove(key);
         }
     }
 
