@@ -70,18 +70,50 @@ pub fn is_stopped(world: &World, node: &str) -> bool {
 /// Running nodes report; stopped ones go NotReady and lose their pods when
 /// their time comes. True if it wrote anything.
 pub fn observe(world: &mut World) -> bool {
+    if !world.nodes.stopped.is_empty() {
+        let store = &world.store;
+        world.nodes.stopped.retain(|name, _| store.get(&Key::new("Node", "", name)).is_some());
+    }
+    // Every round looks at every node, so first without a copy or a key:
+    // only the nodes with something to do are named (a stopped one, one
+    // whose unschedulable taint is not what its spec says, one that has
+    // not reported). Acting on one node changes what no other node has
+    // to do, so the rest are left out as they would have done nothing.
+    let nodes: Vec<String> = world
+        .store
+        .list("Node", None)
+        .filter(|object| match object {
+            Object::Node(node) => is_stopped(world, node.metadata.name()) || mistainted(node) || !has_reported(node),
+            _ => false,
+        })
+        .map(|node| node.name().to_string())
+        .collect();
     let mut wrote = false;
-    let nodes: Vec<String> = world.store.list("Node", None).map(|node| node.name().to_string()).collect();
-    world.nodes.stopped.retain(|name, _| nodes.contains(name));
+    // The highest InternalIP in use, once found (reports hand out the next).
+    let mut highest = None;
     for name in &nodes {
         wrote |= taint_unschedulable(world, name);
         wrote |= if is_stopped(world, name) {
             silence_pods(world, name) | monitor(world, name)
         } else {
-            report(world, name)
+            report(world, name, &mut highest)
         };
     }
     wrote
+}
+
+/// The kubelet has posted the node's status (it has a Ready condition).
+fn has_reported(node: &Node) -> bool {
+    node.status.conditions.iter().any(|c| c.condition_type == "Ready")
+}
+
+/// The node's unschedulable taint is not what `spec.unschedulable` says.
+fn mistainted(node: &Node) -> bool {
+    let tainted =
+        node.spec.taints.as_deref().and_then(Value::as_sequence).is_some_and(|taints| {
+            taints.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(UNSCHEDULABLE_TAINT))
+        });
+    tainted != node.spec.unschedulable
 }
 
 /// The next instant (unix ms) a stopped node turns NotReady or one of its
@@ -187,10 +219,10 @@ fn silence_pods(world: &mut World, node: &str) -> bool {
 }
 
 /// The kubelet of a running node posts its status when it has none.
-fn report(world: &mut World, name: &str) -> bool {
-    // Looked at first without a copy: every running node, every round.
+/// `highest`: the last byte of the highest InternalIP in use, if known.
+fn report(world: &mut World, name: &str, highest: &mut Option<u32>) -> bool {
     let reported = match world.store.get(&Key::new("Node", "", name)) {
-        Some(Object::Node(node)) => node.status.conditions.iter().any(|c| c.condition_type == "Ready"),
+        Some(Object::Node(node)) => has_reported(node),
         _ => true,
     };
     if reported {
@@ -199,7 +231,9 @@ fn report(world: &mut World, name: &str) -> bool {
     let Some(mut node) = node(world, name) else { return false };
     post_healthy(&mut node, world.now());
     if node.status.addresses.is_none() {
-        node.status.addresses = Some(Box::new(addresses(world, name)));
+        let next = highest.unwrap_or_else(|| highest_internal_ip(world)) + 1;
+        *highest = Some(next);
+        node.status.addresses = Some(Box::new(addresses(next, name)));
     }
     if node.status.node_info.is_none() {
         node.status.node_info = Some(Box::new(node_info(node.metadata.uid.as_deref().unwrap_or(""))));
@@ -212,11 +246,10 @@ fn report(world: &mut World, name: &str) -> bool {
     true
 }
 
-/// The addresses a kubelet reports for its node: an InternalIP on the
-/// machines' network (the next after the highest in use, from 10.0.0.2)
-/// and its Hostname.
-fn addresses(world: &World, name: &str) -> Value {
-    let highest = world
+/// The last byte of the highest InternalIP on the machines' network in
+/// use (1 when none is: the first is 10.0.0.2).
+fn highest_internal_ip(world: &World) -> u32 {
+    world
         .store
         .list("Node", None)
         .filter_map(|object| match object {
@@ -225,17 +258,20 @@ fn addresses(world: &World, name: &str) -> Value {
         })
         .filter_map(|ip| ip.strip_prefix("10.0.0.").and_then(|last| last.parse::<u32>().ok()))
         .max()
-        .unwrap_or(1);
+        .unwrap_or(1)
+}
+
+/// The addresses a kubelet reports for its node: an InternalIP on the
+/// machines' network (10.0.0.`last`, the next after the highest in use)
+/// and its Hostname.
+fn addresses(last: u32, name: &str) -> Value {
     let address = |kind: &str, text: String| {
         let mut entry = serde_yaml::Mapping::new();
         entry.insert("address".into(), text.into());
         entry.insert("type".into(), kind.into());
         Value::Mapping(entry)
     };
-    Value::Sequence(vec![
-        address("InternalIP", format!("10.0.0.{}", highest + 1)),
-        address("Hostname", name.to_string()),
-    ])
+    Value::Sequence(vec![address("InternalIP", format!("10.0.0.{last}")), address("Hostname", name.to_string())])
 }
 
 /// What the simulated machines run (`status.nodeInfo`), as a kubelet
@@ -404,11 +440,7 @@ fn set_taints(node: &mut Node, key: &str, effects: &[(&str, bool)], added_at: Op
 fn taint_unschedulable(world: &mut World, name: &str) -> bool {
     let key = Key::new("Node", "", name);
     let Some(Object::Node(node)) = world.store.get(&key) else { return false };
-    let tainted =
-        node.spec.taints.as_deref().and_then(Value::as_sequence).is_some_and(|taints| {
-            taints.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(UNSCHEDULABLE_TAINT))
-        });
-    if tainted == node.spec.unschedulable {
+    if !mistainted(node) {
         return false;
     }
     let mut node = node.clone();

@@ -82,6 +82,31 @@ fn running_nodes_report_ready() {
     }
 }
 
+/// Nodes that report in one pass take the next addresses in turn, after
+/// the highest in use (found once per pass), and a node that has
+/// reported is left alone.
+#[test]
+fn nodes_reporting_together_take_consecutive_addresses() {
+    let mut world = World::new(1);
+    let ip = |world: &World, name: &str| super::internal_ip(&node(world, name));
+    assert_eq!(ip(&world, "node-3").as_deref(), Some("10.0.0.4"));
+    let version = world.store().resource_version();
+    world.advance(1_000);
+    assert_eq!(world.store().resource_version(), version, "reported nodes are not written again");
+    let nodes = |names: &[&str]| {
+        let text: String =
+            names.iter().map(|name| format!("apiVersion: v1\nkind: Node\nmetadata: {{name: {name}}}\n---\n")).collect();
+        parse_manifests(&text)
+    };
+    // The default nodes make way for the first.
+    world.apply(&nodes(&["node-4"]));
+    world.advance(1_000);
+    world.apply(&nodes(&["node-5", "node-6"]));
+    world.advance(1_000);
+    let addresses = ["node-4", "node-5", "node-6"].map(|name| ip(&world, name).unwrap_or_default());
+    assert_eq!(addresses, ["10.0.0.2", "10.0.0.3", "10.0.0.4"]);
+}
+
 #[test]
 fn a_stopped_node_goes_not_ready_and_its_pod_is_recreated_elsewhere() {
     let mut world = World::new(4);
