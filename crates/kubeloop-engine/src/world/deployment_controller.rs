@@ -295,18 +295,24 @@ fn cleanup_old_replica_sets(world: &mut World, deployment: &Deployment, old_rss:
 
 /// The ReplicaSets this Deployment controls, oldest first.
 pub(super) fn owned_replica_sets(world: &World, deployment: &Deployment) -> Vec<ReplicaSet> {
+    owned_replica_set_refs(world, deployment).into_iter().cloned().collect()
+}
+
+/// The ReplicaSets the Deployment controls, as the store holds them, by
+/// creation (then name).
+fn owned_replica_set_refs<'a>(world: &'a World, deployment: &Deployment) -> Vec<&'a ReplicaSet> {
     let Some(uid) = deployment.metadata.uid.as_deref() else { return Vec::new() };
-    let mut owned: Vec<ReplicaSet> = world
+    let mut owned: Vec<&ReplicaSet> = world
         .store
         .owned_by(uid)
         .filter_map(|object| match object {
-            Object::ReplicaSet(rs) if rs.metadata.controller().is_some_and(|owner| owner.uid == uid) => {
-                Some(rs.clone())
-            }
+            Object::ReplicaSet(rs) if rs.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some(rs),
             _ => None,
         })
         .collect();
-    crate::lean::sort_by(&mut owned, crate::controller::deployment::util::replica_sets_by_creation_timestamp);
+    crate::lean::sort_by(&mut owned, |a, b| {
+        crate::controller::deployment::util::replica_sets_by_creation_timestamp(a, b)
+    });
     owned
 }
 
@@ -401,17 +407,18 @@ fn sync_status(world: &mut World, key: &Key) -> bool {
 type StatusFn = fn(&[&ReplicaSet], Option<&ReplicaSet>, &Deployment, Time) -> DeploymentStatus;
 
 /// Recomputes the status from what the store holds now; true if it changed.
+/// Read where they are stored (no copies: most syncs find the status
+/// as it was).
 fn write_status(world: &mut World, key: &Key, compute: StatusFn) -> bool {
-    let Some(Object::Deployment(current)) = world.store.get(key).cloned() else { return false };
-    let replica_sets = owned_replica_sets(world, &current);
-    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
-    let new_rs = find_new_replica_set(&current, &refs).map(|i| refs[i]);
-    let mut status = compute(&refs, new_rs, &current, world.now());
+    let Some(Object::Deployment(current)) = world.store.get(key) else { return false };
+    let refs = owned_replica_set_refs(world, current);
+    let new_rs = find_new_replica_set(current, &refs).map(|i| refs[i]);
+    let mut status = compute(&refs, new_rs, current, world.now());
     status.observed_generation = current.metadata.generation.unwrap_or(1);
     if status == current.status {
         return false;
     }
-    let mut updated = current;
+    let mut updated = current.clone();
     updated.status = status;
     world.store.write(key.clone(), Object::Deployment(updated));
     true

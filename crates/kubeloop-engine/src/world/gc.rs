@@ -24,9 +24,11 @@ pub fn collect(world: &mut World) -> bool {
             gone.insert(uid);
         }
     }
-    // Consecutive dependents mostly share their owner: its key is made once.
+    // Consecutive dependents mostly share their owner: its key is made
+    // once. What is gone is a set, found by reads alone: the queue is
+    // read in the order it was filled, unsorted.
     let mut last_owner = None;
-    for key in world.queues.dependents.take() {
+    for key in world.queues.dependents.take_unordered() {
         let Some(object) = world.store.get(&key) else { continue };
         let Some(owner) = object.metadata().controller() else { continue };
         if !gone.contains(&owner.uid) && !owner_exists(world, owner, object.metadata().namespace(), &mut last_owner) {

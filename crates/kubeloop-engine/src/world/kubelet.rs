@@ -1025,9 +1025,9 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
         runtime.crash.as_deref().map(|crash| PendingExit { at_ms: now + crash.at_ms, exit_code: crash.exit_code });
     // The containers are shared with the template: a count, not a copy.
     let containers = std::rc::Rc::clone(&pod.spec.containers);
-    let no_container = Container::default();
-    let container = containers.first().unwrap_or(&no_container);
-    let image = container.image.as_deref().unwrap_or_default();
+    let container = containers.first();
+    let image = container.and_then(|c| c.image.as_deref()).unwrap_or_default();
+    let container_name = container.map_or("", |c| c.name.as_str());
     if let Some(status) = pod.status.container_statuses.first_mut() {
         if !first {
             if let Some(terminated) = status.state.terminated.take() {
@@ -1056,21 +1056,20 @@ fn start_instance(world: &mut World, key: &Key, pod: &mut Pod, runtime: &mut Pod
     } else {
         ["Container image \"", image, "\" already present on machine and can be accessed by the pod"].concat()
     };
-    event(world, key, EventType::Normal, "Pulled", &pulled, Some(&container.name));
-    event(world, key, EventType::Normal, "Created", "Container created", Some(&container.name));
-    event(world, key, EventType::Normal, "Started", "Container started", Some(&container.name));
-    let ip = runtime.pod_ip.clone();
-    for (kind, probe) in [
-        (ProbeKind::Startup, container.startup_probe.as_ref()),
-        (ProbeKind::Liveness, container.liveness_probe.as_ref()),
-        (ProbeKind::Readiness, container.readiness_probe.as_ref()),
+    event(world, key, EventType::Normal, "Pulled", &pulled, Some(container_name));
+    event(world, key, EventType::Normal, "Created", "Container created", Some(container_name));
+    event(world, key, EventType::Normal, "Started", "Container started", Some(container_name));
+    let PodRuntime { startup, liveness, readiness, pod_ip, .. } = runtime;
+    for (kind, slot, probe) in [
+        (ProbeKind::Startup, startup, container.and_then(|c| c.startup_probe.as_ref())),
+        (ProbeKind::Liveness, liveness, container.and_then(|c| c.liveness_probe.as_ref())),
+        (ProbeKind::Readiness, readiness, container.and_then(|c| c.readiness_probe.as_ref())),
     ] {
-        let slot = probe_slot(runtime, kind);
         match (slot.as_mut(), probe) {
             (Some(state), _) => {
                 state.worker.new_container(now);
             }
-            (None, Some(probe)) => *slot = Some(Box::new(probe_state(kind, probe, now, &ip))),
+            (None, Some(probe)) => *slot = Some(Box::new(probe_state(kind, probe, now, pod_ip))),
             (None, None) => {}
         }
     }

@@ -54,10 +54,17 @@ impl KeyQueue {
 
     /// Empties the queue: its keys in order, each once.
     pub fn take(&mut self) -> Vec<Key> {
-        let mut keys = std::mem::take(&mut self.0);
+        let mut keys = self.take_unordered();
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// Empties the queue: its keys as they were added, some perhaps more
+    /// than once (for a reader whose result does not depend on the order,
+    /// which is spared the sort).
+    pub fn take_unordered(&mut self) -> Vec<Key> {
+        std::mem::take(&mut self.0)
     }
 }
 
@@ -228,5 +235,9 @@ mod tests {
         let names: Vec<String> = queue.take().iter().map(|key| key.name.clone()).collect();
         assert_eq!(names, ["web-a", "web-b", "web-c"]);
         assert!(queue.is_empty() && queue != other);
+        // Unordered: as added, a repeat of the last one left out.
+        queue.extend(["web-c", "web-a", "web-a", "web-c"].map(key));
+        let names: Vec<String> = queue.take_unordered().iter().map(|key| key.name.clone()).collect();
+        assert_eq!((names, queue.is_empty()), (vec!["web-c".into(), "web-a".into(), "web-c".into()], true));
     }
 }
