@@ -164,7 +164,128 @@ pub struct EventLog {
     long_lasts: BTreeMap<u32, i64>,
     recent: Recent,
     scratch: Scratch,
+    plain: PlainMessages,
+    recorded: RecordedClasses,
 }
+
+/// Per label id, whether `aggregates` may hold records of its class
+/// (type, reason and source): most classes never get a record of two
+/// messages (the kubelet's Created and Started), and their events skip
+/// the search. True for every label of a class that has a record;
+/// recomputed at a sweep. Follows from the records, so equal logs are
+/// equal whatever it says.
+#[derive(Clone, Default)]
+struct RecordedClasses(Vec<bool>);
+
+/// What EventAggregate found: whether the event goes into the combined
+/// event (then where that slot was last found, `NONE` if nowhere), and
+/// the slot of an identical event if its walk over the object's slots
+/// looked for it (`Some(None)`: there is none).
+struct Aggregated {
+    combined: Option<u32>,
+    identical: Option<Option<u32>>,
+}
+
+/// Per label id, the last message recorded under it that was its own
+/// stored form (no NUL, the involved object's name not in it), with its
+/// id and which pairs of adjacent bytes it holds: the kubelet says
+/// `Container created` for every pod, and a comparison is cheaper than
+/// scanning and hashing the message again. Checked against the interner
+/// before use, so it only ever saves work: equal logs are equal whatever
+/// it holds, and a copy starts without it.
+#[derive(Default)]
+struct PlainMessages(Vec<Plain>);
+
+struct Plain {
+    text: String,
+    /// `NONE`: nothing remembered.
+    id: u32,
+    pairs: BytePairs,
+}
+
+impl Clone for PlainMessages {
+    fn clone(&self) -> PlainMessages {
+        PlainMessages::default()
+    }
+}
+
+impl PlainMessages {
+    /// The id of `message`'s stored form for an object named `name`, if it
+    /// is the message remembered for `label` and still interned as it.
+    fn find(&self, label: u32, message: &str, name: &str, strings: &Interner) -> Option<u32> {
+        let plain = self.0.get(label as usize).filter(|plain| plain.id != NONE && same_text(&plain.text, message))?;
+        let interned = strings.entries.get(plain.id as usize)?;
+        let live = interned.holders > 0 && same_text(&interned.text, message);
+        (live && !plain.pairs.may_hold(name.as_bytes(), message.len())).then_some(plain.id)
+    }
+
+    /// Remembers `message`, stored as itself under `id`, for `label`.
+    fn remember(&mut self, label: u32, message: &str, id: u32) {
+        let at = label as usize;
+        if self.0.len() <= at {
+            self.0.resize_with(at + 1, || Plain { text: String::new(), id: NONE, pairs: BytePairs::default() });
+        }
+        let plain = &mut self.0[at];
+        if plain.id == id && plain.text == message {
+            return;
+        }
+        plain.text.clear();
+        plain.text.push_str(message);
+        plain.id = id;
+        plain.pairs = BytePairs::of(message.as_bytes());
+    }
+}
+
+/// A 256-bit set of a text's pairs of adjacent bytes (hashed): a name
+/// some pair of which is not in it does not occur in the text.
+#[derive(Clone, Copy, Default)]
+struct BytePairs([u64; 4]);
+
+impl BytePairs {
+    fn bit(pair: &[u8]) -> usize {
+        (usize::from(pair[0]) * 31 + usize::from(pair[1])) & 255
+    }
+
+    fn of(text: &[u8]) -> BytePairs {
+        let mut pairs = BytePairs::default();
+        for pair in text.windows(2) {
+            let bit = BytePairs::bit(pair);
+            pairs.0[bit / 64] |= 1 << (bit % 64);
+        }
+        pairs
+    }
+
+    /// Whether `name` may occur in the text (of `len` bytes) these are
+    /// the pairs of: always for a name of one byte; never for an empty
+    /// one (the stored form then only escapes NULs).
+    fn may_hold(&self, name: &[u8], len: usize) -> bool {
+        match name.len() {
+            0 => false,
+            1 => true,
+            n if n > len => false,
+            _ => name.windows(2).all(|pair| {
+                let bit = BytePairs::bit(pair);
+                self.0[bit / 64] & 1 << (bit % 64) != 0
+            }),
+        }
+    }
+}
+
+/// Derived state (caches, hints, scratch space) that two equal logs may
+/// hold differently: it never decides an outcome, so it compares equal.
+macro_rules! equal_whatever_it_holds {
+    ($($type:ty),*) => {
+        $(impl PartialEq for $type {
+            fn eq(&self, _: &$type) -> bool {
+                true
+            }
+        }
+
+        impl Eq for $type {})*
+    };
+}
+
+equal_whatever_it_holds!(Scratch, Recent, PlainMessages, RecordedClasses, Hint);
 
 /// Where a message's stored form is built when it differs from the
 /// message (reused: most are looked up, not kept). Holds nothing between
@@ -177,14 +298,6 @@ impl Clone for Scratch {
         Scratch::default()
     }
 }
-
-impl PartialEq for Scratch {
-    fn eq(&self, _: &Scratch) -> bool {
-        true
-    }
-}
-
-impl Eq for Scratch {}
 
 /// The latest object and labels events were recorded for: a sync that
 /// creates 500 pods, or a kubelet starting a container, reports about
@@ -206,14 +319,6 @@ impl Default for Recent {
         Recent { object: None, labels: [NONE; RECENT_LABELS] }
     }
 }
-
-impl PartialEq for Recent {
-    fn eq(&self, _: &Recent) -> bool {
-        true
-    }
-}
-
-impl Eq for Recent {}
 
 /// What a slot is: type, reason, source and field path, interned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -272,9 +377,17 @@ struct Observed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Aggregate {
     last_ms: i64,
-    /// Interned messages (the record's local keys), at most nine kept.
+    /// Interned messages (the record's local keys), at most nine kept,
+    /// in the order of what they stand for (PopAny takes the first).
     messages: Vec<u32>,
+    /// Where its combined slot was last found.
+    combined_at: Hint,
 }
+
+/// A slot where something was last found: checked before use, so equal
+/// logs are equal whatever their hints say (`NONE`: none).
+#[derive(Clone, Copy, Debug)]
+struct Hint(u32);
 
 impl EventLog {
     /// An empty log whose recorders start at `origin` (the world's start).
@@ -290,12 +403,13 @@ impl EventLog {
         self.tick_ms(now);
         let object = self.object_id(report.involved);
         let label = self.label_id(&report);
-        let message = self.strings.acquire(stored_form(report.message, &report.involved.name, &mut self.scratch.0));
+        let message = self.message_id(label, report.message, &report.involved.name);
         // A combined slot keeps the message without the prefix (its flag
         // says it has one).
-        let combined = self.aggregate(object, label, message, now);
+        let Aggregated { combined: combined_hint, identical } = self.aggregate(object, label, message, now);
+        let combined = combined_hint.is_some();
         let text = message;
-        let found = self.chain(object).find(|&at| {
+        let is_match = |at: u32| {
             let slot = &self.slots[at as usize];
             !slot.is(SERIES_API)
                 && slot.is(COMBINED) == combined
@@ -304,13 +418,23 @@ impl EventLog {
                 } else {
                     slot.label() == label && slot.message == text
                 }
+        };
+        // An object has one combined slot of a class at most (a second
+        // is made only when none is found), so the one last found is the
+        // one, if it is still that object's and live.
+        let hint = combined_hint.filter(|&at| {
+            self.slots.get(at as usize).is_some_and(|slot| slot.object == object && !slot.is(DEAD)) && is_match(at)
         });
+        let found = identical.unwrap_or_else(|| hint.or_else(|| self.chain(object).find(|&at| is_match(at))));
         let source = self.labels[label as usize].source;
         let accepted = self.take_token(object, source, now);
         match found {
             Some(at) => {
-                let count = self.observed(at).count + 1;
+                if combined && hint.is_none() {
+                    self.set_combined_hint(object, label, at);
+                }
                 if accepted {
+                    let count = self.observed(at).count + 1;
                     self.lagging.remove(&at);
                     self.set_last(at, now);
                     self.set_count(at, count);
@@ -318,13 +442,18 @@ impl EventLog {
                     let old = std::mem::replace(&mut slot.message, text);
                     self.strings.release(old);
                 } else {
-                    self.lagging.insert(at, Observed { count, at_ms: now });
+                    let count = self.count(at);
+                    let seen = self.lagging.entry(at).or_insert(Observed { count, at_ms: now });
+                    *seen = Observed { count: seen.count + 1, at_ms: now };
                     self.strings.release(text);
                 }
             }
             None => {
                 let flags = if combined { COMBINED } else { 0 } | if accepted { 0 } else { GONE };
                 let at = self.push(object, label | flags, text, now);
+                if combined {
+                    self.set_combined_hint(object, label, at);
+                }
                 if !accepted {
                     self.lagging.insert(at, Observed { count: 1, at_ms: now });
                 }
@@ -359,8 +488,7 @@ impl EventLog {
                 }
             },
             None => {
-                let stored = stored_form(report.message, &report.involved.name, &mut self.scratch.0);
-                let message = self.strings.acquire(stored);
+                let message = self.message_id(label, report.message, &report.involved.name);
                 let at = self.push(object, label | SERIES_API, message, now);
                 self.revisions.insert(at, revision);
                 self.next_expiry_ms = self.next_expiry_ms.min(now + EVENT_TTL_MS);
@@ -503,6 +631,22 @@ impl EventLog {
         at
     }
 
+    /// The id of the stored form of `message` about an object named
+    /// `name`, held once more.
+    fn message_id(&mut self, label: u32, message: &str, name: &str) -> u32 {
+        if let Some(id) = self.plain.find(label, message, name, &self.strings) {
+            self.strings.retain(id);
+            return id;
+        }
+        let stored = stored_form(message, name, &mut self.scratch.0);
+        let plain = std::ptr::eq(stored, message);
+        let id = self.strings.acquire(stored);
+        if plain {
+            self.plain.remember(label, message, id);
+        }
+        id
+    }
+
     /// The involved object's id (added if new).
     fn object_id(&mut self, key: &Key) -> u32 {
         if let Some((recent, id)) = &self.recent.object
@@ -532,11 +676,11 @@ impl EventLog {
         let is = |id: u32| {
             let label = labels[id as usize];
             label.event_type == report.event_type
-                && strings.get(label.reason) == report.reason
-                && strings.get(label.source) == report.source
+                && same_text(strings.get(label.reason), report.reason)
+                && same_text(strings.get(label.source), report.source)
                 && match report.field_path {
                     None => label.field_path == NONE,
-                    Some(path) => label.field_path != NONE && strings.get(label.field_path) == path,
+                    Some(path) => label.field_path != NONE && same_text(strings.get(label.field_path), path),
                 }
         };
         if let Some(&id) = self.recent.labels.iter().find(|&&id| id != NONE && is(id)) {
@@ -555,6 +699,11 @@ impl EventLog {
         };
         let id = self.labels.len() as u32;
         self.labels.push(label);
+        // Another label of its class knows whether it has records (none
+        // can if there is none).
+        let recorded =
+            (0..id).find(|&other| self.same_class(other, id)).is_some_and(|other| self.recorded.0[other as usize]);
+        self.recorded.0.push(recorded);
         let (strings, labels) = (&self.strings, &self.labels);
         self.label_ids.insert(hash, id, |id| {
             let label = labels[id as usize];
@@ -579,56 +728,95 @@ impl EventLog {
     /// EventAggregate: whether this event is the tenth (or later)
     /// distinct message of its kind about the object within the interval,
     /// and so goes into the combined event.
-    fn aggregate(&mut self, object: u32, label: u32, message: u32, now: i64) -> bool {
-        let Label { event_type, reason, source, .. } = self.labels[label as usize];
-        let key = (object, event_type, reason, source);
-        let Some(record) = self.aggregates.get_mut(&key) else {
+    fn aggregate(&mut self, object: u32, label: u32, message: u32, now: i64) -> Aggregated {
+        let key = self.aggregate_key(object, label);
+        let single = Aggregated { combined: None, identical: None };
+        let record = match self.recorded.0[label as usize] {
+            true => self.aggregates.get_mut(&key),
+            false => None,
+        };
+        let Some(record) = record else {
             // A record of one message at most, read off the slots: it
             // becomes a stored one with a second message.
-            match self.implicit_record(object, label, now) {
+            let (previous, identical) = self.implicit_record(object, label, message, now);
+            match previous {
                 Some(previous) if previous != message => {
                     self.strings.retain(previous);
                     self.strings.retain(message);
-                    self.aggregates.insert(key, Aggregate { last_ms: now, messages: vec![previous, message] });
+                    let name = &self.objects.key(object).name;
+                    let (strings, mut messages) = (&self.strings, vec![previous, message]);
+                    if cmp_expanded(strings.get(message), strings.get(previous), name).is_lt() {
+                        messages.swap(0, 1);
+                    }
+                    self.aggregates.insert(key, Aggregate { last_ms: now, messages, combined_at: Hint(NONE) });
+                    self.mark_recorded(label);
                 }
                 _ => {}
             }
-            return false;
+            return Aggregated { combined: None, identical: Some(identical) };
         };
         if now - record.last_ms > AGGREGATE_INTERVAL_MS {
             // Too old: the record starts again, with this message alone.
             record.messages.iter().for_each(|&id| self.strings.release(id));
             self.aggregates.remove(&key);
-            return false;
+            return single;
         }
         record.last_ms = now;
         if record.messages.contains(&message) {
-            return false;
+            return single;
         }
         self.strings.retain(message);
-        record.messages.push(message);
+        let (name, strings) = (&self.objects.key(object).name, &self.strings);
+        let text = strings.get(message);
+        // Distinct stored forms stand for distinct messages: no ties.
+        let at = record.messages.partition_point(|&other| cmp_expanded(strings.get(other), text, name).is_lt());
+        record.messages.insert(at, message);
         let combined = record.messages.len() >= AGGREGATE_MAX_EVENTS;
         if combined {
             // PopAny: Go's map order is random; the smallest is popped here.
-            let name = &self.objects.key(object).name;
-            let messages = &mut record.messages;
-            let text = |i: usize| self.strings.get(messages[i]);
-            if let Some(smallest) = (0..messages.len()).min_by(|&a, &b| cmp_expanded(text(a), text(b), name)) {
-                self.strings.release(messages.swap_remove(smallest));
+            self.strings.release(record.messages.remove(0));
+        }
+        Aggregated { combined: combined.then_some(record.combined_at.0), identical: None }
+    }
+
+    /// Every label of `label`'s class may have records now.
+    fn mark_recorded(&mut self, label: u32) {
+        for other in 0..self.labels.len() as u32 {
+            if self.same_class(other, label) {
+                self.recorded.0[other as usize] = true;
             }
         }
-        combined
+    }
+
+    /// The aggregation record's key for an event about `object` under
+    /// `label`.
+    fn aggregate_key(&self, object: u32, label: u32) -> (u32, EventType, u32, u32) {
+        let Label { event_type, reason, source, .. } = self.labels[label as usize];
+        (object, event_type, reason, source)
+    }
+
+    fn set_combined_hint(&mut self, object: u32, label: u32, at: u32) {
+        let key = self.aggregate_key(object, label);
+        if let Some(record) = self.aggregates.get_mut(&key) {
+            record.combined_at = Hint(at);
+        }
     }
 
     /// A record of one message is not stored: it is the latest similar
-    /// slot's message, if that was seen within the interval.
-    fn implicit_record(&self, object: u32, label: u32, now: i64) -> Option<u32> {
+    /// slot's message, if that was seen within the interval. Also the
+    /// first slot of an identical event (not combined), which the walk
+    /// passes.
+    fn implicit_record(&self, object: u32, label: u32, message: u32, now: i64) -> (Option<u32>, Option<u32>) {
         let mut latest: Option<(i64, u32)> = None;
         let mut last_seen = i64::MIN;
+        let mut identical = None;
         for at in self.chain(object) {
             let slot = &self.slots[at as usize];
             if slot.is(SERIES_API) || !self.same_class(slot.label(), label) {
                 continue;
+            }
+            if identical.is_none() && !slot.is(COMBINED) && slot.label() == label && slot.message == message {
+                identical = Some(at);
             }
             let seen = self.observed(at).at_ms;
             last_seen = last_seen.max(seen);
@@ -636,7 +824,10 @@ impl EventLog {
                 latest = Some((seen, slot.message));
             }
         }
-        latest.filter(|_| last_seen != i64::MIN && now - last_seen <= AGGREGATE_INTERVAL_MS).map(|(_, message)| message)
+        let previous = latest
+            .filter(|_| last_seen != i64::MIN && now - last_seen <= AGGREGATE_INTERVAL_MS)
+            .map(|(_, message)| message);
+        (previous, identical)
     }
 
     /// The spam filter's TryAccept for (object, source) at `now`.
@@ -773,6 +964,11 @@ impl EventLog {
             if let Some(record) = self.aggregates.remove(&key) {
                 record.messages.into_iter().for_each(|id| self.strings.release(id));
             }
+        }
+        let classes: BTreeSet<(EventType, u32, u32)> =
+            self.aggregates.keys().map(|&(_, event_type, reason, source)| (event_type, reason, source)).collect();
+        for (label, recorded) in self.labels.iter().zip(&mut self.recorded.0) {
+            *recorded = classes.contains(&(label.event_type, label.reason, label.source));
         }
         let mut kept: BTreeSet<u32> = self.buckets.keys().map(|&(object, _)| object).collect();
         kept.extend(self.aggregates.keys().map(|&(object, ..)| object));
@@ -1005,6 +1201,32 @@ fn expanded_bytes<'a>(stored: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = 
     .copied()
 }
 
+/// Whether two texts are the same: up to 32 bytes compared inline, as
+/// words or halves that overlap (short labels' parts and messages cost
+/// no call), longer ones as slices.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b, len) = (a.as_bytes(), b.as_bytes(), a.len());
+    if len != b.len() {
+        return false;
+    }
+    let word = |at: usize| {
+        let word = |bytes: &[u8]| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+        word(a) == word(b)
+    };
+    let half = |at: usize| {
+        let half = |bytes: &[u8]| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+        half(a) == half(b)
+    };
+    match len {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1],
+        4..=7 => half(0) && half(len - 4),
+        8..=16 => word(0) && word(len - 8),
+        17..=32 => word(0) && word(8) && word(16.min(len - 8)) && word(len - 8),
+        _ => a == b,
+    }
+}
+
 /// The message a stored form stands for.
 fn expand<'a>(stored: &'a str, name: &str) -> Cow<'a, str> {
     if !stored.contains('\0') {
@@ -1040,16 +1262,48 @@ fn revision_bits(revision: &str) -> u32 {
     }
 }
 
-/// The indexes' hash of the parts: the project's FNV-1a (the one the
-/// pod-template-hash uses), each part closed by its length (so `("ab",
-/// "c")` and `("a", "bc")` differ). Deterministic.
+/// The indexes' hash of the parts: eight bytes at a time (FxHash's
+/// step: rotate, xor, multiply), each part closed by its length (so
+/// `("ab", "c")` and `("a", "bc")` differ); the high half of the last
+/// product, which every input bit reaches. The same on every target, and
+/// only where an id sits in a table depends on it, never which id is found.
 fn hash_parts(parts: &[&[u8]]) -> u32 {
-    let mut hash = Fnv32a::new();
+    let mut hash = 0;
     for part in parts {
-        hash.write(part);
-        hash.write(&(part.len() as u32).to_le_bytes());
+        hash = hash_bytes(hash, part);
     }
-    hash.sum32()
+    (hash >> 32) as u32
+}
+
+const HASH_FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+
+fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(HASH_FACTOR)
+}
+
+/// `bytes` and their length mixed into `hash`: whole words, then the
+/// last eight bytes again if a part word is left (or, under eight bytes,
+/// the bytes read as two overlapping halves).
+fn hash_bytes(mut hash: u64, bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+    let half = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
+    if len >= 8 {
+        let mut at = 0;
+        while at + 8 <= len {
+            hash = mix(hash, word(at));
+            at += 8;
+        }
+        if at < len {
+            hash = mix(hash, word(len - 8));
+        }
+    } else if len >= 4 {
+        hash = mix(hash, half(0) | half(len - 4) << 32);
+    } else if len > 0 {
+        let byte = |at: usize| u64::from(bytes[at]);
+        hash = mix(hash, byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16);
+    }
+    mix(hash, len as u64)
 }
 
 fn text_hash(text: &str) -> u32 {
@@ -1174,6 +1428,9 @@ struct Interner {
 struct Interned {
     text: Box<str>,
     holders: u32,
+    /// [`text_hash`] of the text: a release, and a table that grows or
+    /// closes a hole, hashes no text again.
+    hash: u32,
 }
 
 impl Interner {
@@ -1183,7 +1440,7 @@ impl Interner {
     }
 
     fn lookup_hashed(&self, hash: u32, text: &str) -> Option<u32> {
-        self.index.find(hash, |id| self.get(id) == text)
+        self.index.find(hash, |id| same_text(self.get(id), text))
     }
 
     /// The id of `text`, held once more.
@@ -1193,9 +1450,9 @@ impl Interner {
             self.retain(id);
             return id;
         }
-        let id = reuse_or_push(&mut self.entries, &mut self.free, Interned { text: text.into(), holders: 1 });
+        let id = reuse_or_push(&mut self.entries, &mut self.free, Interned { text: text.into(), holders: 1, hash });
         let entries = &self.entries;
-        self.index.insert(hash, id, |other| text_hash(&entries[other as usize].text));
+        self.index.insert(hash, id, |other| entries[other as usize].hash);
         id
     }
 
@@ -1207,9 +1464,9 @@ impl Interner {
         let entry = &mut self.entries[id as usize];
         entry.holders -= 1;
         if entry.holders == 0 {
-            let text = std::mem::take(&mut entry.text);
-            let entries = &self.entries;
-            self.index.remove(text_hash(&text), id, |other| text_hash(&entries[other as usize].text));
+            entry.text = Box::default();
+            let (hash, entries) = (entry.hash, &self.entries);
+            self.index.remove(hash, id, |other| entries[other as usize].hash);
             self.free.push(id);
         }
     }

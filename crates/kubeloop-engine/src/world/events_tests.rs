@@ -711,3 +711,88 @@ fn the_recalled_object_is_forgotten_when_its_id_is_freed() {
     other.recent = Recent::default();
     assert!(log == other);
 }
+
+#[test]
+fn a_remembered_message_is_stored_anew_where_it_names_the_object() {
+    let mut log = EventLog::default();
+    let (api, web, other) = (pod("api"), pod("web"), pod("web-2"));
+    // Remembered for the label: its own stored form for `api`...
+    record(&mut log, 0, kubelet(&api, "Killing", "Stopping container web"));
+    // ... and reused for `web-2` (no pair "-2" in it), but not for `web`,
+    // whose name it holds.
+    record(&mut log, 0, kubelet(&other, "Killing", "Stopping container web"));
+    record(&mut log, 0, kubelet(&web, "Killing", "Stopping container web"));
+    assert_eq!(
+        log.strings.lookup("Stopping container web").map(|id| log.strings.entries[id as usize].holders),
+        Some(2)
+    );
+    assert!(log.strings.lookup("Stopping container \0\u{2}").is_some());
+    for key in [&api, &web, &other] {
+        assert_eq!(about(&log, key), [("Stopping container web".to_string(), 1)]);
+    }
+    // A remembered id whose text was released and reused is not taken.
+    let mut log = EventLog::default();
+    record(&mut log, 0, kubelet(&api, "Pulled", "image present"));
+    record(&mut log, 120 * MIN, kubelet(&other, "Created", "something else"));
+    assert!(log.strings.lookup("image present").is_none());
+    record(&mut log, 120 * MIN, kubelet(&api, "Pulled", "image present"));
+    assert_eq!(about(&log, &api), [("image present".to_string(), 1)]);
+    // Logs are equal whatever their caches remember.
+    let mut copy = log.clone();
+    copy.plain = PlainMessages::default();
+    copy.recorded = RecordedClasses::default();
+    assert!(log == copy);
+}
+
+#[test]
+fn byte_pairs_never_rule_out_a_name_the_text_holds() {
+    let texts = ["Stopping container web", "Created pod: web-7d9-x", "", "a", "ab", "ü web", "Container created"];
+    let names = ["web", "web-7d9", "w", "eb", "x", "ü", "Container created", "Stopping container web!", "pod: "];
+    for text in texts {
+        let pairs = BytePairs::of(text.as_bytes());
+        for name in names {
+            if text.contains(name) {
+                assert!(pairs.may_hold(name.as_bytes(), text.len()), "{name:?} in {text:?}");
+            }
+        }
+    }
+    assert!(!BytePairs::of(b"Container created").may_hold(b"web-1", 17));
+    assert!(!BytePairs::of(b"ab").may_hold(b"", 2));
+}
+
+#[test]
+fn same_text_is_equality() {
+    let base: String = (0..40u8).map(|i| char::from(b'a' + i % 26)).collect();
+    for len in 0..=40 {
+        let a = &base[..len];
+        assert!(same_text(a, a));
+        for at in 0..len {
+            let mut b = a.as_bytes().to_vec();
+            b[at] = b'#';
+            let b = String::from_utf8(b).unwrap_or_default();
+            assert!(!same_text(a, &b), "{a:?} {b:?}");
+        }
+        if len > 0 {
+            assert!(!same_text(a, &base[..len - 1]));
+        }
+    }
+}
+
+#[test]
+fn classes_without_records_skip_the_search_and_get_one_when_needed() {
+    let mut log = EventLog::default();
+    let p = pod("web-1");
+    let with_path = |message| Report { field_path: Some("spec.containers{web}"), ..kubelet(&p, "Pulled", message) };
+    record(&mut log, 0, kubelet(&p, "Pulled", "first"));
+    assert_eq!(log.recorded.0, [false]);
+    // A second message starts a record; the label with a field path
+    // is of the same class, made after it, and knows.
+    record(&mut log, S, kubelet(&p, "Pulled", "second"));
+    record(&mut log, 2 * S, with_path("third"));
+    assert_eq!(log.recorded.0, [true, true]);
+    assert_eq!(log.aggregates.values().map(|record| record.messages.len()).collect::<Vec<_>>(), [3]);
+    // A sweep forgets the class with its last record.
+    log.tick(Time::from_unix_ms(120 * MIN));
+    assert!(log.aggregates.is_empty());
+    assert_eq!(log.recorded.0, [false, false]);
+}
