@@ -326,6 +326,13 @@ fn controller_of(owners: &[OwnerReference]) -> Option<&OwnerReference> {
     owners.iter().find(|owner| owner.controller == Some(true))
 }
 
+/// A node's pods, and what they request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct OnNode {
+    pods: Slots,
+    usage: NodeUsage,
+}
+
 /// What the pods bound to a node request, for the scheduler.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeUsage {
@@ -335,6 +342,30 @@ pub struct NodeUsage {
     /// Pods per controlling owner UID (for spreading). The UIDs are the
     /// owner index's: one allocation per owner, not one per node.
     pub by_owner: BTreeMap<Str, i64>,
+}
+
+impl NodeUsage {
+    /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
+    /// memory), counted under its controller's UID (`owned`'s copy, which
+    /// the pod's owners are indexed under first: shared).
+    fn count(&mut self, (cpu, memory): (i64, i64), controller: Option<&str>, owned: &BTreeMap<Str, Slots>, sign: i64) {
+        self.cpu_milli += sign * cpu;
+        self.memory += sign * memory;
+        self.pods += sign;
+        if let Some(owner) = controller {
+            let count = match self.by_owner.get_mut(owner) {
+                Some(count) => count,
+                None => {
+                    let uid = owned.get_key_value(owner).map_or_else(|| Str::copy(owner), |(uid, _)| uid.clone());
+                    self.by_owner.entry(uid).or_default()
+                }
+            };
+            *count += sign;
+            if *count == 0 {
+                self.by_owner.remove(owner);
+            }
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -356,11 +387,10 @@ pub struct Store {
     resource_version: u64,
     /// Owner UID -> the objects it owns.
     owned: BTreeMap<Str, Slots>,
-    /// Node name -> the pods bound to it. The names are the pods' shared
-    /// `nodeName` texts: a write that moves no pod copies none.
-    on_node: BTreeMap<Str, Slots>,
-    /// Node name -> what its pods request.
-    node_usage: BTreeMap<Str, NodeUsage>,
+    /// Node name -> the pods bound to it and what they request (one
+    /// search for both when a pod is bound or removed). The names are the
+    /// pods' shared `nodeName` texts: a write that moves no pod copies none.
+    on_node: BTreeMap<Str, OnNode>,
     /// Pods bound to no node yet.
     unbound: BTreeSet<Key>,
     /// Pods no controller controls (what ReplicaSets may adopt).
@@ -465,12 +495,12 @@ impl Store {
 
     /// The pods bound to a node, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects(self.on_node.get(node))
+        self.objects(self.on_node.get(node).map(|on_node| &on_node.pods))
     }
 
     /// What the pods bound to a node request.
     pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
-        self.node_usage.get(node)
+        self.on_node.get(node).map(|on_node| &on_node.usage)
     }
 
     /// The pods bound to no node, in key order.
@@ -684,6 +714,9 @@ impl Store {
         fn keys<K: AsRef<str>>(index: &BTreeMap<K, Slots>) -> Vec<(&str, Vec<Key>)> {
             index.iter().map(|(name, slots)| (name.as_ref(), slots.keys().cloned().collect())).collect()
         }
+        fn node_keys(index: &BTreeMap<Str, OnNode>) -> Vec<(&str, Vec<Key>)> {
+            index.iter().map(|(name, on_node)| (name.as_str(), on_node.pods.keys().cloned().collect())).collect()
+        }
         let slots_hold_their_keys = self.keys.iter().all(|(key, &slot)| {
             self.at(slot).is_some_and(|o| Key::of(o) == *key)
                 && self.slot_keys[slot as usize].as_ref().is_some_and(|held| Rc::ptr_eq(&held.0, &key.0))
@@ -699,8 +732,8 @@ impl Store {
             ),
             ("kind", self.kinds != rebuilt.kinds),
             ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
-            ("node", keys(&self.on_node) != keys(&rebuilt.on_node)),
-            ("node usage", self.node_usage != rebuilt.node_usage),
+            ("node", node_keys(&self.on_node) != node_keys(&rebuilt.on_node)),
+            ("node usage", self.on_node.values().map(|n| &n.usage).ne(rebuilt.on_node.values().map(|n| &n.usage))),
             ("unbound pods", self.unbound != rebuilt.unbound),
             ("orphan pods", self.orphan_pods != rebuilt.orphan_pods),
         ];
@@ -768,40 +801,14 @@ impl Store {
             }
             match pod.spec.node_name.as_ref().filter(|n| !n.is_empty()) {
                 Some(node) => {
-                    self.on_node.entry(node.clone()).or_default().insert(key.clone(), slot);
-                    self.count_on_node(node, super::scheduler::pod_requests(pod), controller, 1);
+                    let on_node = self.on_node.entry(node.clone()).or_default();
+                    on_node.pods.insert(key.clone(), slot);
+                    on_node.usage.count(super::scheduler::pod_requests(pod), controller, &self.owned, 1);
                 }
                 None => {
                     self.unbound.insert(key.clone());
                 }
             }
-        }
-    }
-
-    /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
-    /// memory) on its node.
-    fn count_on_node(&mut self, node: &Str, (cpu, memory): (i64, i64), controller: Option<&str>, sign: i64) {
-        let usage = self.node_usage.entry(node.clone()).or_default();
-        usage.cpu_milli += sign * cpu;
-        usage.memory += sign * memory;
-        usage.pods += sign;
-        if let Some(owner) = controller {
-            let count = match usage.by_owner.get_mut(owner) {
-                Some(count) => count,
-                // The owner index's copy of the UID (the pod's owners are
-                // indexed first), shared.
-                None => {
-                    let uid = self.owned.get_key_value(owner).map_or_else(|| Str::copy(owner), |(uid, _)| uid.clone());
-                    usage.by_owner.entry(uid).or_default()
-                }
-            };
-            *count += sign;
-            if *count == 0 {
-                usage.by_owner.remove(owner);
-            }
-        }
-        if usage.pods == 0 {
-            self.node_usage.remove(node.as_str());
         }
     }
 
@@ -833,14 +840,15 @@ impl Store {
                 self.unbound.remove(key);
             }
             Some(node) => {
-                if let Some(keys) = self.on_node.get_mut(node.as_str())
-                    && keys.remove(key).is_some()
+                if let Some(on_node) = self.on_node.get_mut(node.as_str())
+                    && on_node.pods.remove(key).is_some()
                 {
-                    if keys.is_empty() {
+                    if on_node.pods.is_empty() {
                         self.on_node.remove(node.as_str());
+                    } else {
+                        let requests = super::scheduler::containers_requests(containers);
+                        on_node.usage.count(requests, controller, &self.owned, -1);
                     }
-                    let requests = super::scheduler::containers_requests(containers);
-                    self.count_on_node(node, requests, controller, -1);
                 }
             }
         }
@@ -1084,7 +1092,7 @@ mod tests {
         store.put(key.clone(), taken);
         assert_eq!((store.pods_on_node("node-1").count(), store.pods_on_node("node-2").count()), (0, 1));
         // The node indexes hold the pod's nodeName text: shared, not copied.
-        assert!(store.on_node.keys().chain(store.node_usage.keys()).all(|name| name.shares_with(&node)));
+        assert!(store.on_node.keys().all(|name| name.shares_with(&node)));
         // The node's count by owner holds the owner index's UID: shared.
         let counted = store.node_usage("node-2").and_then(|usage| usage.by_owner.keys().next());
         assert!(counted.is_some_and(|uid| store.owned.keys().next().is_some_and(|owner| uid.shares_with(owner))));
