@@ -40,9 +40,10 @@ pub struct KeyParts {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
-    /// The first bytes of the namespace and of the name as big-endian
-    /// words: most comparisons are decided by these, without a call to
-    /// `memcmp` (B-tree lookups compare keys millions of times).
+    /// The kind's rank and the first bytes of the namespace and of the
+    /// name as big-endian words: most comparisons are decided by these,
+    /// without a call to `memcmp` (B-tree lookups compare keys millions of
+    /// times; the comparison is inlined into them).
     prefix: Prefix,
     /// Where the store last found this key's object ([`NO_SLOT`]: not
     /// yet): a hint, checked against the object in that slot before use,
@@ -56,39 +57,69 @@ pub struct KeyParts {
 /// A key's slot hints before the store (or the kubelet) has found it.
 const NO_SLOT: Slot = Slot::MAX;
 
-/// The namespace's first 8 bytes, then the name's first 24, each zero
-/// padded. Comparing words compares those bytes in order, so a difference
-/// in the words is the difference of the strings; only equal words need
-/// the strings (longer ones, or ones that end in zero bytes).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+/// A kind's rank: its place among the API's kinds in name order (a test
+/// checks the ranks against `KINDS`). Keys of different ranked kinds
+/// compare by rank, without their names.
+fn kind_rank(kind: &str) -> u64 {
+    match kind {
+        "App" => 0,
+        "ConfigMap" => 1,
+        "Deployment" => 2,
+        "HorizontalPodAutoscaler" => 3,
+        "Namespace" => 4,
+        "Node" => 5,
+        "Pod" => 6,
+        "PodDisruptionBudget" => 7,
+        "ReplicaSet" => 8,
+        "Secret" => 9,
+        "Service" => 10,
+        "Traffic" => 11,
+        _ => UNRANKED,
+    }
+}
+
+/// The rank of a kind the API does not have: keys of such kinds compare
+/// their kinds' names.
+const UNRANKED: u64 = 0xff;
+
+/// The kind's rank in the top byte and the namespace's first 7 bytes,
+/// then the name's first 24, each zero padded. Comparing words compares
+/// those in order, so a difference in the words is the difference of the
+/// keys (unless a kind is unranked); only equal words need the strings
+/// (longer ones, or ones that end in zero bytes).
+#[derive(PartialEq, Eq)]
 struct Prefix {
-    namespace: u64,
+    head: u64,
     name: [u64; 3],
 }
 
 impl Prefix {
-    fn of(namespace: &str, name: &str) -> Prefix {
-        let word = |bytes: &[u8], start: usize| {
+    fn of(kind: &str, namespace: &str, name: &str) -> Prefix {
+        let word = |bytes: &[u8], start: usize, len: usize| {
             let mut word = [0u8; 8];
-            let end = bytes.len().min(start + 8);
+            let end = bytes.len().min(start + len);
             if start < end {
                 word[..end - start].copy_from_slice(&bytes[start..end]);
             }
             u64::from_be_bytes(word)
         };
+        let rank = kind_rank(kind);
         let name = name.as_bytes();
-        Prefix { namespace: word(namespace.as_bytes(), 0), name: [word(name, 0), word(name, 8), word(name, 16)] }
+        Prefix {
+            head: rank << 56 | word(namespace.as_bytes(), 0, 7) >> 8,
+            name: [word(name, 0, 8), word(name, 8, 8), word(name, 16, 8)],
+        }
     }
 
-    /// The order of two strings whose first `covered` bytes compared as
-    /// `words`: equal words and both strings within them leave only the
-    /// lengths (the shorter is a prefix of the longer).
-    fn then_strings(words: std::cmp::Ordering, a: &str, b: &str, covered: usize) -> std::cmp::Ordering {
-        match words {
-            std::cmp::Ordering::Equal if a.len() <= covered && b.len() <= covered => a.len().cmp(&b.len()),
-            std::cmp::Ordering::Equal => a.cmp(b),
-            order => order,
-        }
+    fn rank(&self) -> u64 {
+        self.head >> 56
+    }
+
+    /// The order of two strings whose first `covered` bytes compared
+    /// equal as words: both strings within them leave only the lengths
+    /// (the shorter is a prefix of the longer).
+    fn then_strings(a: &str, b: &str, covered: usize) -> std::cmp::Ordering {
+        if a.len() <= covered && b.len() <= covered { a.len().cmp(&b.len()) } else { a.cmp(b) }
     }
 }
 
@@ -112,6 +143,7 @@ impl std::ops::Deref for Key {
 }
 
 impl PartialEq for Key {
+    #[inline]
     fn eq(&self, other: &Key) -> bool {
         Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
     }
@@ -126,18 +158,37 @@ impl PartialOrd for Key {
 }
 
 impl Ord for Key {
+    #[inline]
     fn cmp(&self, other: &Key) -> std::cmp::Ordering {
-        if Rc::ptr_eq(&self.0, &other.0) {
-            return std::cmp::Ordering::Equal;
-        }
         use std::cmp::Ordering::Equal;
+        if Rc::ptr_eq(&self.0, &other.0) {
+            return Equal;
+        }
         let (a, b) = (&*self.0, &*other.0);
-        // Kinds are mostly the same literal: one comparison of pointers.
-        let kind = if std::ptr::eq(a.kind, b.kind) { Equal } else { a.kind.cmp(b.kind) };
-        kind.then_with(|| {
-            Prefix::then_strings(a.prefix.namespace.cmp(&b.prefix.namespace), &a.namespace, &b.namespace, 8)
+        let (head_a, head_b) = (a.prefix.head, b.prefix.head);
+        if head_a != head_b {
+            return if a.prefix.rank() != UNRANKED && b.prefix.rank() != UNRANKED {
+                // The rank, then the namespace's first bytes.
+                head_a.cmp(&head_b)
+            } else {
+                a.by_strings(b)
+            };
+        }
+        if a.prefix.rank() == UNRANKED {
+            return a.by_strings(b);
+        }
+        // One kind, namespaces the same in their first 7 bytes.
+        Prefix::then_strings(&a.namespace, &b.namespace, 7).then_with(|| match a.prefix.name.cmp(&b.prefix.name) {
+            Equal => Prefix::then_strings(&a.name, &b.name, 24),
+            order => order,
         })
-        .then_with(|| Prefix::then_strings(a.prefix.name.cmp(&b.prefix.name), &a.name, &b.name, 24))
+    }
+}
+
+impl KeyParts {
+    /// The order of the parts' strings, without the prefix words.
+    fn by_strings(&self, other: &KeyParts) -> std::cmp::Ordering {
+        (self.kind, &self.namespace, &self.name).cmp(&(other.kind, &other.namespace, &other.name))
     }
 }
 
@@ -159,7 +210,7 @@ impl Key {
     }
 
     fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
-        let prefix = Prefix::of(&namespace, &name);
+        let prefix = Prefix::of(kind, &namespace, &name);
         let (slot, runtime_slot) = (std::cell::Cell::new(NO_SLOT), std::cell::Cell::new(NO_SLOT));
         Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot, runtime_slot }))
     }
@@ -184,15 +235,24 @@ fn tracks_generation(kind: &str) -> bool {
     )
 }
 
-/// Whether `key` is the key of `object` (`Key::of(object) == *key`,
-/// without making one): its kind, name and namespace, which a
-/// cluster-scoped kind's key leaves empty.
-fn is_key_of(key: &Key, object: &Object) -> bool {
-    let meta = object.metadata();
-    meta.name() == key.name
-        && object.kind() == key.kind
-        && (meta.namespace() == key.namespace
-            || (key.namespace.is_empty() && kind_info(key.kind).is_some_and(|info| !info.namespaced)))
+/// Writes a resourceVersion in decimal into the object's own text, whose
+/// buffer a write back reuses (a write allocated and formatted a new
+/// `String` before: ~200 instructions of every write).
+fn set_version(text: &mut Option<String>, version: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = version;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let text = text.get_or_insert_with(String::new);
+    text.clear();
+    text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
 }
 
 /// The API server's refusals, in its words.
@@ -266,6 +326,13 @@ fn controller_of(owners: &[OwnerReference]) -> Option<&OwnerReference> {
     owners.iter().find(|owner| owner.controller == Some(true))
 }
 
+/// A node's pods, and what they request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct OnNode {
+    pods: Slots,
+    usage: NodeUsage,
+}
+
 /// What the pods bound to a node request, for the scheduler.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeUsage {
@@ -277,12 +344,41 @@ pub struct NodeUsage {
     pub by_owner: BTreeMap<Str, i64>,
 }
 
+impl NodeUsage {
+    /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
+    /// memory), counted under its controller's UID (`owned`'s copy, which
+    /// the pod's owners are indexed under first: shared).
+    fn count(&mut self, (cpu, memory): (i64, i64), controller: Option<&str>, owned: &BTreeMap<Str, Slots>, sign: i64) {
+        self.cpu_milli += sign * cpu;
+        self.memory += sign * memory;
+        self.pods += sign;
+        if let Some(owner) = controller {
+            let count = match self.by_owner.get_mut(owner) {
+                Some(count) => count,
+                None => {
+                    let uid = owned.get_key_value(owner).map_or_else(|| Str::copy(owner), |(uid, _)| uid.clone());
+                    self.by_owner.entry(uid).or_default()
+                }
+            };
+            *count += sign;
+            if *count == 0 {
+                self.by_owner.remove(owner);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Default)]
 pub struct Store {
     /// Every key, in order, with the slot of its object.
     keys: Slots,
     /// The objects by slot (`None`: free, or taken out to be changed).
     arena: Vec<Option<Shared>>,
+    /// The key of each slot's object (`None`: free), kept while the
+    /// object is taken out: a key's slot hint is checked by pointer (the
+    /// store's own keys) or by the key's prefix words, never against the
+    /// object's strings.
+    slot_keys: Vec<Option<Key>>,
     /// Slots freed by removals, reused first.
     free: Vec<Slot>,
     /// How many objects of each kind: listing a kind the store has none
@@ -291,11 +387,10 @@ pub struct Store {
     resource_version: u64,
     /// Owner UID -> the objects it owns.
     owned: BTreeMap<Str, Slots>,
-    /// Node name -> the pods bound to it. The names are the pods' shared
-    /// `nodeName` texts: a write that moves no pod copies none.
-    on_node: BTreeMap<Str, Slots>,
-    /// Node name -> what its pods request.
-    node_usage: BTreeMap<Str, NodeUsage>,
+    /// Node name -> the pods bound to it and what they request (one
+    /// search for both when a pod is bound or removed). The names are the
+    /// pods' shared `nodeName` texts: a write that moves no pod copies none.
+    on_node: BTreeMap<Str, OnNode>,
     /// Pods bound to no node yet.
     unbound: BTreeSet<Key>,
     /// Pods no controller controls (what ReplicaSets may adopt).
@@ -344,8 +439,8 @@ impl Store {
     /// hint against: the search finds it.
     fn find(&self, key: &Key) -> Option<Slot> {
         let hint = key.slot.get();
-        if let Some(Some(object)) = self.arena.get(hint as usize)
-            && is_key_of(key, object)
+        if let Some(Some(held)) = self.slot_keys.get(hint as usize)
+            && held == key
         {
             return Some(hint);
         }
@@ -402,12 +497,12 @@ impl Store {
 
     /// The pods bound to a node, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects(self.on_node.get(node))
+        self.objects(self.on_node.get(node).map(|on_node| &on_node.pods))
     }
 
     /// What the pods bound to a node request.
     pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
-        self.node_usage.get(node)
+        self.on_node.get(node).map(|on_node| &on_node.usage)
     }
 
     /// The pods bound to no node, in key order.
@@ -480,7 +575,7 @@ impl Store {
             meta.namespace = Some(key.namespace.clone());
         }
         meta.uid = Some(rng.uuid());
-        meta.resource_version = Some(self.resource_version.to_string());
+        set_version(&mut meta.resource_version, self.resource_version);
         meta.generation = tracked.then_some(1);
         meta.creation_timestamp = Some(now);
         if let Some(rare) = meta.rare.as_mut() {
@@ -545,8 +640,7 @@ impl Store {
     /// resourceVersion moves, generation does not.
     pub fn put(&mut self, key: Key, mut taken: Taken) {
         self.resource_version += 1;
-        let version = self.resource_version.to_string();
-        taken.object_mut().metadata_mut().resource_version = Some(version);
+        set_version(&mut taken.object_mut().metadata_mut().resource_version, self.resource_version);
         if let Some(before) = &taken.before {
             // Only what changed: binding a pod leaves its owners' indexes
             // (thousands of pods under one ReplicaSet) alone.
@@ -581,6 +675,7 @@ impl Store {
         let slot = self.find(key)?;
         let object = self.arena[slot as usize].take()?;
         self.keys.remove(key);
+        self.slot_keys[slot as usize] = None;
         self.free.push(slot);
         if let Some(count) = self.kinds.get_mut(key.kind) {
             *count -= 1;
@@ -609,8 +704,10 @@ impl Store {
         self.index(key, slot, &object);
         if slot as usize == self.arena.len() {
             self.arena.push(Some(object));
+            self.slot_keys.push(Some(key.clone()));
         } else {
             self.arena[slot as usize] = Some(object);
+            self.slot_keys[slot as usize] = Some(key.clone());
         }
         *self.kinds.entry(key.kind).or_default() += 1;
         key.slot.set(slot);
@@ -627,14 +724,26 @@ impl Store {
         fn keys<K: AsRef<str>>(index: &BTreeMap<K, Slots>) -> Vec<(&str, Vec<Key>)> {
             index.iter().map(|(name, slots)| (name.as_ref(), slots.keys().cloned().collect())).collect()
         }
-        let slots_hold_their_keys =
-            self.keys.iter().all(|(key, &slot)| self.at(slot).is_some_and(|o| Key::of(o) == *key));
+        fn node_keys(index: &BTreeMap<Str, OnNode>) -> Vec<(&str, Vec<Key>)> {
+            index.iter().map(|(name, on_node)| (name.as_str(), on_node.pods.keys().cloned().collect())).collect()
+        }
+        let slots_hold_their_keys = self.keys.iter().all(|(key, &slot)| {
+            self.at(slot).is_some_and(|o| Key::of(o) == *key)
+                && self.slot_keys[slot as usize].as_ref().is_some_and(|held| Rc::ptr_eq(&held.0, &key.0))
+        });
+        let free_slots_hold_no_key = self.free.iter().all(|&slot| self.slot_keys[slot as usize].is_none());
         let differs = [
-            ("key", !slots_hold_their_keys || self.keys.len() + self.free.len() != self.arena.len()),
+            (
+                "key",
+                !slots_hold_their_keys
+                    || !free_slots_hold_no_key
+                    || self.keys.len() + self.free.len() != self.arena.len()
+                    || self.slot_keys.len() != self.arena.len(),
+            ),
             ("kind", self.kinds != rebuilt.kinds),
             ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
-            ("node", keys(&self.on_node) != keys(&rebuilt.on_node)),
-            ("node usage", self.node_usage != rebuilt.node_usage),
+            ("node", node_keys(&self.on_node) != node_keys(&rebuilt.on_node)),
+            ("node usage", self.on_node.values().map(|n| &n.usage).ne(rebuilt.on_node.values().map(|n| &n.usage))),
             ("unbound pods", self.unbound != rebuilt.unbound),
             ("orphan pods", self.orphan_pods != rebuilt.orphan_pods),
             ("orphan ReplicaSets", self.orphan_replica_sets != rebuilt.orphan_replica_sets),
@@ -706,40 +815,14 @@ impl Store {
             }
             match pod.spec.node_name.as_ref().filter(|n| !n.is_empty()) {
                 Some(node) => {
-                    self.on_node.entry(node.clone()).or_default().insert(key.clone(), slot);
-                    self.count_on_node(node, super::scheduler::pod_requests(pod), controller, 1);
+                    let on_node = self.on_node.entry(node.clone()).or_default();
+                    on_node.pods.insert(key.clone(), slot);
+                    on_node.usage.count(super::scheduler::pod_requests(pod), controller, &self.owned, 1);
                 }
                 None => {
                     self.unbound.insert(key.clone());
                 }
             }
-        }
-    }
-
-    /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
-    /// memory) on its node.
-    fn count_on_node(&mut self, node: &Str, (cpu, memory): (i64, i64), controller: Option<&str>, sign: i64) {
-        let usage = self.node_usage.entry(node.clone()).or_default();
-        usage.cpu_milli += sign * cpu;
-        usage.memory += sign * memory;
-        usage.pods += sign;
-        if let Some(owner) = controller {
-            let count = match usage.by_owner.get_mut(owner) {
-                Some(count) => count,
-                // The owner index's copy of the UID (the pod's owners are
-                // indexed first), shared.
-                None => {
-                    let uid = self.owned.get_key_value(owner).map_or_else(|| Str::copy(owner), |(uid, _)| uid.clone());
-                    usage.by_owner.entry(uid).or_default()
-                }
-            };
-            *count += sign;
-            if *count == 0 {
-                usage.by_owner.remove(owner);
-            }
-        }
-        if usage.pods == 0 {
-            self.node_usage.remove(node.as_str());
         }
     }
 
@@ -774,14 +857,15 @@ impl Store {
                 self.unbound.remove(key);
             }
             Some(node) => {
-                if let Some(keys) = self.on_node.get_mut(node.as_str())
-                    && keys.remove(key).is_some()
+                if let Some(on_node) = self.on_node.get_mut(node.as_str())
+                    && on_node.pods.remove(key).is_some()
                 {
-                    if keys.is_empty() {
+                    if on_node.pods.is_empty() {
                         self.on_node.remove(node.as_str());
+                    } else {
+                        let requests = super::scheduler::containers_requests(containers);
+                        on_node.usage.count(requests, controller, &self.owned, -1);
                     }
-                    let requests = super::scheduler::containers_requests(containers);
-                    self.count_on_node(node, requests, controller, -1);
                 }
             }
         }
@@ -897,18 +981,34 @@ mod tests {
             "web-001-6f5f48b7c5-abcde-long-tail",
             "web-001-6f5f48b7c5-abcde-long-tail2",
         ];
-        let namespaces = ["", "default", "default\0", "defaults-and-more", "defaults-and-mord", "z"];
-        for (nx, ny) in namespaces.iter().flat_map(|x| namespaces.iter().map(move |y| (x, y))) {
-            for x in names {
-                for y in names {
-                    let (kx, ky) = (Key::new("Pod", nx, x), Key::new("Pod", ny, y));
-                    assert_eq!(kx.cmp(&ky), (nx, x).cmp(&(ny, y)), "{nx}/{x} vs {ny}/{y}");
-                    assert_eq!(kx == ky, (nx, x) == (ny, y));
-                }
+        let namespaces = ["", "default", "default\0", "defaul\0", "defaults-and-more", "defaults-and-mord", "z"];
+        // Ranked kinds, and kinds the API does not have (their names decide).
+        let kinds = ["Pod", "PodDisruptionBudget", "Deployment", "Aardvark", "Zebra", "Pod2"];
+        let keys: Vec<_> = kinds
+            .iter()
+            .flat_map(|kind| namespaces.iter().map(move |ns| (kind, ns)))
+            .flat_map(|(kind, ns)| names.iter().map(move |name| (*kind, *ns, *name)))
+            .map(|(kind, ns, name)| ((kind, ns, name), Key::from_parts(kind, ns.to_string(), name.to_string())))
+            .collect();
+        for (x, kx) in &keys {
+            for (y, ky) in &keys {
+                assert_eq!(kx.cmp(ky), x.cmp(y), "{x:?} vs {y:?}");
+                assert_eq!(kx == ky, x == y);
             }
         }
         assert!(Key::new("Deployment", "z", "z") < Key::new("Pod", "a", "a"));
         assert!(Key::new("Pod", "a", "z") < Key::new("Pod", "b", "a"));
+    }
+
+    /// Every kind of the API has its rank, in the order of the names.
+    #[test]
+    fn kinds_are_ranked_in_name_order() {
+        let mut kinds: Vec<_> = crate::api::KINDS.iter().map(|info| info.kind).collect();
+        kinds.sort();
+        for (rank, kind) in kinds.iter().enumerate() {
+            assert_eq!(kind_rank(kind), rank as u64, "{kind}");
+        }
+        assert_eq!(kind_rank("Zebra"), UNRANKED);
     }
 
     /// A key's slot hint is only a hint: a removed object's slot goes to
@@ -1009,7 +1109,7 @@ mod tests {
         store.put(key.clone(), taken);
         assert_eq!((store.pods_on_node("node-1").count(), store.pods_on_node("node-2").count()), (0, 1));
         // The node indexes hold the pod's nodeName text: shared, not copied.
-        assert!(store.on_node.keys().chain(store.node_usage.keys()).all(|name| name.shares_with(&node)));
+        assert!(store.on_node.keys().all(|name| name.shares_with(&node)));
         // The node's count by owner holds the owner index's UID: shared.
         let counted = store.node_usage("node-2").and_then(|usage| usage.by_owner.keys().next());
         assert!(counted.is_some_and(|uid| store.owned.keys().next().is_some_and(|owner| uid.shares_with(owner))));
