@@ -250,6 +250,8 @@ type Timer = (i64, std::num::NonZeroU64);
 struct Entry {
     /// Its pod's key (what a key's slot hint is checked against).
     key: Key,
+    /// The key's hash (where the index puts it).
+    hash: u32,
     runtime: PodRuntime,
     /// Its entry in `timers`, if it has one.
     timer: Option<Timer>,
@@ -277,31 +279,59 @@ impl Entry {
     }
 }
 
-/// The entries in slots, as the store keeps its objects: the key map
-/// gives the order, and a key remembers its entry's slot (a hint, like
-/// its store slot, checked against the entry's key), so looking up a key
-/// the world already holds (a write's, a timer's, a queued one) costs no
-/// search.
+/// The entries in slots, as the store keeps its objects, found through
+/// a hash index of their keys; a key remembers its entry's slot (a hint,
+/// like its store slot, checked against the entry's key), so looking up
+/// a key the world already holds (a write's, a timer's, a queued one)
+/// costs no search, and looking up one without a runtime (a pod just
+/// bound) costs a hash, not a search of a key map. Nothing depends on
+/// the index's order: the entries are read in key order by sorting them
+/// (the digest, equality, the OOM checks of every runtime).
 #[derive(Clone, Default)]
 struct Entries {
-    /// Pod key -> the slot of its entry, in key order.
-    keys: BTreeMap<Key, u32>,
     /// The entries by slot (`None`: free). Boxed: an entry is large, and
     /// a free slot then costs a pointer.
     slots: Vec<Option<Box<Entry>>>,
     /// Slots freed by removals, reused first.
     free: Vec<u32>,
+    /// Open addressing with linear probing: the slot of an entry, at
+    /// (its key's hash + a few) modulo the length (a power of two, at
+    /// most three quarters full); `EMPTY` where none.
+    index: Vec<u32>,
+    len: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+/// A key's hash for the index (its namespace and name, eight bytes at a
+/// time; only which bucket it lands in depends on it, never an order).
+fn key_hash(key: &Key) -> u32 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut hash = 0u64;
+    for text in [key.namespace.as_bytes(), key.name.as_bytes()] {
+        let mut chunks = text.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word) ^ text.len() as u64).wrapping_mul(K);
+    }
+    (hash >> 32) as u32
 }
 
 impl Entries {
     /// The slot of a key's entry: the key's hint if that slot's entry is
-    /// this key's, else a search of the key map (which then becomes the
+    /// this key's, else a lookup in the index (which then becomes the
     /// hint).
     fn find(&self, key: &Key) -> Option<u32> {
         if let Some(slot) = self.hinted(key) {
             return Some(slot);
         }
-        let slot = *self.keys.get(key)?;
+        let slot = self.index[self.bucket_of(key, key_hash(key))?];
         key.runtime_slot.set(slot);
         Some(slot)
     }
@@ -310,6 +340,66 @@ impl Entries {
     fn hinted(&self, key: &Key) -> Option<u32> {
         let hint = key.runtime_slot.get();
         matches!(self.slots.get(hint as usize), Some(Some(entry)) if entry.key == *key).then_some(hint)
+    }
+
+    /// The index's bucket holding the key's slot, if it has an entry.
+    fn bucket_of(&self, key: &Key, hash: u32) -> Option<usize> {
+        let mask = self.index.len().checked_sub(1)?;
+        let mut bucket = hash as usize & mask;
+        loop {
+            let slot = self.index[bucket];
+            let entry = self.slots.get(slot as usize)?.as_deref()?;
+            if entry.hash == hash && entry.key == *key {
+                return Some(bucket);
+            }
+            bucket = (bucket + 1) & mask;
+        }
+    }
+
+    /// Puts a slot in the index (whose key is not in it yet), growing it
+    /// first if it would be more than three quarters full.
+    fn index_slot(&mut self, slot: u32, hash: u32) {
+        if (self.len + 1) * 4 > self.index.len() * 3 {
+            let slots: Vec<u32> = self.index.iter().copied().filter(|&slot| slot != EMPTY).collect();
+            self.index = vec![EMPTY; (self.index.len() * 2).max(16)];
+            for slot in slots {
+                let hash = self.slots[slot as usize].as_ref().map_or(0, |entry| entry.hash);
+                self.place(slot, hash);
+            }
+        }
+        self.place(slot, hash);
+        self.len += 1;
+    }
+
+    fn place(&mut self, slot: u32, hash: u32) {
+        let mask = self.index.len() - 1;
+        let mut bucket = hash as usize & mask;
+        while self.index[bucket] != EMPTY {
+            bucket = (bucket + 1) & mask;
+        }
+        self.index[bucket] = slot;
+    }
+
+    /// Takes a bucket out of the index, moving back the entries after it
+    /// that probing would no longer reach (no tombstones).
+    fn unindex(&mut self, mut hole: usize) {
+        let mask = self.index.len() - 1;
+        let mut bucket = hole;
+        loop {
+            bucket = (bucket + 1) & mask;
+            let slot = self.index[bucket];
+            if slot == EMPTY {
+                break;
+            }
+            let home = self.slots[slot as usize].as_ref().map_or(0, |entry| entry.hash) as usize & mask;
+            // Moved back unless its home lies cyclically in (hole, bucket].
+            if (bucket.wrapping_sub(home) & mask) >= (bucket.wrapping_sub(hole) & mask) {
+                self.index[hole] = slot;
+                hole = bucket;
+            }
+        }
+        self.index[hole] = EMPTY;
+        self.len -= 1;
     }
 
     fn get(&self, key: &Key) -> Option<&Entry> {
@@ -323,59 +413,65 @@ impl Entries {
 
     /// The key's entry, a new one (with a default runtime) if it has none.
     fn get_or_insert(&mut self, key: &Key) -> &mut Entry {
-        let slot = match self.hinted(key) {
+        let slot = match self.find(key) {
             Some(slot) => slot,
-            // One search of the key map: it has the key or takes it.
-            None => match self.keys.entry(key.clone()) {
-                std::collections::btree_map::Entry::Occupied(occupied) => *occupied.get(),
-                std::collections::btree_map::Entry::Vacant(vacant) => {
-                    let slot = self.free.pop().unwrap_or(self.slots.len() as u32);
-                    if slot as usize == self.slots.len() {
-                        self.slots.push(None);
-                    }
-                    *vacant.insert(slot)
+            None => {
+                let slot = self.free.pop().unwrap_or(self.slots.len() as u32);
+                if slot as usize == self.slots.len() {
+                    self.slots.push(None);
                 }
-            },
+                let hash = key_hash(key);
+                self.slots[slot as usize] = Some(Box::new(Entry {
+                    key: key.clone(),
+                    hash,
+                    runtime: PodRuntime::default(),
+                    timer: None,
+                    touched: false,
+                    oom_check: false,
+                }));
+                self.index_slot(slot, hash);
+                slot
+            }
         };
         key.runtime_slot.set(slot);
-        self.slots[slot as usize].get_or_insert_with(|| {
-            Box::new(Entry {
-                key: key.clone(),
-                runtime: PodRuntime::default(),
-                timer: None,
-                touched: false,
-                oom_check: false,
-            })
-        })
+        self.slots[slot as usize].as_deref_mut().expect("an entry in the slot just found or filled")
     }
 
     fn remove(&mut self, key: &Key) -> Option<Box<Entry>> {
         let slot = self.find(key)?;
-        let entry = self.slots[slot as usize].take()?;
-        self.keys.remove(key);
+        let hash = self.slots[slot as usize].as_ref()?.hash;
+        let bucket = self.bucket_of(key, hash)?;
+        self.unindex(bucket);
         self.free.push(slot);
-        Some(entry)
+        self.slots[slot as usize].take()
+    }
+
+    /// The entries' slots in key order.
+    fn ordered(&self) -> Vec<u32> {
+        let mut slots: Vec<u32> = self.index.iter().copied().filter(|&slot| slot != EMPTY).collect();
+        crate::lean::sort_by(&mut slots, |&a, &b| self.key_at(a).cmp(self.key_at(b)));
+        slots
+    }
+
+    fn key_at(&self, slot: u32) -> &Key {
+        &self.slots[slot as usize].as_ref().expect("an indexed slot holds an entry").key
     }
 
     /// The entries in key order.
     fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
-        self.keys.values().filter_map(|&slot| self.slots[slot as usize].as_deref())
+        self.ordered().into_iter().filter_map(|slot| self.slots[slot as usize].as_deref())
     }
 
-    /// The entries in key order, to change.
-    fn for_each_mut(&mut self, mut visit: impl FnMut(&mut Entry)) {
-        for &slot in self.keys.values() {
-            if let Some(entry) = self.slots[slot as usize].as_deref_mut() {
-                visit(entry);
-            }
-        }
+    /// Every entry, in no particular order, to change.
+    fn for_each_mut(&mut self, visit: impl FnMut(&mut Entry)) {
+        self.slots.iter_mut().flatten().map(|entry| &mut **entry).for_each(visit);
     }
 }
 
 /// Equal entries in key order: which slot holds which does not matter.
 impl PartialEq for Entries {
     fn eq(&self, other: &Entries) -> bool {
-        self.iter().eq(other.iter())
+        self.len == other.len && self.iter().eq(other.iter())
     }
 }
 
@@ -525,6 +621,7 @@ impl Runtimes {
                     keys.push(entry.key.clone());
                 }
             });
+            keys.sort();
             return keys;
         }
         let mut keys: Vec<Key> = std::mem::take(&mut self.oom_check)

@@ -417,6 +417,34 @@ fn runtimes_are_found_by_key_when_slots_are_reused() {
     assert_eq!(listed, ["web-a", "web-b"]);
 }
 
+/// The hash index agrees with an ordered map through growth and
+/// removals (which move later entries back): every key is found under a
+/// key made anew (no hint), no removed one is, and they list in key order.
+#[test]
+fn the_runtime_index_finds_every_key_through_growth_and_removals() {
+    let key = |n: u32| Key::new("Pod", "default", &format!("web-5d8c7b9f6c-{:05}", n * 7919 % 1000));
+    let mut runtimes = Runtimes::default();
+    let mut model = BTreeMap::new();
+    for n in 0..600u32 {
+        runtimes.insert(key(n), PodRuntime { instances: n as i32, ..PodRuntime::default() }, 0);
+        model.insert(key(n), n as i32);
+        if n % 3 == 0 {
+            let gone = key(n / 2);
+            assert_eq!(
+                runtimes.remove(&Key::new("Pod", "default", &gone.name)).is_some(),
+                model.remove(&gone).is_some()
+            );
+        }
+    }
+    for n in 0..1000u32 {
+        let fresh = key(n);
+        assert_eq!(runtimes.get(&fresh).map(|r| r.instances), model.get(&fresh).copied(), "{fresh:?}");
+    }
+    let listed: Vec<(Key, i32)> =
+        runtimes.pods.iter().map(|entry| (entry.key.clone(), entry.runtime.instances)).collect();
+    assert_eq!(listed, model.into_iter().collect::<Vec<_>>());
+}
+
 /// Pod addresses read as `format!` wrote them.
 #[test]
 fn pod_addresses_read_as_formatted() {
