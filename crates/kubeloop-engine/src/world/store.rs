@@ -512,17 +512,19 @@ impl Store {
 
     /// The pods of a namespace that no controller controls.
     pub fn orphan_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
+        // The start key's namespace bounds the range too (a count, not a
+        // copy of the string).
         let start = Key::from_parts("Pod", namespace.to_string(), String::new());
-        let namespace = start.namespace.clone();
-        self.orphan_pods.range(start..).take_while(move |key| key.namespace == namespace)
+        self.orphan_pods.range(start.clone()..).take_while(move |key| key.namespace == start.namespace)
     }
 
     /// The ReplicaSets of a namespace that no controller controls, in key
     /// order.
     pub fn orphan_replica_sets<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
+        // The start key's namespace bounds the range too (a count, not a
+        // copy of the string).
         let start = Key::from_parts("ReplicaSet", namespace.to_string(), String::new());
-        let namespace = start.namespace.clone();
-        self.orphan_replica_sets.range(start..).take_while(move |key| key.namespace == namespace)
+        self.orphan_replica_sets.range(start.clone()..).take_while(move |key| key.namespace == start.namespace)
     }
 
     /// The writes since the last call, oldest first.
@@ -1121,5 +1123,33 @@ mod tests {
         assert_eq!((store.node_usage("node-2").map(|u| u.by_owner.len()), store.check_indexes()), (Some(0), Ok(())));
         store.remove(&key);
         assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-2").count()), (0, 0));
+    }
+
+    /// An orphan range holds its namespace's orphans only, in key order:
+    /// not a namespace that starts with its name, nor other kinds.
+    #[test]
+    fn orphans_are_listed_by_namespace() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::default());
+        for (kind, namespace, name) in [
+            ("Pod", "default", "b"),
+            ("Pod", "default", "a"),
+            ("Pod", "default2", "a"),
+            ("Pod", "defaul", "z"),
+            ("ReplicaSet", "default", "c"),
+        ] {
+            let metadata =
+                ObjectMeta { name: Some(name.into()), namespace: Some(namespace.into()), ..Default::default() };
+            let object = match kind {
+                "Pod" => Object::Pod(Pod { metadata, ..Default::default() }),
+                _ => Object::ReplicaSet(crate::api::apps::ReplicaSet { metadata, ..Default::default() }),
+            };
+            store.create(object, now, &mut rng).unwrap();
+        }
+        let names = |keys: Vec<&Key>| keys.iter().map(|key| key.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(store.orphan_pods("default").collect()), ["a", "b"]);
+        assert_eq!(names(store.orphan_pods("default2").collect()), ["a"]);
+        assert_eq!(names(store.orphan_pods("other").collect()), Vec::<String>::new());
+        assert_eq!(names(store.orphan_replica_sets("default").collect()), ["c"]);
+        assert_eq!(names(store.orphan_replica_sets("defaul").collect()), Vec::<String>::new());
     }
 }
