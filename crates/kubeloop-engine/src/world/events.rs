@@ -22,6 +22,7 @@
 //! the pods of the node), each involved object is stored once, and an
 //! event is a fixed-size slot of ids and times.
 
+use super::hash_index::{IdTable, NONE, hash_parts};
 use super::store::Key;
 use crate::api::Time;
 use crate::controller::deployment::hash::Fnv32a;
@@ -100,9 +101,6 @@ const SPAM_REFILL_MS: i64 = 300 * 1_000;
 /// 6 minutes, `refreshExistingEventSeries` every 30.
 const FINISH_PERIOD_MS: i64 = 6 * 60 * 1_000;
 const REFRESH_PERIOD_MS: i64 = 30 * 60 * 1_000;
-
-/// "No slot" in the per-object chains.
-const NONE: u32 = u32::MAX;
 
 /// Slot flags, in the high bits of `Slot::tag` (the label id below them).
 const COMBINED: u32 = 1 << 31;
@@ -1262,50 +1260,6 @@ fn revision_bits(revision: &str) -> u32 {
     }
 }
 
-/// The indexes' hash of the parts: eight bytes at a time (FxHash's
-/// step: rotate, xor, multiply), each part closed by its length (so
-/// `("ab", "c")` and `("a", "bc")` differ); the high half of the last
-/// product, which every input bit reaches. The same on every target, and
-/// only where an id sits in a table depends on it, never which id is found.
-fn hash_parts(parts: &[&[u8]]) -> u32 {
-    let mut hash = 0;
-    for part in parts {
-        hash = hash_bytes(hash, part);
-    }
-    (hash >> 32) as u32
-}
-
-const HASH_FACTOR: u64 = 0x517c_c1b7_2722_0a95;
-
-fn mix(hash: u64, word: u64) -> u64 {
-    (hash.rotate_left(5) ^ word).wrapping_mul(HASH_FACTOR)
-}
-
-/// `bytes` and their length mixed into `hash`: whole words, then the
-/// last eight bytes again if a part word is left (or, under eight bytes,
-/// the bytes read as two overlapping halves).
-fn hash_bytes(mut hash: u64, bytes: &[u8]) -> u64 {
-    let len = bytes.len();
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-    let half = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
-    if len >= 8 {
-        let mut at = 0;
-        while at + 8 <= len {
-            hash = mix(hash, word(at));
-            at += 8;
-        }
-        if at < len {
-            hash = mix(hash, word(len - 8));
-        }
-    } else if len >= 4 {
-        hash = mix(hash, half(0) | half(len - 4) << 32);
-    } else if len > 0 {
-        let byte = |at: usize| u64::from(bytes[at]);
-        hash = mix(hash, byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16);
-    }
-    mix(hash, len as u64)
-}
-
 fn text_hash(text: &str) -> u32 {
     hash_parts(&[text.as_bytes()])
 }
@@ -1313,92 +1267,6 @@ fn text_hash(text: &str) -> u32 {
 fn label_hash(event_type: EventType, reason: &str, source: &str, field_path: Option<&str>) -> u32 {
     let kind = [event_type as u8, u8::from(field_path.is_some())];
     hash_parts(&[&kind, reason.as_bytes(), source.as_bytes(), field_path.unwrap_or_default().as_bytes()])
-}
-
-/// Ids found by a hash of what they stand for (the caller's): open
-/// addressing, linear probing, at most half full, and backward-shift
-/// deletion, so a lookup hashes once and compares about one entry.
-/// Deterministic, as the hash is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct IdTable {
-    /// Ids, `NONE` where free; empty or a power of two long.
-    places: Vec<u32>,
-    len: usize,
-}
-
-impl IdTable {
-    fn mask(&self) -> usize {
-        self.places.len().wrapping_sub(1)
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The id with this hash for which `is` holds.
-    fn find(&self, hash: u32, is: impl Fn(u32) -> bool) -> Option<u32> {
-        if self.places.is_empty() {
-            return None;
-        }
-        let mask = self.mask();
-        let mut at = hash as usize & mask;
-        loop {
-            match self.places[at] {
-                NONE => return None,
-                id if is(id) => return Some(id),
-                _ => at = (at + 1) & mask,
-            }
-        }
-    }
-
-    /// Adds `id` under `hash`; `hash_of` gives the others' when it grows.
-    fn insert(&mut self, hash: u32, id: u32, hash_of: impl Fn(u32) -> u32) {
-        if (self.len + 1) * 2 > self.places.len() {
-            let size = (self.places.len() * 2).max(8);
-            let old = std::mem::replace(&mut self.places, vec![NONE; size]);
-            for other in old.into_iter().filter(|&other| other != NONE) {
-                self.place(hash_of(other), other);
-            }
-        }
-        self.place(hash, id);
-        self.len += 1;
-    }
-
-    fn place(&mut self, hash: u32, id: u32) {
-        let mask = self.mask();
-        let mut at = hash as usize & mask;
-        while self.places[at] != NONE {
-            at = (at + 1) & mask;
-        }
-        self.places[at] = id;
-    }
-
-    /// Removes `id`, held under `hash`: the entries after it move back
-    /// into the hole where their probe sequence allows (`hash_of`).
-    fn remove(&mut self, hash: u32, id: u32, hash_of: impl Fn(u32) -> u32) {
-        let mask = self.mask();
-        let mut hole = hash as usize & mask;
-        while self.places[hole] != id {
-            hole = (hole + 1) & mask;
-        }
-        let mut at = hole;
-        loop {
-            at = (at + 1) & mask;
-            let other = self.places[at];
-            if other == NONE {
-                break;
-            }
-            // It may fill the hole if the hole is on its way from home.
-            let home = hash_of(other) as usize & mask;
-            if at.wrapping_sub(home) & mask >= at.wrapping_sub(hole) & mask {
-                self.places[hole] = other;
-                hole = at;
-            }
-        }
-        self.places[hole] = NONE;
-        self.len -= 1;
-    }
 }
 
 /// Puts `entry` in a freed place of `entries`, or at the end; its index.

@@ -36,6 +36,7 @@
 
 use super::World;
 use super::events::{EventType, Report};
+use super::hash_index::{IdTable, hash_parts};
 use super::store::Key;
 use crate::api::core::{
     Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
@@ -294,33 +295,13 @@ struct Entries {
     slots: Vec<Option<Box<Entry>>>,
     /// Slots freed by removals, reused first.
     free: Vec<u32>,
-    /// Open addressing with linear probing: the slot of an entry, at
-    /// (its key's hash + a few) modulo the length (a power of two, at
-    /// most three quarters full); `EMPTY` where none.
-    index: Vec<u32>,
-    len: usize,
+    /// The slot of each entry, found by its key's hash.
+    index: IdTable,
 }
 
-const EMPTY: u32 = u32::MAX;
-
-/// A key's hash for the index (its namespace and name, eight bytes at a
-/// time; only which bucket it lands in depends on it, never an order).
+/// A key's hash for the index (its namespace and name).
 fn key_hash(key: &Key) -> u32 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut hash = 0u64;
-    for text in [key.namespace.as_bytes(), key.name.as_bytes()] {
-        let mut chunks = text.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word) ^ text.len() as u64).wrapping_mul(K);
-    }
-    (hash >> 32) as u32
+    hash_parts(&[key.namespace.as_bytes(), key.name.as_bytes()])
 }
 
 impl Entries {
@@ -331,7 +312,8 @@ impl Entries {
         if let Some(slot) = self.hinted(key) {
             return Some(slot);
         }
-        let slot = self.index[self.bucket_of(key, key_hash(key))?];
+        let hash = key_hash(key);
+        let slot = self.index.find(hash, |slot| self.holds(slot, hash, key))?;
         key.runtime_slot.set(slot);
         Some(slot)
     }
@@ -342,64 +324,9 @@ impl Entries {
         matches!(self.slots.get(hint as usize), Some(Some(entry)) if entry.key == *key).then_some(hint)
     }
 
-    /// The index's bucket holding the key's slot, if it has an entry.
-    fn bucket_of(&self, key: &Key, hash: u32) -> Option<usize> {
-        let mask = self.index.len().checked_sub(1)?;
-        let mut bucket = hash as usize & mask;
-        loop {
-            let slot = self.index[bucket];
-            let entry = self.slots.get(slot as usize)?.as_deref()?;
-            if entry.hash == hash && entry.key == *key {
-                return Some(bucket);
-            }
-            bucket = (bucket + 1) & mask;
-        }
-    }
-
-    /// Puts a slot in the index (whose key is not in it yet), growing it
-    /// first if it would be more than three quarters full.
-    fn index_slot(&mut self, slot: u32, hash: u32) {
-        if (self.len + 1) * 4 > self.index.len() * 3 {
-            let slots: Vec<u32> = self.index.iter().copied().filter(|&slot| slot != EMPTY).collect();
-            self.index = vec![EMPTY; (self.index.len() * 2).max(16)];
-            for slot in slots {
-                let hash = self.slots[slot as usize].as_ref().map_or(0, |entry| entry.hash);
-                self.place(slot, hash);
-            }
-        }
-        self.place(slot, hash);
-        self.len += 1;
-    }
-
-    fn place(&mut self, slot: u32, hash: u32) {
-        let mask = self.index.len() - 1;
-        let mut bucket = hash as usize & mask;
-        while self.index[bucket] != EMPTY {
-            bucket = (bucket + 1) & mask;
-        }
-        self.index[bucket] = slot;
-    }
-
-    /// Takes a bucket out of the index, moving back the entries after it
-    /// that probing would no longer reach (no tombstones).
-    fn unindex(&mut self, mut hole: usize) {
-        let mask = self.index.len() - 1;
-        let mut bucket = hole;
-        loop {
-            bucket = (bucket + 1) & mask;
-            let slot = self.index[bucket];
-            if slot == EMPTY {
-                break;
-            }
-            let home = self.slots[slot as usize].as_ref().map_or(0, |entry| entry.hash) as usize & mask;
-            // Moved back unless its home lies cyclically in (hole, bucket].
-            if (bucket.wrapping_sub(home) & mask) >= (bucket.wrapping_sub(hole) & mask) {
-                self.index[hole] = slot;
-                hole = bucket;
-            }
-        }
-        self.index[hole] = EMPTY;
-        self.len -= 1;
+    /// Whether the slot holds the entry of this key (of this hash).
+    fn holds(&self, slot: u32, hash: u32, key: &Key) -> bool {
+        matches!(self.slots.get(slot as usize), Some(Some(entry)) if entry.hash == hash && entry.key == *key)
     }
 
     fn get(&self, key: &Key) -> Option<&Entry> {
@@ -429,7 +356,8 @@ impl Entries {
                     touched: false,
                     oom_check: false,
                 }));
-                self.index_slot(slot, hash);
+                let Entries { slots, index, .. } = self;
+                index.insert(hash, slot, |other| slots[other as usize].as_ref().map_or(0, |entry| entry.hash));
                 slot
             }
         };
@@ -440,15 +368,16 @@ impl Entries {
     fn remove(&mut self, key: &Key) -> Option<Box<Entry>> {
         let slot = self.find(key)?;
         let hash = self.slots[slot as usize].as_ref()?.hash;
-        let bucket = self.bucket_of(key, hash)?;
-        self.unindex(bucket);
+        let Entries { slots, index, .. } = self;
+        index.remove(hash, slot, |other| slots[other as usize].as_ref().map_or(0, |entry| entry.hash));
         self.free.push(slot);
         self.slots[slot as usize].take()
     }
 
     /// The entries' slots in key order.
     fn ordered(&self) -> Vec<u32> {
-        let mut slots: Vec<u32> = self.index.iter().copied().filter(|&slot| slot != EMPTY).collect();
+        let mut slots: Vec<u32> =
+            (0..self.slots.len() as u32).filter(|&slot| self.slots[slot as usize].is_some()).collect();
         crate::lean::sort_by(&mut slots, |&a, &b| self.key_at(a).cmp(self.key_at(b)));
         slots
     }
@@ -471,7 +400,7 @@ impl Entries {
 /// Equal entries in key order: which slot holds which does not matter.
 impl PartialEq for Entries {
     fn eq(&self, other: &Entries) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        self.index.len() == other.index.len() && self.iter().eq(other.iter())
     }
 }
 

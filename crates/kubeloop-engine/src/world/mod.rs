@@ -12,6 +12,7 @@ pub mod disruption;
 pub mod events;
 pub mod faults;
 mod gc;
+mod hash_index;
 pub mod history;
 pub mod hpa;
 pub mod kubelet;
