@@ -211,9 +211,9 @@ impl PlainMessages {
     /// The id of `message`'s stored form for an object named `name`, if it
     /// is the message remembered for `label` and still interned as it.
     fn find(&self, label: u32, message: &str, name: &str, strings: &Interner) -> Option<u32> {
-        let plain = self.0.get(label as usize).filter(|plain| plain.id != NONE && same_text(&plain.text, message))?;
+        let plain = self.0.get(label as usize).filter(|plain| plain.id != NONE && plain.text == message)?;
         let interned = strings.entries.get(plain.id as usize)?;
-        let live = interned.holders > 0 && same_text(&interned.text, message);
+        let live = interned.holders > 0 && *interned.text == *message;
         (live && !plain.pairs.may_hold(name.as_bytes(), message.len())).then_some(plain.id)
     }
 
@@ -674,11 +674,11 @@ impl EventLog {
         let is = |id: u32| {
             let label = labels[id as usize];
             label.event_type == report.event_type
-                && same_text(strings.get(label.reason), report.reason)
-                && same_text(strings.get(label.source), report.source)
+                && strings.get(label.reason) == report.reason
+                && strings.get(label.source) == report.source
                 && match report.field_path {
                     None => label.field_path == NONE,
-                    Some(path) => label.field_path != NONE && same_text(strings.get(label.field_path), path),
+                    Some(path) => label.field_path != NONE && strings.get(label.field_path) == path,
                 }
         };
         if let Some(&id) = self.recent.labels.iter().find(|&&id| id != NONE && is(id)) {
@@ -1199,32 +1199,6 @@ fn expanded_bytes<'a>(stored: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = 
     .copied()
 }
 
-/// Whether two texts are the same: up to 32 bytes compared inline, as
-/// words or halves that overlap (short labels' parts and messages cost
-/// no call), longer ones as slices.
-fn same_text(a: &str, b: &str) -> bool {
-    let (a, b, len) = (a.as_bytes(), b.as_bytes(), a.len());
-    if len != b.len() {
-        return false;
-    }
-    let word = |at: usize| {
-        let word = |bytes: &[u8]| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-        word(a) == word(b)
-    };
-    let half = |at: usize| {
-        let half = |bytes: &[u8]| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
-        half(a) == half(b)
-    };
-    match len {
-        0 => true,
-        1..=3 => a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1],
-        4..=7 => half(0) && half(len - 4),
-        8..=16 => word(0) && word(len - 8),
-        17..=32 => word(0) && word(8) && word(16.min(len - 8)) && word(len - 8),
-        _ => a == b,
-    }
-}
-
 /// The message a stored form stands for.
 fn expand<'a>(stored: &'a str, name: &str) -> Cow<'a, str> {
     if !stored.contains('\0') {
@@ -1308,7 +1282,7 @@ impl Interner {
     }
 
     fn lookup_hashed(&self, hash: u32, text: &str) -> Option<u32> {
-        self.index.find(hash, |id| same_text(self.get(id), text))
+        self.index.find(hash, |id| self.get(id) == text)
     }
 
     /// The id of `text`, held once more.

@@ -737,24 +737,6 @@ fn byte_pairs_never_rule_out_a_name_the_text_holds() {
 }
 
 #[test]
-fn same_text_is_equality() {
-    let base: String = (0..40u8).map(|i| char::from(b'a' + i % 26)).collect();
-    for len in 0..=40 {
-        let a = &base[..len];
-        assert!(same_text(a, a));
-        for at in 0..len {
-            let mut b = a.as_bytes().to_vec();
-            b[at] = b'#';
-            let b = String::from_utf8(b).unwrap_or_default();
-            assert!(!same_text(a, &b), "{a:?} {b:?}");
-        }
-        if len > 0 {
-            assert!(!same_text(a, &base[..len - 1]));
-        }
-    }
-}
-
-#[test]
 fn classes_without_records_skip_the_search_and_get_one_when_needed() {
     let mut log = EventLog::default();
     let p = pod("web-1");

@@ -299,6 +299,11 @@ struct Entries {
     index: IdTable,
 }
 
+/// The hash of the entry in a slot (where the index put it).
+fn hash_at(slots: &[Option<Box<Entry>>], slot: u32) -> u32 {
+    slots[slot as usize].as_ref().map_or(0, |entry| entry.hash)
+}
+
 /// A key's hash for the index (its namespace and name).
 fn key_hash(key: &Key) -> u32 {
     hash_parts(&[key.namespace.as_bytes(), key.name.as_bytes()])
@@ -357,7 +362,7 @@ impl Entries {
                     oom_check: false,
                 }));
                 let Entries { slots, index, .. } = self;
-                index.insert(hash, slot, |other| slots[other as usize].as_ref().map_or(0, |entry| entry.hash));
+                index.insert(hash, slot, |other| hash_at(slots, other));
                 slot
             }
         };
@@ -369,7 +374,7 @@ impl Entries {
         let slot = self.find(key)?;
         let hash = self.slots[slot as usize].as_ref()?.hash;
         let Entries { slots, index, .. } = self;
-        index.remove(hash, slot, |other| slots[other as usize].as_ref().map_or(0, |entry| entry.hash));
+        index.remove(hash, slot, |other| hash_at(slots, other));
         self.free.push(slot);
         self.slots[slot as usize].take()
     }

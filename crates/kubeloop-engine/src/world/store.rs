@@ -236,8 +236,9 @@ fn tracks_generation(kind: &str) -> bool {
 }
 
 /// Writes a resourceVersion in decimal into the object's own text, whose
-/// buffer a write back reuses (a write allocated and formatted a new
-/// `String` before: ~200 instructions of every write).
+/// buffer a write back reuses (a new `String` per write cost an
+/// allocation on every write; `write!` costs ~125 instructions more than
+/// these digits, 0.8 % of a rollout).
 fn set_version(text: &mut Option<String>, version: u64) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
@@ -253,6 +254,18 @@ fn set_version(text: &mut Option<String>, version: u64) {
     let text = text.get_or_insert_with(String::new);
     text.clear();
     text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
+/// The keys of one kind and namespace in a set of keys, in key order.
+fn in_namespace<'a>(
+    keys: &'a BTreeSet<Key>,
+    kind: &'static str,
+    namespace: &str,
+) -> impl Iterator<Item = &'a Key> + 'a {
+    // The start key's namespace bounds the range too (a count, not a
+    // copy of the string).
+    let start = Key::from_parts(kind, namespace.to_string(), String::new());
+    keys.range(start.clone()..).take_while(move |key| key.kind == start.kind && key.namespace == start.namespace)
 }
 
 /// The API server's refusals, in its words.
@@ -512,19 +525,13 @@ impl Store {
 
     /// The pods of a namespace that no controller controls.
     pub fn orphan_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
-        // The start key's namespace bounds the range too (a count, not a
-        // copy of the string).
-        let start = Key::from_parts("Pod", namespace.to_string(), String::new());
-        self.orphan_pods.range(start.clone()..).take_while(move |key| key.namespace == start.namespace)
+        in_namespace(&self.orphan_pods, "Pod", namespace)
     }
 
     /// The ReplicaSets of a namespace that no controller controls, in key
     /// order.
     pub fn orphan_replica_sets<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Key> + 'a {
-        // The start key's namespace bounds the range too (a count, not a
-        // copy of the string).
-        let start = Key::from_parts("ReplicaSet", namespace.to_string(), String::new());
-        self.orphan_replica_sets.range(start.clone()..).take_while(move |key| key.namespace == start.namespace)
+        in_namespace(&self.orphan_replica_sets, "ReplicaSet", namespace)
     }
 
     /// The writes since the last call, oldest first.
