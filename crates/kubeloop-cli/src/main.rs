@@ -10,7 +10,6 @@ usage: kubeloop check FILE...        check Kubernetes manifests (- reads standar
        kubeloop help                 show this message";
 
 mod conformance;
-mod script;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -74,7 +73,9 @@ fn run_script(args: &[String]) -> ExitCode {
         }
     };
     let base = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
-    let (transcript, all_ok) = script::run(&text, base, seed);
+    let read_file = |path: &str| std::fs::read_to_string(base.join(path)).map_err(|e| e.to_string());
+    let mut session = kubeloop_kubectl::session::Session::new(seed);
+    let (transcript, all_ok) = kubeloop_kubectl::script::run(&mut session, &text, &read_file);
     print!("{transcript}");
     if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

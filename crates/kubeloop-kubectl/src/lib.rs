@@ -16,6 +16,7 @@ pub mod logs;
 pub mod printers;
 pub mod resources;
 pub mod rollout;
+pub mod script;
 pub mod selector;
 pub mod session;
 pub mod top;

@@ -1,9 +1,20 @@
-//! The page: editor on one side, diagram on the other, one reducer behind both.
+//! The page: the editor, the cluster diagram, the time controls and the
+//! bottom panel (Events, Terminal, Explain), over one reducer.
 
+use crate::actual::Actual;
+use crate::cluster::ClusterView;
 use crate::diagram::{Diagram, layout};
 use crate::editor::Editor;
-use crate::state::{Action, PageState};
+use crate::frames::{use_animation_frames, use_shortcuts};
+use crate::state::{Action, PageState, Tab};
+use crate::timebar::Timebar;
 use yew::prelude::*;
+
+/// A callback that dispatches `action()`, whatever it is given.
+fn send<T: 'static>(state: &UseReducerHandle<PageState>, action: fn() -> Action) -> Callback<T> {
+    let state = state.dispatcher();
+    Callback::from(move |_| state.dispatch(action()))
+}
 
 #[function_component]
 pub fn App() -> Html {
@@ -12,18 +23,81 @@ pub fn App() -> Html {
         let state = state.dispatcher();
         Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
     };
+    {
+        let dispatcher = state.dispatcher();
+        use_animation_frames(state.playing, Callback::from(move |ms| dispatcher.dispatch(Action::Tick(ms))));
+    }
+    {
+        let state = state.dispatcher();
+        use_shortcuts(Callback::from(move |key: &'static str| {
+            state.dispatch(match key {
+                "play" => Action::TogglePlay,
+                "step" => Action::Step,
+                _ => Action::StepBack,
+            })
+        }));
+    }
+    let markers = {
+        let cluster = state.cluster.clone();
+        use_memo(state.revision, move |_| cluster.0.borrow().markers())
+    };
+    let view = {
+        let state = (*state).clone();
+        use_memo((state.revision, state.shown.clone()), move |_| state.with_world(ClusterView::of))
+    };
     let diagram_layout = use_memo(state.manifests.clone(), |manifests| layout(manifests));
+    let on_speed = {
+        let state = state.dispatcher();
+        Callback::from(move |speed| state.dispatch(Action::SetSpeed(speed)))
+    };
+    let on_seek = {
+        let state = state.dispatcher();
+        Callback::from(move |t| state.dispatch(Action::Seek(t)))
+    };
+    let tab_button = |tab: Tab, label: &'static str| {
+        let state_for_click = state.dispatcher();
+        let selected = state.tab == tab;
+        html! {
+            <button type="button" role="tab" id={format!("tab-{}", label.to_lowercase())}
+                    aria-selected={selected.to_string()}
+                    onclick={Callback::from(move |_| state_for_click.dispatch(Action::ShowTab(tab)))}>{label}</button>
+        }
+    };
+    let apply = send(&state, || Action::Apply);
     html! {
         <div class="playground">
             <header class="topbar"><h1>{"kubeloop"}</h1>
                 <span class="tagline">{"Kubernetes' reconciliation loop, in your browser"}</span></header>
             <section class="pane editor-pane" aria-label="Editor">
+                <div class="editor-actions">
+                    <button id="apply" type="button" class="primary" onclick={apply}
+                            title="Apply to the cluster (Ctrl+Enter)">{"Apply"}</button>
+                    { for state.applied.as_ref().map(|(text, ok)| html! {
+                        <output id="apply-result" class={classes!("apply-result", (!ok).then_some("error"))}>{text.to_string()}</output>
+                    }) }
+                </div>
                 <Editor text={AttrValue::from(state.text.clone())}
                         diagnostics={state.manifests.diagnostics.clone()} {on_edit} />
             </section>
             <section class="pane diagram-pane" aria-label="Cluster diagram">
                 <h2>{"Desired state"}</h2>
                 <Diagram layout={(*diagram_layout).clone()} />
+                <h2>{"Actual state"}</h2>
+                <Actual view={view} />
+            </section>
+            <section class="timebar-pane" aria-label="Time">
+                <Timebar playing={state.playing} speed={state.speed} shown_ms={state.shown_ms()}
+                         live_ms={state.live_ms()} markers={markers}
+                         on_toggle_play={send(&state, || Action::TogglePlay)} on_step={send(&state, || Action::Step)}
+                         on_step_back={send(&state, || Action::StepBack)} {on_speed} {on_seek} />
+            </section>
+            <section class="pane bottom-pane" aria-label="Events, terminal and explanations">
+                <div class="tabs" role="tablist">
+                    { tab_button(Tab::Events, "Events") }
+                    { tab_button(Tab::Terminal, "Terminal") }
+                    { tab_button(Tab::Explain, "Explain") }
+                </div>
+                <div class="tab-body" role="tabpanel"></div>
             </section>
         </div>
     }

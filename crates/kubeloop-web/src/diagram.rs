@@ -111,7 +111,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                         {d.caption.clone()}
                     </text>
                     { for d.pods.iter().map(|p| html! {
-                        <circle class="pod" data-pod={p.name.clone()} cx={p.cx.to_string()}
+                        <circle class="replica" data-replica={p.name.clone()} cx={p.cx.to_string()}
                                 cy={p.cy.to_string()} r={POD_RADIUS.to_string()}>
                             <title>{p.name.clone()}</title>
                         </circle>

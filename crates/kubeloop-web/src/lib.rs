@@ -3,11 +3,16 @@
 //! The page is one reducer ([`state::PageState`]) over what the engine says
 //! about the editor's text; components only render it and dispatch actions.
 
+pub mod actual;
 pub mod app;
+pub mod cluster;
 pub mod diagram;
 pub mod editor;
 pub mod editor_lines;
+pub mod frames;
+pub mod playground;
 pub mod state;
+pub mod timebar;
 
 pub use app::App;
 

@@ -7,11 +7,12 @@ use std::time::Duration;
 const RENDER_WAIT: Duration = Duration::from_secs(20);
 
 fn pod_names(session: &Session) -> Result<Vec<String>> {
-    let pods = session.find_all("svg [data-pod]")?;
-    pods.iter().map(|pod| Ok(session.attribute(pod, "data-pod")?.unwrap_or_default())).collect()
+    let pods = session.find_all("svg [data-replica]")?;
+    pods.iter().map(|pod| Ok(session.attribute(pod, "data-replica")?.unwrap_or_default())).collect()
 }
 
-/// Waits until the diagram shows exactly `count` pods and returns their names.
+/// Waits until the desired state shows exactly `count` replicas and returns
+/// their names.
 fn wait_for_pods(session: &Session, count: usize) -> Result<Vec<String>> {
     session.wait_for(RENDER_WAIT, || {
         let names = pod_names(session)?;
@@ -31,7 +32,7 @@ fn select_last_char_of(session: &Session, needle: &str) -> Result<()> {
 }
 
 #[test]
-fn typing_replicas_5_draws_5_pods() -> Result<()> {
+fn typing_replicas_5_draws_5_desired_replicas() -> Result<()> {
     let url = serve_bundle()?;
     let session = Session::start()?;
     session.goto(&url)?;

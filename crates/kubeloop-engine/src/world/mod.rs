@@ -216,6 +216,14 @@ impl World {
         }
     }
 
+    /// The next simulated instant (milliseconds since the world began)
+    /// after now at which some part of the world has something to do: where
+    /// the playground's step button stops. `None` when nothing is due.
+    pub fn next_instant_ms(&self) -> Option<u64> {
+        let at = (self.next_timer()? - EPOCH_UNIX_MS).max(0) as u64;
+        Some(at.max(self.now_ms + 1))
+    }
+
     /// The next instant (unix ms) at which some part of the world has
     /// something to do.
     fn next_timer(&self) -> Option<i64> {
