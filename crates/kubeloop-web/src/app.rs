@@ -2,6 +2,7 @@
 //! bottom panel (Events, Terminal, Explain), over one reducer.
 
 use crate::actual::Actual;
+use crate::breaks::{Breaks, actions_for, targets};
 use crate::cluster::ClusterView;
 use crate::diagram::{Diagram, layout};
 use crate::editor::Editor;
@@ -45,6 +46,22 @@ pub fn App() -> Html {
         let state = (*state).clone();
         use_memo((state.revision, state.shown.clone()), move |_| state.with_world(ClusterView::of))
     };
+    let (break_actions, break_targets) = {
+        let (cluster, selected) = (state.cluster.clone(), state.selected.clone());
+        let actions = use_memo((state.revision, selected.clone()), move |_| {
+            selected.map(|key| actions_for(cluster.0.borrow().world(), &key)).unwrap_or_default()
+        });
+        let cluster = state.cluster.clone();
+        (actions, use_memo(state.revision, move |_| targets(cluster.0.borrow().world())))
+    };
+    let on_break = {
+        let state = state.dispatcher();
+        Callback::from(move |script: String| state.dispatch(Action::Script(script)))
+    };
+    let on_select = {
+        let state = state.dispatcher();
+        Callback::from(move |key| state.dispatch(Action::Select(key)))
+    };
     let diagram_layout = use_memo(state.manifests.clone(), |manifests| layout(manifests));
     let on_speed = {
         let state = state.dispatcher();
@@ -82,6 +99,8 @@ pub fn App() -> Html {
             <section class="pane diagram-pane" aria-label="Cluster diagram">
                 <h2>{"Desired state"}</h2>
                 <Diagram layout={(*diagram_layout).clone()} />
+                <Breaks actions={break_actions} target={state.selected.clone()} targets={break_targets}
+                        {on_select} on_run={on_break} />
                 <h2>{"Actual state"}</h2>
                 <Actual view={view} />
             </section>

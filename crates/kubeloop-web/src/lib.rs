@@ -5,6 +5,7 @@
 
 pub mod actual;
 pub mod app;
+pub mod breaks;
 pub mod cluster;
 pub mod diagram;
 pub mod editor;

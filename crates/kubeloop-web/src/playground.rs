@@ -42,19 +42,25 @@ fn no_files(path: &str) -> Result<String, String> {
 }
 
 impl Playground {
-    /// Replays a saved script. Terminal commands (lines without a heredoc,
-    /// other than `sleep`) come back into the terminal with their output.
+    /// Replays a saved script. Commands other than `sleep` and the
+    /// editor's applies come back into the terminal with their output.
     pub fn restore(saved: &str) -> Playground {
         let mut playground = Playground::default();
+        let mut from_editor = false;
         for line in script::parse(saved) {
-            let Line::Command { line, heredoc, parsed: Ok(command) } = line else { continue };
+            let (line, heredoc, command) = match line {
+                Line::Text(text) => {
+                    from_editor = text == EDITOR_APPLY;
+                    continue;
+                }
+                Line::Command { parsed: Err(_), .. } => continue,
+                Line::Command { line, heredoc, parsed: Ok(command) } => (line, heredoc, command),
+            };
             let answer = script::execute(&mut playground.session, &command, &no_files);
-            if heredoc.is_empty() && command.words.first().map(String::as_str) != Some("sleep") {
-                playground.terminal.push(TerminalEntry {
-                    line: line.to_string(),
-                    output: answer.output,
-                    ok: answer.ok,
-                });
+            let sleep = command.words.first().map(String::as_str) == Some("sleep");
+            if !std::mem::take(&mut from_editor) && !sleep {
+                let line = typed(line, &heredoc);
+                playground.terminal.push(TerminalEntry { line, output: answer.output, ok: answer.ok });
             }
         }
         playground.script = saved.to_string();
@@ -105,7 +111,7 @@ impl Playground {
         if !body.ends_with('\n') {
             body.push('\n');
         }
-        self.write_down(&format!("kubectl apply -f - <<{marker}\n{body}{marker}\n"));
+        self.write_down(&format!("{EDITOR_APPLY}\nkubectl apply -f - <<{marker}\n{body}{marker}\n"));
         let command =
             Command { words: vec!["kubectl".into(), "apply".into(), "-f".into(), "-".into()], stdin: Some(body) };
         script::execute(&mut self.session, &command, &no_files)
@@ -132,6 +138,28 @@ impl Playground {
             self.terminal.push(TerminalEntry { line, output: answer.output.clone(), ok: answer.ok });
         }
         answer
+    }
+
+    /// Runs a script's commands at the present (a break-things button:
+    /// fault lines, kubectl commands, `apply -f -` heredocs), each written
+    /// down and echoed in the terminal so the user sees its words. Returns
+    /// whether every command worked.
+    pub fn run_script(&mut self, snippet: &str) -> bool {
+        let mut all_ok = true;
+        for line in script::parse(snippet) {
+            let Line::Command { line, heredoc, parsed } = line else { continue };
+            let typed = typed(line, &heredoc);
+            let answer = match parsed {
+                Ok(command) => {
+                    self.write_down(&format!("{typed}\n"));
+                    script::execute(&mut self.session, &command, &no_files)
+                }
+                Err(error) => Answer { output: format!("error: {error}\n"), ok: false },
+            };
+            all_ok &= answer.ok;
+            self.terminal.push(TerminalEntry { line: typed, output: answer.output, ok: answer.ok });
+        }
+        all_ok
     }
 
     /// Lets simulated time pass (the play button).
@@ -252,11 +280,25 @@ fn activity(world: &World) -> (u64, usize) {
     (world.store().resource_version(), world.decisions().len())
 }
 
+/// The comment that marks the editor's applies in the script (they are not
+/// terminal commands).
+const EDITOR_APPLY: &str = "# Apply from the editor";
+
+/// A command as typed: its line and any heredoc lines after it.
+fn typed(line: &str, heredoc: &[&str]) -> String {
+    let mut typed = line.to_string();
+    for body_line in heredoc {
+        typed.push('\n');
+        typed.push_str(body_line);
+    }
+    typed
+}
+
 /// `sleep 1500ms`, or `sleep 2m`/`sleep 30s` when whole.
 fn sleep_line(ms: u64) -> String {
-    if ms % 60_000 == 0 {
+    if ms.is_multiple_of(60_000) {
         format!("sleep {}m\n", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("sleep {}s\n", ms / 1000)
     } else {
         format!("sleep {ms}ms\n")
@@ -303,7 +345,7 @@ mod tests {
         playground.step();
         playground.advance(30_000);
         let script = playground.script();
-        assert!(script.starts_with("kubectl apply -f - <<EOF\n# demo-api"), "{script}");
+        assert!(script.starts_with("# Apply from the editor\nkubectl apply -f - <<EOF\n# demo-api"), "{script}");
         assert!(script.contains("\nsleep 1500ms\nkubectl get pods\nfault readiness deployment/demo-api 500\n"));
         let restored = Playground::restore(&script);
         assert_eq!(restored.world().digest(), playground.world().digest());
@@ -361,6 +403,25 @@ mod tests {
         let markers = playground.markers();
         assert!(markers.contains(&Marker { at_ms: 0, kind: MarkerKind::Apply }), "{markers:?}");
         assert!(markers.contains(&Marker { at_ms: 0, kind: MarkerKind::Event }), "{markers:?}");
+    }
+
+    #[test]
+    fn a_script_s_commands_run_in_the_terminal_and_replay() {
+        let mut playground = demo();
+        let snippet = "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nEOF\nfault kill pod/nope\n";
+        assert!(playground.run_script(snippet));
+        let lines: Vec<&str> = playground.terminal().iter().map(|entry| entry.line.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nEOF",
+                "fault kill pod/nope"
+            ]
+        );
+        assert_eq!(playground.terminal()[0].output, "configmap/c created\n");
+        let restored = Playground::restore(&playground.script());
+        assert_eq!(restored.terminal(), playground.terminal());
+        assert_eq!(restored.world().digest(), playground.world().digest());
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub enum Action {
     /// A terminal line, or what a break-things button does (a kubectl or
     /// fault line, echoed in the terminal so the user sees its words).
     Command(String),
+    /// A break-things button: its script lines, run at the present and
+    /// echoed in the terminal.
+    Script(String),
 }
 
 impl PageState {
@@ -222,7 +225,7 @@ impl Reducible for PageState {
                     Shown::Past(world) => world.now_ms(),
                     Shown::Live => cluster.now_ms(),
                 };
-                let previous = cluster.markers().into_iter().map(|m| m.at_ms).filter(|&at| at < t).next_back();
+                let previous = cluster.markers().into_iter().map(|m| m.at_ms).rfind(|&at| at < t);
                 drop(cluster);
                 return Rc::new(self.showing(previous.unwrap_or(0)));
             }
@@ -235,6 +238,10 @@ impl Reducible for PageState {
             Action::ShowTab(tab) => PageState { tab, ..(*self).clone() },
             Action::Command(line) => {
                 cluster.command(&line);
+                PageState { shown: Shown::Live, ..self.changed() }
+            }
+            Action::Script(snippet) => {
+                cluster.run_script(&snippet);
                 PageState { shown: Shown::Live, ..self.changed() }
             }
         };
