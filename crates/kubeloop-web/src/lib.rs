@@ -7,6 +7,8 @@ pub mod actual;
 pub mod app;
 pub mod cluster;
 pub mod diagram;
+pub mod diagram_details;
+pub mod diagram_layout;
 pub mod editor;
 pub mod editor_lines;
 pub mod frames;
