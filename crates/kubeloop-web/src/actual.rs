@@ -261,11 +261,12 @@ pub fn Actual(props: &ActualProps) -> Html {
     let onkeydown = {
         let on_select = props.on_select.clone();
         Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Enter" {
-                if let Some(key) = selected_by(&event) {
-                    event.prevent_default();
-                    on_select.emit(key);
-                }
+            if event.key() != "Enter" {
+                return;
+            }
+            if let Some(key) = selected_by(&event) {
+                event.prevent_default();
+                on_select.emit(key);
             }
         })
     };
