@@ -5,6 +5,7 @@ use crate::actual::Actual;
 use crate::breaks::{Breaks, actions_for, targets};
 use crate::cluster::ClusterView;
 use crate::diagram::{Diagram, layout};
+use crate::diagram_details::{Details, describe_selected};
 use crate::editor::Editor;
 use crate::frames::{use_animation_frames, use_shortcuts};
 use crate::state::{Action, PageState, Tab};
@@ -58,9 +59,21 @@ pub fn App() -> Html {
         let state = state.dispatcher();
         Callback::from(move |script: String| state.dispatch(Action::Script(script)))
     };
-    let on_select = {
+    let on_pick = {
         let state = state.dispatcher();
         Callback::from(move |key| state.dispatch(Action::Select(key)))
+    };
+    let details = {
+        let state = (*state).clone();
+        use_memo((state.revision, state.shown.clone(), state.selected.clone()), move |(_, _, selected)| {
+            selected
+                .as_ref()
+                .map(|key| std::rc::Rc::<str>::from(state.with_world(|world| describe_selected(world, key))))
+        })
+    };
+    let on_select = {
+        let state = state.dispatcher();
+        Callback::from(move |key| state.dispatch(Action::Select(Some(key))))
     };
     let diagram_layout = use_memo(state.manifests.clone(), |manifests| layout(manifests));
     let on_speed = {
@@ -97,12 +110,19 @@ pub fn App() -> Html {
                         diagnostics={state.manifests.diagnostics.clone()} {on_edit} />
             </section>
             <section class="pane diagram-pane" aria-label="Cluster diagram">
-                <h2>{"Desired state"}</h2>
-                <Diagram layout={(*diagram_layout).clone()} />
                 <Breaks actions={break_actions} target={state.selected.clone()} targets={break_targets}
-                        {on_select} on_run={on_break} />
-                <h2>{"Actual state"}</h2>
-                <Actual view={view} />
+                        on_select={on_pick} on_run={on_break} />
+                <div class="diagram-columns">
+                    <div class="desired-column">
+                        <h2>{"Desired state"}</h2>
+                        <Diagram layout={(*diagram_layout).clone()} />
+                    </div>
+                    <div class="actual-column">
+                        <h2>{"Actual state"}</h2>
+                        <Actual view={view} selected={state.selected.clone()} {on_select} />
+                    </div>
+                </div>
+                <Details selected={state.selected.clone()} text={(*details).clone()} />
             </section>
             <section class="timebar-pane" aria-label="Time">
                 <Timebar playing={state.playing} speed={state.speed} shown_ms={state.shown_ms()}

@@ -6,7 +6,8 @@
 
 use kubeloop_engine::api::Object;
 use kubeloop_engine::api::apps::{Deployment, ReplicaSet};
-use kubeloop_engine::api::core::Pod;
+use kubeloop_engine::api::core::{Pod, Service};
+use kubeloop_engine::controller::endpointslice::{pod_to_endpoint, service_selects, should_pod_be_in_endpoints};
 use kubeloop_engine::world::World;
 use kubeloop_engine::world::store::Key;
 use kubeloop_engine::world::traffic::pod_usage;
@@ -18,6 +19,18 @@ pub struct ClusterView {
     pub deployments: Vec<DeploymentView>,
     /// Pods no ReplicaSet of a shown Deployment owns.
     pub other_pods: Vec<PodView>,
+    pub services: Vec<ServiceView>,
+    /// The cluster's nodes, in the store's order.
+    pub nodes: Vec<String>,
+}
+
+/// A Service and the pods it sends traffic to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceView {
+    pub key: Key,
+    /// The pods of its ready endpoints (what the EndpointSlice controller
+    /// publishes with `ready: true`), in the store's order.
+    pub endpoints: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -86,6 +99,11 @@ impl ClusterView {
                 view.other_pods.push(pod_view(world, pod));
             }
         }
+        for object in store.list("Service", None) {
+            let Object::Service(service) = object else { continue };
+            view.services.push(service_view(world, service));
+        }
+        view.nodes = store.list("Node", None).map(|node| node.name().to_string()).collect();
         view
     }
 
@@ -95,6 +113,133 @@ impl ClusterView {
             .iter()
             .flat_map(|d| d.replica_sets.iter().flat_map(|rs| rs.pods.iter()))
             .chain(self.other_pods.iter())
+    }
+}
+
+/// The ready endpoints the EndpointSlice controller computes for the
+/// Service (the engine derives slices from the pods rather than storing
+/// them; this is the same function kubectl's `describe service` uses).
+fn service_view(world: &World, service: &Service) -> ServiceView {
+    let endpoints = world
+        .store()
+        .list("Pod", None)
+        .filter_map(|object| match object {
+            Object::Pod(pod)
+                if service_selects(service, pod)
+                    && should_pod_be_in_endpoints(pod, true)
+                    && pod_to_endpoint(pod, service).conditions.ready =>
+            {
+                Some(pod.metadata.name().to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    ServiceView { key: Key::new("Service", service.metadata.namespace(), service.metadata.name()), endpoints }
+}
+
+/// The diagram's classes of pod state: each gets its own shape, glyph,
+/// colour and words, so colour is never the only cue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodState {
+    Pending,
+    /// `ContainerCreating`, `PodInitializing`, `Init:0/1`.
+    Creating,
+    /// Running, but its containers are not all ready.
+    NotReady,
+    Ready,
+    Terminating,
+    CrashLoop,
+    OomKilled,
+    /// `Error`, `ErrImagePull`, `ImagePullBackOff`, `Unknown`, ...
+    Failed,
+    /// `Completed`: ran to the end.
+    Done,
+}
+
+impl PodState {
+    pub const ALL: [PodState; 9] = [
+        PodState::Pending,
+        PodState::Creating,
+        PodState::NotReady,
+        PodState::Ready,
+        PodState::Terminating,
+        PodState::CrashLoop,
+        PodState::OomKilled,
+        PodState::Failed,
+        PodState::Done,
+    ];
+
+    /// The class of a STATUS as `kubectl get pods` prints it.
+    pub fn of(status: &str, ready: bool) -> PodState {
+        match status {
+            "Running" if ready => PodState::Ready,
+            "Running" | "NotReady" => PodState::NotReady,
+            "Pending" => PodState::Pending,
+            "ContainerCreating" | "PodInitializing" => PodState::Creating,
+            "Terminating" => PodState::Terminating,
+            "CrashLoopBackOff" => PodState::CrashLoop,
+            "OOMKilled" => PodState::OomKilled,
+            "Completed" => PodState::Done,
+            _ => match status.strip_prefix("Init:") {
+                Some(init) if init.split('/').count() == 2 && init.split('/').all(|n| n.parse::<u32>().is_ok()) => {
+                    PodState::Creating
+                }
+                Some("CrashLoopBackOff") => PodState::CrashLoop,
+                Some("OOMKilled") => PodState::OomKilled,
+                _ => PodState::Failed,
+            },
+        }
+    }
+
+    /// The CSS class of its shape.
+    pub fn class(self) -> &'static str {
+        match self {
+            PodState::Pending => "pod-pending",
+            PodState::Creating => "pod-creating",
+            PodState::NotReady => "pod-not-ready",
+            PodState::Ready => "pod-ready",
+            PodState::Terminating => "pod-terminating",
+            PodState::CrashLoop => "pod-crash",
+            PodState::OomKilled => "pod-oom",
+            PodState::Failed => "pod-failed",
+            PodState::Done => "pod-done",
+        }
+    }
+
+    /// The legend's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            PodState::Pending => "Pending",
+            PodState::Creating => "ContainerCreating",
+            PodState::NotReady => "Running, not ready",
+            PodState::Ready => "Ready",
+            PodState::Terminating => "Terminating",
+            PodState::CrashLoop => "CrashLoopBackOff",
+            PodState::OomKilled => "OOMKilled",
+            PodState::Failed => "Failed (Error, ErrImagePull, ...)",
+            PodState::Done => "Completed",
+        }
+    }
+
+    /// The mark inside the shape.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            PodState::Pending => "…",
+            PodState::Creating => "+",
+            PodState::NotReady => "!",
+            PodState::Ready => "✓",
+            PodState::Terminating => "×",
+            PodState::CrashLoop => "↻",
+            PodState::OomKilled => "M",
+            PodState::Failed => "✕",
+            PodState::Done => "-",
+        }
+    }
+}
+
+impl PodView {
+    pub fn state(&self) -> PodState {
+        PodState::of(&self.status, self.ready)
     }
 }
 
@@ -176,6 +321,50 @@ mod tests {
         assert!(rs.pods.iter().all(|pod| pod.status == "Running" && pod.ready && pod.node.is_some()));
         assert!(view.other_pods.is_empty());
         assert_eq!(view.pods().count(), 2);
+        assert_eq!(view.nodes, ["node-1", "node-2", "node-3"]);
+        let [service] = &view.services[..] else { panic!("{view:?}") };
+        let mut endpoints = service.endpoints.clone();
+        endpoints.sort();
+        let mut pods: Vec<String> = rs.pods.iter().map(|pod| pod.key.name.clone()).collect();
+        pods.sort();
+        assert_eq!((service.key.name.as_str(), endpoints), ("demo-api", pods));
+    }
+
+    #[test]
+    fn pods_not_ready_are_no_endpoints() {
+        let mut playground = Playground::default();
+        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
+        let view = ClusterView::of(playground.world());
+        assert!(view.pods().all(|pod| pod.state() != PodState::Ready), "{view:?}");
+        assert_eq!(view.services[0].endpoints, Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_status_has_a_class() {
+        let cases = [
+            ("Pending", false, PodState::Pending),
+            ("ContainerCreating", false, PodState::Creating),
+            ("Init:0/1", false, PodState::Creating),
+            ("Running", false, PodState::NotReady),
+            ("NotReady", false, PodState::NotReady),
+            ("Running", true, PodState::Ready),
+            ("Terminating", true, PodState::Terminating),
+            ("CrashLoopBackOff", false, PodState::CrashLoop),
+            ("Init:CrashLoopBackOff", false, PodState::CrashLoop),
+            ("OOMKilled", false, PodState::OomKilled),
+            ("Error", false, PodState::Failed),
+            ("ErrImagePull", false, PodState::Failed),
+            ("ImagePullBackOff", false, PodState::Failed),
+            ("Init:Error", false, PodState::Failed),
+            ("Completed", false, PodState::Done),
+        ];
+        for (status, ready, state) in cases {
+            assert_eq!(PodState::of(status, ready), state, "{status}");
+        }
+        let mut classes: Vec<&str> = PodState::ALL.iter().map(|state| state.class()).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        assert_eq!(classes.len(), PodState::ALL.len());
     }
 
     #[test]

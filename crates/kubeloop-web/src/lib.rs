@@ -8,6 +8,8 @@ pub mod app;
 pub mod breaks;
 pub mod cluster;
 pub mod diagram;
+pub mod diagram_details;
+pub mod diagram_layout;
 pub mod editor;
 pub mod editor_lines;
 pub mod frames;
