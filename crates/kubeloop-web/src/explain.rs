@@ -217,7 +217,7 @@ mod tests {
         let old = world.decisions()[1].object.clone();
         assert_eq!(old.kind, "ReplicaSet");
         assert_eq!(owner_chain(world, &Key::new("Pod", "default", "gone")), [Key::new("Pod", "default", "gone")]);
-        let picked = latest_decisions(world, Some(&[old.clone()]), 2);
+        let picked = latest_decisions(world, Some(std::slice::from_ref(&old)), 2);
         assert_eq!(picked.len(), 2);
         assert!(picked.iter().all(|d| d.object == old));
         assert!(picked[0].at.unix_ms >= picked[1].at.unix_ms);

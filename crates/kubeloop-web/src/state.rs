@@ -222,7 +222,7 @@ impl Reducible for PageState {
                     Shown::Past(world) => world.now_ms(),
                     Shown::Live => cluster.now_ms(),
                 };
-                let previous = cluster.markers().into_iter().map(|m| m.at_ms).filter(|&at| at < t).next_back();
+                let previous = cluster.markers().into_iter().map(|m| m.at_ms).rfind(|&at| at < t);
                 drop(cluster);
                 return Rc::new(self.showing(previous.unwrap_or(0)));
             }
