@@ -8,6 +8,7 @@ use crate::diagram::{Diagram, layout};
 use crate::diagram_details::{Details, describe_selected};
 use crate::editor::Editor;
 use crate::frames::{use_animation_frames, use_shortcuts};
+use crate::panel::{Panel, panel_id};
 use crate::state::{Action, PageState, Tab};
 use crate::timebar::Timebar;
 use yew::prelude::*;
@@ -89,7 +90,7 @@ pub fn App() -> Html {
         let selected = state.tab == tab;
         html! {
             <button type="button" role="tab" id={format!("tab-{}", label.to_lowercase())}
-                    aria-selected={selected.to_string()}
+                    aria-selected={selected.to_string()} aria-controls={panel_id(tab)}
                     onclick={Callback::from(move |_| state_for_click.dispatch(Action::ShowTab(tab)))}>{label}</button>
         }
     };
@@ -136,7 +137,7 @@ pub fn App() -> Html {
                     { tab_button(Tab::Terminal, "Terminal") }
                     { tab_button(Tab::Explain, "Explain") }
                 </div>
-                <div class="tab-body" role="tabpanel"></div>
+                <Panel state={(*state).clone()} dispatcher={state.dispatcher()} />
             </section>
         </div>
     }

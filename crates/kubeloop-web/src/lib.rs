@@ -12,9 +12,13 @@ pub mod diagram_details;
 pub mod diagram_layout;
 pub mod editor;
 pub mod editor_lines;
+pub mod events_tab;
+pub mod explain;
 pub mod frames;
+pub mod panel;
 pub mod playground;
 pub mod state;
+pub mod terminal;
 pub mod timebar;
 
 pub use app::App;

@@ -1,0 +1,207 @@
+//! The Events tab: the events of the world on show, in `kubectl get
+//! events`' columns (the kubectl crate's own `event_row`), all of them or
+//! those of the selected object.
+//!
+//! Order: oldest first, newest at the bottom, and the list follows the
+//! bottom as events arrive (unless the reader scrolled up). That is the
+//! order of `kubectl events` and of `kubectl get events
+//! --sort-by=.lastTimestamp`, so the tab reads like the terminal below a
+//! command and a rollout reads top to bottom as it happened. Events of the
+//! same instant keep `kubectl get events`' own order (namespace, then the
+//! event's name).
+
+use crate::panel::use_pinned_to_bottom;
+use crate::state::{Action, PageState};
+use kubeloop_engine::world::World;
+use kubeloop_engine::world::events::EventType;
+use kubeloop_engine::world::store::Key;
+use kubeloop_kubectl::printers::core::{EVENT_COLUMNS, event_name, event_row};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// At most this many rows are drawn (the newest): a 1,000-pod rollout
+/// records thousands of events, and the page must keep its frame rate.
+pub const MAX_ROWS: usize = 200;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventList {
+    /// Oldest first: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE.
+    pub rows: Vec<EventRow>,
+    /// Older matching events not drawn.
+    pub hidden: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub cells: Vec<String>,
+    pub warning: bool,
+}
+
+/// The events of `world` (about `about` only, when given), oldest first,
+/// the newest `max` of them.
+pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
+    let mut events: Vec<_> = world
+        .events()
+        .all()
+        .filter(|event| about.is_none_or(|key| event.involved == key))
+        .map(|event| {
+            // kubectl lists events about cluster-scoped objects in `default`.
+            let namespace = if event.involved.namespace.is_empty() { "default" } else { &event.involved.namespace };
+            ((event.last_timestamp.unix_ms, namespace.to_string(), event_name(&event)), event)
+        })
+        .collect();
+    kubeloop_engine::lean::sort_by(&mut events, |a, b| a.0.cmp(&b.0));
+    let hidden = events.len().saturating_sub(max);
+    let now = world.now();
+    let rows = events[hidden..]
+        .iter()
+        .map(|(_, event)| EventRow { cells: event_row(event, now), warning: event.event_type == EventType::Warning })
+        .collect();
+    EventList { rows, hidden }
+}
+
+/// `deployment/demo-api`, as kubectl names an object.
+pub fn object_name(key: &Key) -> String {
+    format!("{}/{}", key.kind.to_lowercase(), key.name)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventsTabProps {
+    pub state: PageState,
+    pub dispatcher: UseReducerDispatcher<PageState>,
+}
+
+#[function_component]
+pub fn EventsTab(props: &EventsTabProps) -> Html {
+    let show_all = use_state(|| false);
+    let state = &props.state;
+    let about = state.selected.clone().filter(|_| !*show_all);
+    let list = {
+        let state = state.clone();
+        use_memo((state.revision, state.shown.clone(), about.clone()), move |(_, _, about)| {
+            state.with_world(|world| event_list(world, about.as_ref(), MAX_ROWS))
+        })
+    };
+    let (scroller, onscroll) = use_pinned_to_bottom(Rc::clone(&list));
+    let scope = match (&state.selected, *show_all) {
+        (Some(key), false) => {
+            let show = show_all.clone();
+            html! { <p class="panel-note">{format!("Events of {}. ", object_name(key))}
+            <button type="button" class="link" onclick={move |_| show.set(true)}>{"Show all events"}</button></p> }
+        }
+        (Some(key), true) => {
+            let show = show_all.clone();
+            html! { <p class="panel-note">{"All events. "}
+            <button type="button" class="link" onclick={move |_| show.set(false)}>{format!("Only {}", object_name(key))}</button></p> }
+        }
+        (None, _) => html! {},
+    };
+    let clear = {
+        let dispatcher = props.dispatcher.clone();
+        move |_| dispatcher.dispatch(Action::Select(None))
+    };
+    html! {
+        <>
+            { scope }
+            <div class="panel-scroll" ref={scroller} {onscroll} tabindex="0" aria-label="Events, oldest first">
+                if list.hidden > 0 {
+                    <p class="panel-note">{format!("{} older events not shown.", list.hidden)}</p>
+                }
+                if list.rows.is_empty() {
+                    <p class="panel-note">{"No events."}
+                        if state.selected.is_some() { {" "}<button type="button" class="link" onclick={clear}>{"Clear the selection"}</button> }
+                    </p>
+                } else {
+                    <table class="events">
+                        <thead><tr>{ for EVENT_COLUMNS.iter().map(|column| html! { <th scope="col">{*column}</th> }) }</tr></thead>
+                        <tbody>
+                            { for list.rows.iter().map(|row| html! {
+                                <tr class={classes!("event", row.warning.then_some("warning"))}>
+                                    { for row.cells.iter().enumerate().map(|(i, cell)| html! {
+                                        <td class={classes!((i == 1).then_some("event-type"))}>{cell.clone()}</td>
+                                    }) }
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            </div>
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::Playground;
+
+    fn demo() -> Playground {
+        let mut playground = Playground::default();
+        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
+        playground.settle_rollouts();
+        playground
+    }
+
+    #[test]
+    fn the_rows_are_kubectl_s_and_newest_last() {
+        let playground = demo();
+        let list = event_list(playground.world(), None, MAX_ROWS);
+        assert_eq!(list.hidden, 0);
+        assert_eq!(list.rows.len(), playground.world().events().all().count());
+        // The Deployment controller's wording.
+        let scaled = list.rows.iter().find(|row| row.cells[2] == "ScalingReplicaSet").expect("a scaling event");
+        assert_eq!(&scaled.cells[1..4], ["Normal", "ScalingReplicaSet", "deployment/demo-api"]);
+        assert!(scaled.cells[4].starts_with("Scaled up replica set demo-api-") && scaled.cells[4].ends_with(" to 2"));
+        // Oldest first: the first row was seen longest ago, the last just now.
+        assert_eq!(list.rows.last().unwrap().cells[0], "0s");
+        assert_eq!(list.rows[0].cells[0], kubeloop_kubectl::human_duration_ms(playground.now_ms() as i64));
+        // Every row is a row `kubectl get events` prints, word for word.
+        let printed = {
+            let mut playground = demo();
+            playground.command("get events").output
+        };
+        for row in &list.rows {
+            let words = row.cells.join(" ");
+            let words: Vec<&str> = words.split_whitespace().collect();
+            assert!(
+                printed.lines().any(|line| line.split_whitespace().collect::<Vec<_>>() == words),
+                "{words:?} not in\n{printed}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_selected_object_shows_only_its_events_and_the_cap_keeps_the_newest() {
+        let playground = demo();
+        let world = playground.world();
+        let deployment = Key::new("Deployment", "default", "demo-api");
+        let list = event_list(world, Some(&deployment), MAX_ROWS);
+        assert_eq!(list.rows.len(), 1);
+        assert!(list.rows.iter().all(|row| row.cells[3] == "deployment/demo-api"));
+        let all = event_list(world, None, MAX_ROWS);
+        let capped = event_list(world, None, 3);
+        assert_eq!(capped.hidden, all.rows.len() - 3);
+        assert_eq!(capped.rows[..], all.rows[all.rows.len() - 3..]);
+        let nothing = event_list(world, Some(&Key::new("Pod", "default", "no-such-pod")), MAX_ROWS);
+        assert_eq!(nothing, EventList::default());
+    }
+
+    #[test]
+    fn warnings_are_marked() {
+        let mut playground = Playground::default();
+        let probed = kubeloop_engine::DEMO_MANIFESTS.replace(
+            "        - containerPort: 3000\n",
+            "        - containerPort: 3000\n        readinessProbe:\n          httpGet: {path: /healthz, port: 3000}\n",
+        );
+        assert!(playground.apply(&probed).ok);
+        playground.settle_rollouts();
+        playground.command("fault readiness deployment/demo-api 500");
+        for _ in 0..4 {
+            playground.step();
+        }
+        let list = event_list(playground.world(), None, MAX_ROWS);
+        let warning = list.rows.iter().find(|row| row.warning).expect("a warning");
+        assert_eq!(&warning.cells[1..3], ["Warning", "Unhealthy"]);
+        assert!(list.rows.iter().filter(|row| !row.warning).all(|row| row.cells[1] == "Normal"));
+    }
+}
