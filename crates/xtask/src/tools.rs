@@ -41,6 +41,9 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    // The window the issue names (headless would give 800x600 less its
+    // frame): the layout is tested at the size users get.
+    "--window-size=1280,800",
 ];
 
 impl Browser {
