@@ -89,7 +89,7 @@ pub fn Timebar(props: &TimebarProps) -> Html {
                         html! { <line class={marker_class(marker.kind)} x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="0" y2="10" /> }
                     }) }
                 </svg>
-                <input id="timeline" type="range" min="0" max={end.to_string()} step="100"
+                <input id="timeline" type="range" min="0" max={end.to_string()} step="1"
                        value={props.shown_ms.min(end).to_string()} oninput={on_seek}
                        aria-label="Timeline: drag to see the cluster at an earlier moment"
                        aria-valuetext={clock_text(props.shown_ms, props.live_ms)} />
