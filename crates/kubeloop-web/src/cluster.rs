@@ -102,7 +102,13 @@ fn deployment_view(deployment: &Deployment, replica_sets: Vec<ReplicaSetView>) -
     let spec = &deployment.spec;
     let image = spec.template.spec.containers.first().and_then(|c| c.image.as_deref()).unwrap_or_default().to_string();
     let strategy = spec.strategy.strategy_type.clone().unwrap_or_else(|| "RollingUpdate".to_string());
-    DeploymentView { key: Key::new("Deployment", deployment.metadata.namespace(), deployment.metadata.name()), replicas: spec.replicas.unwrap_or(1), image, strategy, replica_sets }
+    DeploymentView {
+        key: Key::new("Deployment", deployment.metadata.namespace(), deployment.metadata.name()),
+        replicas: spec.replicas.unwrap_or(1),
+        image,
+        strategy,
+        replica_sets,
+    }
 }
 
 fn replica_set_view(world: &World, replica_set: &ReplicaSet) -> ReplicaSetView {
@@ -117,7 +123,12 @@ fn replica_set_view(world: &World, replica_set: &ReplicaSet) -> ReplicaSetView {
     pods.sort_by(|a, b| a.key.name.cmp(&b.key.name));
     ReplicaSetView {
         key: Key::new("ReplicaSet", replica_set.metadata.namespace(), replica_set.metadata.name()),
-        revision: replica_set.metadata.annotations.get("deployment.kubernetes.io/revision").cloned().unwrap_or_default(),
+        revision: replica_set
+            .metadata
+            .annotations
+            .get("deployment.kubernetes.io/revision")
+            .cloned()
+            .unwrap_or_default(),
         desired: replica_set.spec.replicas.unwrap_or(1),
         current: replica_set.status.replicas,
         ready: replica_set.status.ready_replicas,

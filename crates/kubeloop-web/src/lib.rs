@@ -10,9 +10,12 @@ pub mod diagram;
 pub mod editor;
 pub mod editor_lines;
 pub mod frames;
+pub mod indent;
 pub mod playground;
 pub mod state;
+pub mod storage;
 pub mod timebar;
+pub mod yaml_highlight;
 
 pub use app::App;
 

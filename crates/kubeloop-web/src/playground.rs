@@ -254,9 +254,9 @@ fn activity(world: &World) -> (u64, usize) {
 
 /// `sleep 1500ms`, or `sleep 2m`/`sleep 30s` when whole.
 fn sleep_line(ms: u64) -> String {
-    if ms % 60_000 == 0 {
+    if ms.is_multiple_of(60_000) {
         format!("sleep {}m\n", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("sleep {}s\n", ms / 1000)
     } else {
         format!("sleep {ms}ms\n")

@@ -117,6 +117,8 @@ pub enum Action {
     /// A terminal line, or what a break-things button does (a kubectl or
     /// fault line, echoed in the terminal so the user sees its words).
     Command(String),
+    /// Start again: the demo text, applied and running (Reset to demo).
+    Reset,
 }
 
 impl PageState {
@@ -222,7 +224,7 @@ impl Reducible for PageState {
                     Shown::Past(world) => world.now_ms(),
                     Shown::Live => cluster.now_ms(),
                 };
-                let previous = cluster.markers().into_iter().map(|m| m.at_ms).filter(|&at| at < t).next_back();
+                let previous = cluster.markers().into_iter().map(|m| m.at_ms).rfind(|&at| at < t);
                 drop(cluster);
                 return Rc::new(self.showing(previous.unwrap_or(0)));
             }
@@ -237,6 +239,7 @@ impl Reducible for PageState {
                 cluster.command(&line);
                 PageState { shown: Shown::Live, ..self.changed() }
             }
+            Action::Reset => PageState { revision: self.revision + 1, ..PageState::default() },
         };
         drop(cluster);
         Rc::new(next)
@@ -343,6 +346,17 @@ mod tests {
         let back = reduce(start, Action::Seek(u64::MAX));
         assert_eq!(back.shown, Shown::Live);
         assert_eq!(ready(&back), 2);
+    }
+
+    #[test]
+    fn reset_starts_again_from_the_demo() {
+        let state = Rc::new(PageState::new("kind: Nonsense\n", Some("kubectl get pods\n")));
+        assert_eq!(pods(&state), 0);
+        let reset = reduce(state.clone(), Action::Reset);
+        assert_eq!(&*reset.text, kubeloop_engine::DEMO_MANIFESTS);
+        assert_eq!(pods(&reset), 2);
+        assert!(reset.revision > state.revision, "memos keyed on the revision see the new cluster");
+        assert_eq!(reset.cluster.0.borrow().script(), PageState::default().cluster.0.borrow().script());
     }
 
     #[test]

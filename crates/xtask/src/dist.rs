@@ -400,7 +400,9 @@ mod tests {
         std::fs::write(dir.join("app.wasm"), &noise[..1024]).unwrap();
         assert_eq!(check_budget(&dir), Ok(()));
         std::fs::write(dir.join("app.wasm"), &noise).unwrap();
-        assert!(check_budget(&dir).unwrap_err().contains(&format!("over the {} KiB ceiling", CEILING_GZIP_BYTES / 1024)));
+        assert!(
+            check_budget(&dir).unwrap_err().contains(&format!("over the {} KiB ceiling", CEILING_GZIP_BYTES / 1024))
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
