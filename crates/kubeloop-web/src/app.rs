@@ -6,10 +6,11 @@ use crate::breaks::{Breaks, actions_for, targets};
 use crate::cluster::ClusterView;
 use crate::diagram::{Diagram, layout};
 use crate::diagram_details::{Details, describe_selected};
-use crate::editor::Editor;
+use crate::editor::{ChangeSummary, Editor};
 use crate::frames::{use_animation_frames, use_shortcuts};
 use crate::panel::{Panel, panel_id};
 use crate::state::{Action, PageState, Tab};
+use crate::storage;
 use crate::timebar::Timebar;
 use yew::prelude::*;
 
@@ -21,7 +22,8 @@ fn send<T: 'static>(state: &UseReducerHandle<PageState>, action: fn() -> Action)
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(PageState::default);
+    let state = use_reducer(restored);
+    let storage_failed = use_autosave(&state);
     let on_edit = {
         let state = state.dispatcher();
         Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
@@ -95,6 +97,32 @@ pub fn App() -> Html {
         }
     };
     let apply = send(&state, || Action::Apply);
+    let summary = {
+        let state = (*state).clone();
+        use_memo((state.manifests.clone(), state.revision), move |_| {
+            let manifests = &state.manifests;
+            let lines = if manifests.has_errors() {
+                Vec::new()
+            } else {
+                kubeloop_engine::world::preview::preview(state.cluster.0.borrow().world(), manifests)
+            };
+            std::rc::Rc::new(lines)
+        })
+    };
+    let reset = {
+        let state = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let sure = web_sys::window().is_none_or(|window| {
+                window
+                    .confirm_with_message("Discard your text and session and start again from the demo?")
+                    .unwrap_or(true)
+            });
+            if sure {
+                storage::clear();
+                state.dispatch(Action::Reset);
+            }
+        })
+    };
     html! {
         <div class="playground">
             <header class="topbar"><h1>{"kubeloop"}</h1>
@@ -106,9 +134,18 @@ pub fn App() -> Html {
                     { for state.applied.as_ref().map(|(text, ok)| html! {
                         <output id="apply-result" class={classes!("apply-result", (!ok).then_some("error"))}>{text.to_string()}</output>
                     }) }
+                    <ChangeSummary lines={(*summary).clone()} />
+                    <button id="reset" type="button" class="reset" onclick={reset}
+                            title="Discard the text and the session, and start again from the demo">{"Reset to demo"}</button>
                 </div>
+                { for storage_failed.then(|| html! {
+                    <p id="storage-note" class="storage-note" role="status">
+                        {"This browser is not keeping your work (storage is off or full): it lasts until you close the tab."}
+                    </p>
+                }) }
                 <Editor text={AttrValue::from(state.text.clone())}
-                        diagnostics={state.manifests.diagnostics.clone()} {on_edit} />
+                        diagnostics={state.manifests.diagnostics.clone()} {on_edit}
+                        on_apply={send(&state, || Action::Apply)} />
             </section>
             <section class="pane diagram-pane" aria-label="Cluster diagram">
                 <Breaks actions={break_actions} target={state.selected.clone()} targets={break_targets}
@@ -141,4 +178,45 @@ pub fn App() -> Html {
             </section>
         </div>
     }
+}
+
+/// The page as it was left: the saved text and session, or the demo.
+fn restored() -> PageState {
+    let text = storage::load(storage::TEXT_KEY);
+    let session = storage::load(storage::SESSION_KEY);
+    PageState::new(text.as_deref().unwrap_or(kubeloop_engine::DEMO_MANIFESTS), session.as_deref())
+}
+
+/// Saves the text on every edit and the session on every change (while
+/// playing, time alone is saved every [`storage::PLAYING_SAVE_EVERY`]
+/// frames; inputs at once). Returns whether storage has refused a save.
+#[hook]
+fn use_autosave(state: &UseReducerHandle<PageState>) -> bool {
+    let failed = use_state_eq(|| false);
+    let saved_script = use_mut_ref(String::new);
+    let saved_at = use_mut_ref(|| 0u64);
+    {
+        let failed = failed.clone();
+        use_effect_with(state.text.clone(), move |text| {
+            if !storage::save(storage::TEXT_KEY, text) {
+                failed.set(true);
+            }
+        });
+    }
+    {
+        let failed = failed.clone();
+        let (cluster, playing) = (state.cluster.clone(), state.playing);
+        use_effect_with((state.revision, cluster.clone(), playing), move |(revision, _, playing)| {
+            let script = cluster.0.borrow().script();
+            let due = !*playing || revision.saturating_sub(*saved_at.borrow()) >= storage::PLAYING_SAVE_EVERY;
+            if *saved_script.borrow() != script && (due || storage::says_more(&saved_script.borrow(), &script)) {
+                if !storage::save(storage::SESSION_KEY, &script) {
+                    failed.set(true);
+                }
+                *saved_script.borrow_mut() = script;
+                *saved_at.borrow_mut() = *revision;
+            }
+        });
+    }
+    *failed
 }

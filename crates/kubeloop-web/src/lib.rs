@@ -15,11 +15,14 @@ pub mod editor_lines;
 pub mod events_tab;
 pub mod explain;
 pub mod frames;
+pub mod indent;
 pub mod panel;
 pub mod playground;
 pub mod state;
+pub mod storage;
 pub mod terminal;
 pub mod timebar;
+pub mod yaml_highlight;
 
 pub use app::App;
 

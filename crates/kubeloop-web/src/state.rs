@@ -120,6 +120,8 @@ pub enum Action {
     /// A break-things button: its script lines, run at the present and
     /// echoed in the terminal.
     Script(String),
+    /// Start again: the demo text, applied and running (Reset to demo).
+    Reset,
 }
 
 impl PageState {
@@ -244,6 +246,7 @@ impl Reducible for PageState {
                 cluster.run_script(&snippet);
                 PageState { shown: Shown::Live, ..self.changed() }
             }
+            Action::Reset => PageState { revision: self.revision + 1, ..PageState::default() },
         };
         drop(cluster);
         Rc::new(next)
@@ -350,6 +353,17 @@ mod tests {
         let back = reduce(start, Action::Seek(u64::MAX));
         assert_eq!(back.shown, Shown::Live);
         assert_eq!(ready(&back), 2);
+    }
+
+    #[test]
+    fn reset_starts_again_from_the_demo() {
+        let state = Rc::new(PageState::new("kind: Nonsense\n", Some("kubectl get pods\n")));
+        assert_eq!(pods(&state), 0);
+        let reset = reduce(state.clone(), Action::Reset);
+        assert_eq!(&*reset.text, kubeloop_engine::DEMO_MANIFESTS);
+        assert_eq!(pods(&reset), 2);
+        assert!(reset.revision > state.revision, "memos keyed on the revision see the new cluster");
+        assert_eq!(reset.cluster.0.borrow().script(), PageState::default().cluster.0.borrow().script());
     }
 
     #[test]

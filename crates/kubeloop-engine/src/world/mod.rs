@@ -17,6 +17,7 @@ pub mod history;
 pub mod hpa;
 pub mod kubelet;
 mod nodes;
+pub mod preview;
 mod queues;
 mod replicaset_controller;
 pub mod rng;
