@@ -15,7 +15,12 @@ const STYLE: &str = include_str!("../../../web/style.css");
 
 /// Mounts a fresh App into its own element and lets Yew render it.
 async fn mount() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
+    let window = web_sys::window().unwrap();
+    // Each test starts as a new visitor: nothing saved by an earlier one.
+    if let Ok(Some(storage)) = window.local_storage() {
+        storage.clear().unwrap();
+    }
+    let document = window.document().unwrap();
     if document.get_element_by_id("kubeloop-style").is_none() {
         let style = document.create_element("style").unwrap();
         style.set_id("kubeloop-style");
@@ -78,10 +83,11 @@ fn attribute(element: &Element, name: &str) -> String {
     element.get_attribute(name).unwrap_or_default()
 }
 
+/// The desired state's replicas (the editor's reading, before Apply).
 fn pod_names(root: &Element) -> Vec<String> {
-    let pods = root.query_selector_all("svg [data-pod]").unwrap();
+    let pods = root.query_selector_all("svg [data-replica]").unwrap();
     (0..pods.length())
-        .map(|i| pods.item(i).unwrap().dyn_into::<Element>().unwrap().get_attribute("data-pod").unwrap())
+        .map(|i| pods.item(i).unwrap().dyn_into::<Element>().unwrap().get_attribute("data-replica").unwrap())
         .collect()
 }
 
