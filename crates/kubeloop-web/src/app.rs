@@ -42,9 +42,12 @@ pub fn App() -> Html {
             })
         }));
     }
+    // The markers walk every event and decision: not on every frame while
+    // playing (each frame is a revision), but every 5 simulated seconds then.
     let markers = {
         let cluster = state.cluster.clone();
-        use_memo(state.revision, move |_| cluster.0.borrow().markers())
+        let key = if state.playing { (true, state.live_ms() / 5_000) } else { (false, state.revision) };
+        use_memo(key, move |_| cluster.0.borrow().markers())
     };
     let view = {
         let state = (*state).clone();

@@ -125,6 +125,30 @@ impl Session {
 
     /// Polls `probe` until it returns `Some`, for at most `timeout`. The page
     /// renders asynchronously; this waits for it, it does not time it.
+    /// Clicks the element `css` finds, as its click() method does (fires on
+    /// elements WebDriver's own click would refuse as covered).
+    pub fn click(&self, css: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.execute("arguments[0].click();", vec![Session::arg(&element)]).map(drop)
+    }
+
+    /// The editor's text (`#editor`'s value).
+    pub fn editor_text(&self) -> Result<String> {
+        let value = self.execute("return document.getElementById('editor').value", vec![])?;
+        Ok(value.as_str().unwrap_or_default().to_string())
+    }
+
+    /// Puts the editor's caret over `needle`'s last character, as a user
+    /// would by double-clicking it, so the next keystrokes replace it.
+    pub fn select_last_char_of(&self, needle: &str) -> Result<()> {
+        let editor = self.find("#editor")?;
+        let script = "const [el, needle] = arguments; const i = el.value.indexOf(needle); \
+                      if (i < 0) return false; el.focus(); \
+                      el.setSelectionRange(i + needle.length - 1, i + needle.length); return true;";
+        let found = self.execute(script, vec![Session::arg(&editor), needle.into()])?;
+        if found.as_bool() == Some(true) { Ok(()) } else { Err(format!("{needle:?} is not in the editor")) }
+    }
+
     pub fn wait_for<T>(&self, timeout: Duration, mut probe: impl FnMut() -> Result<Option<T>>) -> Result<T> {
         let deadline = Instant::now() + timeout;
         loop {

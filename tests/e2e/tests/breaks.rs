@@ -6,12 +6,6 @@ use std::time::Duration;
 
 const RENDER_WAIT: Duration = Duration::from_secs(20);
 
-fn click(session: &Session, css: &str) -> Result<()> {
-    let element = session.find(css)?;
-    session.execute("arguments[0].click();", vec![Session::arg(&element)])?;
-    Ok(())
-}
-
 /// Picks `deployment/demo-api` in the break-things picker.
 fn pick_target(session: &Session, name: &str) -> Result<()> {
     let select = session.find("#break-target")?;
@@ -69,12 +63,12 @@ fn failing_readiness_stalls_the_rollout() -> Result<()> {
 
     // A readiness probe first: without one, the kubelet never asks.
     type_text(&session, &WITH_PROBE.replace("TAG", "1.0.0"))?;
-    click(&session, "#apply")?;
+    session.click("#apply")?;
     // Adding the probe changes the template: a rollout of its own, done
     // once the newest ReplicaSet has both pods ready.
     let mut done = false;
     for _ in 0..60 {
-        click(&session, "#step")?;
+        session.click("#step")?;
         if replica_sets(&session)?.first().is_some_and(|(_, desired, _, ready)| (*desired, *ready) == (2, 2)) {
             done = true;
             break;
@@ -82,11 +76,11 @@ fn failing_readiness_stalls_the_rollout() -> Result<()> {
     }
     assert!(done, "the probe's rollout did not finish: {:?}", replica_sets(&session)?);
     pick_target(&session, "deployment/demo-api")?;
-    click(&session, "#break-fail-readiness")?;
+    session.click("#break-fail-readiness")?;
     type_text(&session, &WITH_PROBE.replace("TAG", "1.0.1"))?;
-    click(&session, "#apply")?;
+    session.click("#apply")?;
     for _ in 0..30 {
-        click(&session, "#step")?;
+        session.click("#step")?;
     }
     let sets = replica_sets(&session)?;
     // Newest first: 1.0.1, 1.0.0 with the probe, 1.0.0 without it.
@@ -110,10 +104,10 @@ fn a_memory_limit_below_use_crash_loops() -> Result<()> {
     session.wait_for(RENDER_WAIT, || Ok((phases(&session)?.len() == 2).then_some(())))?;
 
     pick_target(&session, "deployment/demo-api")?;
-    click(&session, "#break-lower-memory-limit")?;
+    session.click("#break-lower-memory-limit")?;
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..40 {
-        click(&session, "#step")?;
+        session.click("#step")?;
         for phase in phases(&session)? {
             if !seen.contains(&phase) {
                 seen.push(phase);

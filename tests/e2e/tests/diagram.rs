@@ -67,11 +67,6 @@ fn engine_counts(playground: &Playground) -> Counts {
     counts
 }
 
-fn click(session: &Session, css: &str) -> Result<()> {
-    let element = session.find(css)?;
-    session.execute("arguments[0].click();", vec![Session::arg(&element)]).map(|_| ())
-}
-
 /// A click as the user makes it, on an SVG element (which has no `click()`).
 fn click_svg(session: &Session, css: &str) -> Result<()> {
     let element = session.find(css)?;
@@ -81,22 +76,6 @@ fn click_svg(session: &Session, css: &str) -> Result<()> {
 
 fn clock(session: &Session) -> Result<String> {
     session.text(&session.find("#clock")?)
-}
-
-/// Puts the caret over `needle`'s last character, so the next keystroke
-/// replaces it (as in playground.rs).
-fn select_last_char_of(session: &Session, needle: &str) -> Result<()> {
-    let editor = session.find("#editor")?;
-    let script = "const [el, needle] = arguments; const i = el.value.indexOf(needle); \
-                  if (i < 0) return false; el.focus(); \
-                  el.setSelectionRange(i + needle.length - 1, i + needle.length); return true;";
-    let found = session.execute(script, vec![Session::arg(&editor), needle.into()])?;
-    if found.as_bool() == Some(true) { Ok(()) } else { Err(format!("{needle:?} is not in the editor")) }
-}
-
-fn editor_text(session: &Session) -> Result<String> {
-    let value = session.execute("return document.getElementById('editor').value", vec![])?;
-    Ok(value.as_str().unwrap_or("").to_string())
 }
 
 /// Opens the page and waits for the running demo: two Running pods.
@@ -110,13 +89,13 @@ fn open_demo(session: &Session) -> Result<()> {
 
 /// Types the new image tag and applies it; returns the text applied.
 fn apply_new_image(session: &Session) -> Result<String> {
-    select_last_char_of(session, "myrepo/demo-api:1.0.0")?;
+    session.select_last_char_of("myrepo/demo-api:1.0.0")?;
     session.send_keys(&session.find("#editor")?, "1")?;
-    let text = editor_text(session)?;
+    let text = session.editor_text()?;
     if text != kubeloop_engine::DEMO_MANIFESTS.replace("demo-api:1.0.0", "demo-api:1.0.1") {
         return Err(format!("unexpected editor text:\n{text}"));
     }
-    click(session, "#apply")?;
+    session.click("#apply")?;
     Ok(text)
 }
 
@@ -125,10 +104,10 @@ fn raising_replicas_makes_pods_appear_over_time() -> Result<()> {
     let session = Session::start()?;
     open_demo(&session)?;
 
-    select_last_char_of(&session, "replicas: 2")?;
+    session.select_last_char_of("replicas: 2")?;
     session.send_keys(&session.find("#editor")?, "5")?;
     session.wait_for(RENDER_WAIT, || Ok((session.find_all("svg [data-replica]")?.len() == 5).then_some(())))?;
-    click(&session, "#apply")?;
+    session.click("#apply")?;
 
     let after_apply = session.wait_for(SETTLE, || {
         let pods = pods(&session)?;
@@ -145,7 +124,7 @@ fn raising_replicas_makes_pods_appear_over_time() -> Result<()> {
         if pods.len() == 5 && pods.iter().all(|(_, phase)| phase == "Running") {
             break;
         }
-        click(&session, "#step")?;
+        session.click("#step")?;
     }
     let pods = pods(&session)?;
     assert_eq!(pods.len(), 5, "{pods:?}");
@@ -189,7 +168,7 @@ fn a_rolling_update_shows_the_engine_s_replica_set_counts_at_every_step() -> Res
             assert!(done, "the rollout did not finish in {steps} steps: {expected:?}");
             break;
         }
-        click(&session, "#step")?;
+        session.click("#step")?;
         native.step();
         steps += 1;
     }
@@ -213,7 +192,7 @@ fn scrubbing_back_shows_the_earlier_state_and_seeking_to_the_end_is_live() -> Re
         {
             break;
         }
-        click(&session, "#step")?;
+        session.click("#step")?;
     }
     assert!(pods_of(&session, &old_rs)?.is_empty(), "the rollout did not finish");
     let live_clock = clock(&session)?;
@@ -222,7 +201,7 @@ fn scrubbing_back_shows_the_earlier_state_and_seeking_to_the_end_is_live() -> Re
     // Back, event by event, until the old ReplicaSet's pods are there again.
     let mut back = 0;
     while pods_of(&session, &old_rs)?.is_empty() && back < 60 {
-        click(&session, "#step-back")?;
+        session.click("#step-back")?;
         back += 1;
     }
     let earlier = pods_of(&session, &old_rs)?;
@@ -253,7 +232,7 @@ fn scrubbing_back_shows_the_earlier_state_and_seeking_to_the_end_is_live() -> Re
         if clock(&session)?.ends_with("(live)") {
             break;
         }
-        click(&session, "#step")?;
+        session.click("#step")?;
     }
     assert_eq!(clock(&session)?, live_clock);
     assert!(pods_of(&session, &old_rs)?.is_empty());

@@ -13,21 +13,6 @@ const TAB: &str = "\u{E004}";
 const ESCAPE: &str = "\u{E00C}";
 const RELEASE: &str = "\u{E000}";
 
-fn editor_text(session: &Session) -> Result<String> {
-    let value = session.execute("return document.getElementById('editor').value", vec![])?;
-    Ok(value.as_str().unwrap_or_default().to_string())
-}
-
-/// Selects `needle`'s last character in the editor, so typing replaces it.
-fn select_last_char_of(session: &Session, needle: &str) -> Result<()> {
-    let editor = session.find("#editor")?;
-    let script = "const [el, needle] = arguments; const i = el.value.indexOf(needle); \
-                  if (i < 0) return false; el.focus(); \
-                  el.setSelectionRange(i + needle.length - 1, i + needle.length); return true;";
-    let found = session.execute(script, vec![Session::arg(&editor), needle.into()])?;
-    if found.as_bool() == Some(true) { Ok(()) } else { Err(format!("{needle:?} is not in the editor")) }
-}
-
 fn wait_for_pod_count(session: &Session, count: usize) -> Result<()> {
     session.wait_for(RENDER_WAIT, || Ok((session.find_all("[data-pod]")?.len() == count).then_some(())))
 }
@@ -45,13 +30,13 @@ fn reload_keeps_the_text() -> Result<()> {
     let url = serve_bundle()?;
     let session = Session::start()?;
     open(&session, &url)?;
-    select_last_char_of(&session, "port: 80")?;
+    session.select_last_char_of("port: 80")?;
     session.send_keys(&session.find("#editor")?, "81")?;
-    assert!(editor_text(&session)?.contains("  - port: 881\n"));
+    assert!(session.editor_text()?.contains("  - port: 881\n"));
 
     open(&session, &url)?;
     let text = session.wait_for(RENDER_WAIT, || {
-        let text = editor_text(&session)?;
+        let text = session.editor_text()?;
         Ok(text.contains("port: 881").then_some(text))
     })?;
     assert!(text.starts_with("# demo-api"), "{text}");
@@ -64,13 +49,13 @@ fn reload_keeps_the_session() -> Result<()> {
     let session = Session::start()?;
     open(&session, &url)?;
     wait_for_pod_count(&session, 2)?;
-    select_last_char_of(&session, "replicas: 2")?;
+    session.select_last_char_of("replicas: 2")?;
     let editor = session.find("#editor")?;
     session.send_keys(&editor, "3")?;
     session.send_keys(&editor, &format!("{CONTROL}{ENTER}{RELEASE}"))?;
     wait_for_pod_count(&session, 3)?;
     // Ctrl-Enter applied; it typed no newline.
-    assert!(editor_text(&session)?.contains("  replicas: 3\n  selector:"));
+    assert!(session.editor_text()?.contains("  replicas: 3\n  selector:"));
     assert_eq!(
         session.text(&session.find("#apply-result")?)?,
         "deployment.apps/demo-api configured\nservice/demo-api unchanged"
@@ -78,7 +63,7 @@ fn reload_keeps_the_session() -> Result<()> {
 
     session.goto(&url)?;
     wait_for_pod_count(&session, 3)?;
-    assert!(editor_text(&session)?.contains("  replicas: 3\n"));
+    assert!(session.editor_text()?.contains("  replicas: 3\n"));
     Ok(())
 }
 
@@ -91,7 +76,7 @@ fn the_change_summary_names_the_new_image() -> Result<()> {
     let items = session.wait_for(RENDER_WAIT, || Ok(Some(session.find_all("#change-summary li")?)))?;
     assert_eq!(session.text(&items[0])?, "Deployment demo-api unchanged");
 
-    select_last_char_of(&session, "demo-api:1.0.0")?;
+    session.select_last_char_of("demo-api:1.0.0")?;
     session.send_keys(&session.find("#editor")?, "1")?;
     let wanted = "rolls out a new ReplicaSet: spec.template.spec.containers[0].image changed from \
                   myrepo/demo-api:1.0.0 to myrepo/demo-api:1.0.1";
@@ -102,7 +87,7 @@ fn the_change_summary_names_the_new_image() -> Result<()> {
     })?;
 
     // A text with errors gets no summary.
-    select_last_char_of(&session, "kind: Service")?;
+    session.select_last_char_of("kind: Service")?;
     session.send_keys(&session.find("#editor")?, "x")?;
     session.wait_for(RENDER_WAIT, || Ok(session.find_all("#change-summary")?.is_empty().then_some(())))?;
     Ok(())
@@ -120,17 +105,17 @@ fn tab_indents_and_escape_then_tab_leaves() -> Result<()> {
     session.execute(script, vec![Session::arg(&editor)])?;
     session.send_keys(&editor, TAB)?;
     assert!(
-        editor_text(&session)?.contains("\n    selector:\n      app: demo-api\n  ports:"),
+        session.editor_text()?.contains("\n    selector:\n      app: demo-api\n  ports:"),
         "{}",
-        editor_text(&session)?
+        session.editor_text()?
     );
     session.send_keys(&editor, &format!("\u{E008}{TAB}{RELEASE}"))?;
-    assert!(editor_text(&session)?.contains("\n  selector:\n    app: demo-api\n  ports:"));
+    assert!(session.editor_text()?.contains("\n  selector:\n    app: demo-api\n  ports:"));
     // The text is drawn highlighted behind the textarea.
     let key = session.execute("return document.querySelector('.editor-backdrop .y-k').textContent", vec![])?;
     assert_eq!(key.as_str(), Some("apiVersion"));
     let drawn = session.execute("return document.querySelector('.editor-backdrop').textContent", vec![])?;
-    assert_eq!(drawn.as_str().map(|t| t.len()), Some(editor_text(&session)?.replace('\n', "").len()));
+    assert_eq!(drawn.as_str().map(|t| t.len()), Some(session.editor_text()?.replace('\n', "").len()));
 
     session.send_keys(&editor, ESCAPE)?;
     session.send_keys(&editor, TAB)?;

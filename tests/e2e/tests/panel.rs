@@ -31,11 +31,6 @@ fn open() -> Result<Session> {
     Ok(session)
 }
 
-fn click(session: &Session, css: &str) -> Result<()> {
-    let element = session.find(css)?;
-    session.execute("arguments[0].click();", vec![Session::arg(&element)]).map(drop)
-}
-
 fn strings(value: Value) -> Vec<String> {
     value.as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or_default().to_string()).collect()
 }
@@ -48,7 +43,7 @@ fn terminal_outputs(session: &Session) -> Result<Vec<String>> {
 /// Types a line at the terminal's prompt and waits for its output.
 fn run(session: &Session, line: &str) -> Result<String> {
     let before = terminal_outputs(session)?.len();
-    click(session, "#tab-terminal")?;
+    session.click("#tab-terminal")?;
     session.send_keys(&session.find("#terminal-input")?, &format!("{line}{ENTER}"))?;
     session.wait_for(RENDER_WAIT, || Ok(terminal_outputs(session)?.get(before).cloned()))
 }
@@ -56,7 +51,7 @@ fn run(session: &Session, line: &str) -> Result<String> {
 /// Steps the page `times` and waits until its clock says `native_ms`.
 fn step_to(session: &Session, times: usize, native_ms: u64) -> Result<()> {
     for _ in 0..times {
-        click(session, "#step")?;
+        session.click("#step")?;
     }
     let expected = clock_text(native_ms, native_ms);
     session.wait_for(RENDER_WAIT, || Ok((session.text(&session.find("#clock")?)? == expected).then_some(())))
@@ -77,7 +72,7 @@ fn steps_until(playground: &mut Playground, done: impl Fn(&Playground) -> bool) 
 #[test]
 fn the_terminal_prints_what_the_cli_prints_and_agrees_with_the_diagram() -> Result<()> {
     let session = open()?;
-    click(&session, "#tab-terminal")?;
+    session.click("#tab-terminal")?;
     // Clicking the tab puts the caret in the prompt.
     session.wait_for(RENDER_WAIT, || {
         let focused = session.execute("return document.activeElement && document.activeElement.id;", vec![])?;
@@ -118,7 +113,7 @@ fn the_terminal_prints_what_the_cli_prints_and_agrees_with_the_diagram() -> Resu
 fn events_list_the_scaling_and_mark_a_failing_probe_as_a_warning() -> Result<()> {
     let mut native = native_demo();
     let session = open()?;
-    click(&session, "#tab-events")?;
+    session.click("#tab-events")?;
     let rows_text = || -> Result<Vec<String>> {
         let script = "return [...document.querySelectorAll('table.events tbody tr')].map(r => \
                       [...r.cells].map(c => c.textContent).join('\\t'));";
@@ -140,7 +135,7 @@ fn events_list_the_scaling_and_mark_a_failing_probe_as_a_warning() -> Result<()>
         "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
         vec![Session::arg(&editor), probed.clone().into()],
     )?;
-    click(&session, "#apply")?;
+    session.click("#apply")?;
     assert!(native.apply(&probed).ok);
     session.wait_for(RENDER_WAIT, || Ok(session.find_all("#apply-result")?.into_iter().next()))?;
     // ...then break it from the terminal and step until the kubelet warns.
@@ -151,7 +146,7 @@ fn events_list_the_scaling_and_mark_a_failing_probe_as_a_warning() -> Result<()>
     });
     step_to(&session, steps, native.now_ms())?;
 
-    click(&session, "#tab-events")?;
+    session.click("#tab-events")?;
     let warning = session.wait_for(RENDER_WAIT, || Ok(session.find_all("tr.event.warning")?.into_iter().next()))?;
     let cells = strings(
         session.execute("return [...arguments[0].cells].map(c => c.textContent);", vec![Session::arg(&warning)])?,
@@ -182,7 +177,7 @@ fn explain_shows_the_rolling_update_arithmetic() -> Result<()> {
         steps_until(&mut native, |p| p.world().decisions().iter().any(|d| d.what == "scale up the new ReplicaSet"));
     step_to(&session, steps, native.now_ms())?;
 
-    click(&session, "#tab-explain")?;
+    session.click("#tab-explain")?;
     let expected = explain(native.world(), None);
     let texts = |css: &str| -> Result<Vec<String>> {
         let script = "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);";

@@ -20,17 +20,6 @@ fn wait_for_pods(session: &Session, count: usize) -> Result<Vec<String>> {
     })
 }
 
-/// Puts the caret over `needle`'s last character, as a user would by
-/// double-clicking it, so the next keystrokes replace it.
-fn select_last_char_of(session: &Session, needle: &str) -> Result<()> {
-    let editor = session.find("#editor")?;
-    let script = "const [el, needle] = arguments; const i = el.value.indexOf(needle); \
-                  if (i < 0) return false; el.focus(); \
-                  el.setSelectionRange(i + needle.length - 1, i + needle.length); return true;";
-    let found = session.execute(script, vec![Session::arg(&editor), needle.into()])?;
-    if found.as_bool() == Some(true) { Ok(()) } else { Err(format!("{needle:?} is not in the editor")) }
-}
-
 #[test]
 fn typing_replicas_5_draws_5_desired_replicas() -> Result<()> {
     let url = serve_bundle()?;
@@ -38,7 +27,7 @@ fn typing_replicas_5_draws_5_desired_replicas() -> Result<()> {
     session.goto(&url)?;
     assert_eq!(wait_for_pods(&session, 2)?, ["demo-api-1", "demo-api-2"]);
 
-    select_last_char_of(&session, "replicas: 2")?;
+    session.select_last_char_of("replicas: 2")?;
     session.send_keys(&session.find("#editor")?, "5")?;
 
     let names = wait_for_pods(&session, 5)?;
