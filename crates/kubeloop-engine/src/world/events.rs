@@ -502,7 +502,29 @@ impl EventLog {
 
     /// The events the API server holds, oldest first.
     pub fn all(&self) -> impl Iterator<Item = Event<'_>> + '_ {
-        (0..self.slots.len() as u32).filter(|&at| !self.slots[at as usize].is(GONE | DEAD)).map(|at| self.view(at))
+        self.live_slots().map(|at| self.view(at))
+    }
+
+    /// The events last seen at or after `unix_ms`, oldest first: the
+    /// newest part of [`EventLog::all`], without building the others'
+    /// messages.
+    pub fn seen_since(&self, unix_ms: i64) -> impl Iterator<Item = Event<'_>> + '_ {
+        self.live_slots().filter(move |&at| self.last_ms(at) >= unix_ms).map(|at| self.view(at))
+    }
+
+    /// Each event's type, object and last time, oldest first: what
+    /// [`EventLog::all`] would give, without building messages (a view per
+    /// frame over thousands of events).
+    pub fn stamps(&self) -> impl Iterator<Item = (EventType, &Key, Time)> + '_ {
+        self.live_slots().map(|at| {
+            let slot = &self.slots[at as usize];
+            let event_type = self.labels[slot.label() as usize].event_type;
+            (event_type, self.objects.key(slot.object), Time::from_unix_ms(self.last_ms(at)))
+        })
+    }
+
+    fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.slots.len() as u32).filter(|&at| !self.slots[at as usize].is(GONE | DEAD))
     }
 
     /// The events about one object, oldest first.

@@ -141,17 +141,19 @@ pub fn pod_usage(world: &World, pod: &Key) -> (i64, i64) {
     let image = object.spec.containers.first().and_then(|c| c.image.as_deref()).unwrap_or("");
     let app = app_for(world, image);
     let rate = pod_rate(world, pod);
-    let use_of = |usage: Option<&crate::api::playground::AppUsage>, milli: bool, baseline: &str, per: &str| {
-        let quantity = |q: Option<&Quantity>, default: &str| {
-            let value = |q: &Quantity| if milli { q.milli_value() } else { q.value() };
-            q.map(value).or_else(|| Quantity::parse(default).ok().as_ref().map(value)).unwrap_or(0)
+    // The defaults (an app no App document describes): cpu 5m + 2m per
+    // request, memory 64Mi + 1Mi per request, as numbers (parsing them for
+    // every pod of every frame of the diagram showed in its profile).
+    let use_of = |usage: Option<&crate::api::playground::AppUsage>, milli: bool, baseline: i64, per: i64| {
+        let quantity = |q: Option<&Quantity>, default: i64| {
+            q.map(|q| if milli { q.milli_value() } else { q.value() }).unwrap_or(default)
         };
         let base = quantity(usage.and_then(|u| u.baseline.as_ref()), baseline);
         let per_request = quantity(usage.and_then(|u| u.per_request.as_ref()), per);
         base.saturating_add(per_request.saturating_mul(rate))
     };
-    let cpu = use_of(app.map(|a| &a.spec.cpu), true, "5m", "2m");
-    let memory = use_of(app.map(|a| &a.spec.memory), false, "64Mi", "1Mi");
+    let cpu = use_of(app.map(|a| &a.spec.cpu), true, 5, 2);
+    let memory = use_of(app.map(|a| &a.spec.memory), false, 64 << 20, 1 << 20);
     (cpu, memory)
 }
 
