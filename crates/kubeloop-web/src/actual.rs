@@ -24,8 +24,10 @@ pub struct ActualProps {
     pub view: Rc<ClusterView>,
     #[prop_or_default]
     pub selected: Option<Key>,
+    /// A shape clicked (or Enter on it): its key; a click on the diagram
+    /// around the shapes: `None` (deselects).
     #[prop_or_default]
-    pub on_select: Callback<Key>,
+    pub on_select: Callback<Option<Key>>,
 }
 
 /// `Pod/default/web-1`: what `data-select` holds.
@@ -252,11 +254,7 @@ pub fn Actual(props: &ActualProps) -> Html {
     };
     let onclick = {
         let on_select = props.on_select.clone();
-        Callback::from(move |event: MouseEvent| {
-            if let Some(key) = selected_by(&event) {
-                on_select.emit(key);
-            }
-        })
+        Callback::from(move |event: MouseEvent| on_select.emit(selected_by(&event)))
     };
     let onkeydown = {
         let on_select = props.on_select.clone();
@@ -266,7 +264,7 @@ pub fn Actual(props: &ActualProps) -> Html {
             }
             if let Some(key) = selected_by(&event) {
                 event.prevent_default();
-                on_select.emit(key);
+                on_select.emit(Some(key));
             }
         })
     };

@@ -12,22 +12,24 @@ use crate::panel::{Panel, panel_id};
 use crate::state::{Action, PageState, Tab};
 use crate::storage;
 use crate::timebar::Timebar;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// A callback that dispatches `action()`, whatever it is given.
-fn send<T: 'static>(state: &UseReducerHandle<PageState>, action: fn() -> Action) -> Callback<T> {
-    let state = state.dispatcher();
-    Callback::from(move |_| state.dispatch(action()))
+/// A callback that dispatches `action(input)`: the same callback on every
+/// render, since components compare callbacks by identity and a new one
+/// would re-render them (the editor, the break buttons, ...) on every frame.
+#[hook]
+fn use_dispatch<T: 'static>(state: &UseReducerHandle<PageState>, action: fn(T) -> Action) -> Callback<T> {
+    use_callback(state.dispatcher(), move |input: T, dispatcher| dispatcher.dispatch(action(input)))
 }
 
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(restored);
     let storage_failed = use_autosave(&state);
-    let on_edit = {
-        let state = state.dispatcher();
-        Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
-    };
+    let on_edit = use_dispatch(&state, Action::Edit);
+    let on_apply = use_dispatch(&state, |()| Action::Apply);
+    let on_apply_click = use_dispatch(&state, |_: MouseEvent| Action::Apply);
     {
         let dispatcher = state.dispatcher();
         use_animation_frames(state.playing, Callback::from(move |ms| dispatcher.dispatch(Action::Tick(ms))));
@@ -38,6 +40,7 @@ pub fn App() -> Html {
             state.dispatch(match key {
                 "play" => Action::TogglePlay,
                 "step" => Action::Step,
+                "deselect" => Action::Select(None),
                 _ => Action::StepBack,
             })
         }));
@@ -51,24 +54,18 @@ pub fn App() -> Html {
     };
     let view = {
         let state = (*state).clone();
-        use_memo((state.revision, state.shown.clone()), move |_| state.with_world(ClusterView::of))
+        use_memo(state.view_version(), move |_| state.with_world(ClusterView::of))
     };
     let (break_actions, break_targets) = {
         let (cluster, selected) = (state.cluster.clone(), state.selected.clone());
-        let actions = use_memo((state.revision, selected.clone()), move |_| {
+        let actions = use_memo((state.live_store_version(), selected.clone()), move |_| {
             selected.map(|key| actions_for(cluster.0.borrow().world(), &key)).unwrap_or_default()
         });
         let cluster = state.cluster.clone();
-        (actions, use_memo(state.revision, move |_| targets(cluster.0.borrow().world())))
+        (actions, use_memo(state.live_store_version(), move |_| targets(cluster.0.borrow().world())))
     };
-    let on_break = {
-        let state = state.dispatcher();
-        Callback::from(move |script: String| state.dispatch(Action::Script(script)))
-    };
-    let on_pick = {
-        let state = state.dispatcher();
-        Callback::from(move |key| state.dispatch(Action::Select(key)))
-    };
+    let on_break = use_dispatch(&state, Action::Script);
+    let on_pick = use_dispatch(&state, Action::Select);
     let details = {
         let state = (*state).clone();
         use_memo((state.revision, state.shown.clone(), state.selected.clone()), move |(_, _, selected)| {
@@ -77,32 +74,62 @@ pub fn App() -> Html {
                 .map(|key| std::rc::Rc::<str>::from(state.with_world(|world| describe_selected(world, key))))
         })
     };
-    let on_select = {
-        let state = state.dispatcher();
-        Callback::from(move |key| state.dispatch(Action::Select(Some(key))))
-    };
+    let on_select = use_dispatch(&state, Action::Select);
     let diagram_layout = use_memo(state.manifests.clone(), |manifests| layout(manifests));
-    let on_speed = {
-        let state = state.dispatcher();
-        Callback::from(move |speed| state.dispatch(Action::SetSpeed(speed)))
-    };
-    let on_seek = {
-        let state = state.dispatcher();
-        Callback::from(move |t| state.dispatch(Action::Seek(t)))
-    };
+    let on_speed = use_dispatch(&state, Action::SetSpeed);
+    let on_seek = use_dispatch(&state, Action::Seek);
+    let on_toggle_play = use_dispatch(&state, |()| Action::TogglePlay);
+    let on_step = use_dispatch(&state, |()| Action::Step);
+    let on_step_back = use_dispatch(&state, |()| Action::StepBack);
+    // The ARIA tabs pattern: one tab in the focus order (the shown one);
+    // ArrowLeft / ArrowRight (and Home / End) move to and show another.
+    let on_tab_key = use_callback(state.dispatcher(), |event: KeyboardEvent, dispatcher| {
+        let Some(current) = Tab::ALL.iter().position(|tab| tab_id(*tab) == event_target_id(&event)) else { return };
+        let last = Tab::ALL.len() - 1;
+        let next = match event.key().as_str() {
+            "ArrowRight" => {
+                if current == last {
+                    0
+                } else {
+                    current + 1
+                }
+            }
+            "ArrowLeft" => {
+                if current == 0 {
+                    last
+                } else {
+                    current - 1
+                }
+            }
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        event.prevent_default();
+        dispatcher.dispatch(Action::ShowTab(Tab::ALL[next]));
+        // After the render and its effects (the Terminal focuses its prompt
+        // when shown, for a click): a keyboard user stays on the tabs.
+        gloo_timers::callback::Timeout::new(0, move || {
+            let document = web_sys::window().and_then(|window| window.document());
+            let button = document.and_then(|document| document.get_element_by_id(tab_id(Tab::ALL[next])));
+            if let Some(button) = button.and_then(|button| button.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = button.focus();
+            }
+        })
+        .forget();
+    });
     let tab_button = |tab: Tab, label: &'static str| {
         let state_for_click = state.dispatcher();
         let selected = state.tab == tab;
         html! {
-            <button type="button" role="tab" id={format!("tab-{}", label.to_lowercase())}
-                    aria-selected={selected.to_string()} aria-controls={panel_id(tab)}
+            <button type="button" role="tab" id={tab_id(tab)} tabindex={if selected { "0" } else { "-1" }}
+                    aria-selected={selected.to_string()} aria-controls={panel_id(tab)} onkeydown={on_tab_key.clone()}
                     onclick={Callback::from(move |_| state_for_click.dispatch(Action::ShowTab(tab)))}>{label}</button>
         }
     };
-    let apply = send(&state, || Action::Apply);
     let summary = {
         let state = (*state).clone();
-        use_memo((state.manifests.clone(), state.revision), move |_| {
+        use_memo((state.manifests.clone(), state.live_store_version()), move |_| {
             let manifests = &state.manifests;
             let lines = if manifests.has_errors() {
                 Vec::new()
@@ -112,27 +139,22 @@ pub fn App() -> Html {
             std::rc::Rc::new(lines)
         })
     };
-    let reset = {
-        let state = state.dispatcher();
-        Callback::from(move |_: MouseEvent| {
-            let sure = web_sys::window().is_none_or(|window| {
-                window
-                    .confirm_with_message("Discard your text and session and start again from the demo?")
-                    .unwrap_or(true)
-            });
-            if sure {
-                storage::clear();
-                state.dispatch(Action::Reset);
-            }
-        })
-    };
+    let reset = use_callback(state.dispatcher(), |_: MouseEvent, dispatcher| {
+        let sure = web_sys::window().is_none_or(|window| {
+            window.confirm_with_message("Discard your text and session and start again from the demo?").unwrap_or(true)
+        });
+        if sure {
+            storage::clear();
+            dispatcher.dispatch(Action::Reset);
+        }
+    });
     html! {
         <div class="playground">
             <header class="topbar"><h1>{"kubeloop"}</h1>
                 <span class="tagline">{"Kubernetes' reconciliation loop, in your browser"}</span></header>
             <section class="pane editor-pane" aria-label="Editor">
                 <div class="editor-actions">
-                    <button id="apply" type="button" class="primary" onclick={apply}
+                    <button id="apply" type="button" class="primary" onclick={on_apply_click}
                             title="Apply to the cluster (Ctrl+Enter)">{"Apply"}</button>
                     { for state.applied.as_ref().map(|(text, ok)| html! {
                         <output id="apply-result" class={classes!("apply-result", (!ok).then_some("error"))}>{text.to_string()}</output>
@@ -148,7 +170,7 @@ pub fn App() -> Html {
                 }) }
                 <Editor text={AttrValue::from(state.text.clone())}
                         diagnostics={state.manifests.diagnostics.clone()} {on_edit}
-                        on_apply={send(&state, || Action::Apply)} />
+                        {on_apply} />
             </section>
             <section class="pane diagram-pane" aria-label="Cluster diagram">
                 <Breaks actions={break_actions} target={state.selected.clone()} targets={break_targets}
@@ -168,8 +190,7 @@ pub fn App() -> Html {
             <section class="timebar-pane" aria-label="Time">
                 <Timebar playing={state.playing} speed={state.speed} shown_ms={state.shown_ms()}
                          live_ms={state.live_ms()} markers={markers}
-                         on_toggle_play={send(&state, || Action::TogglePlay)} on_step={send(&state, || Action::Step)}
-                         on_step_back={send(&state, || Action::StepBack)} {on_speed} {on_seek} />
+                         {on_toggle_play} {on_step} {on_step_back} {on_speed} {on_seek} />
             </section>
             <section class="pane bottom-pane" aria-label="Events, terminal and explanations">
                 <div class="tabs" role="tablist">
@@ -181,6 +202,19 @@ pub fn App() -> Html {
             </section>
         </div>
     }
+}
+
+/// The tab button's id (`tab-events`, ...).
+fn tab_id(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Events => "tab-events",
+        Tab::Terminal => "tab-terminal",
+        Tab::Explain => "tab-explain",
+    }
+}
+
+fn event_target_id(event: &KeyboardEvent) -> String {
+    event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()).map(|e| e.id()).unwrap_or_default()
 }
 
 /// The page as it was left: the saved text and session, or the demo.

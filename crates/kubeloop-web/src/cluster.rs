@@ -13,9 +13,10 @@ use kubeloop_engine::world::store::Key;
 use kubeloop_engine::world::traffic::pod_usage;
 use kubeloop_kubectl::printers::pods::summarize;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+// Eq as well: `Rc<ClusterView>` props then compare by pointer first, not
+// pod by pod on every render.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterView {
-    pub now_ms: u64,
     pub deployments: Vec<DeploymentView>,
     /// Pods no ReplicaSet of a shown Deployment owns.
     pub other_pods: Vec<PodView>,
@@ -25,7 +26,7 @@ pub struct ClusterView {
 }
 
 /// A Service and the pods it sends traffic to.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceView {
     pub key: Key,
     /// The pods of its ready endpoints (what the EndpointSlice controller
@@ -33,7 +34,7 @@ pub struct ServiceView {
     pub endpoints: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeploymentView {
     pub key: Key,
     /// The spec: replicas, the first container's image, the strategy.
@@ -44,7 +45,7 @@ pub struct DeploymentView {
     pub replica_sets: Vec<ReplicaSetView>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicaSetView {
     pub key: Key,
     pub revision: String,
@@ -56,7 +57,7 @@ pub struct ReplicaSetView {
     pub pods: Vec<PodView>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodView {
     pub key: Key,
     /// `kubectl get pods`' STATUS (`Running`, `ContainerCreating`,
@@ -74,8 +75,9 @@ pub struct PodView {
 impl ClusterView {
     pub fn of(world: &World) -> ClusterView {
         let store = world.store();
-        let mut view = ClusterView { now_ms: world.now_ms(), ..ClusterView::default() };
-        let mut shown_replica_sets = Vec::new();
+        let mut view = ClusterView::default();
+        // The uids of the ReplicaSets drawn under a Deployment, sorted.
+        let mut shown_replica_sets: Vec<&str> = Vec::new();
         for object in store.list("Deployment", None) {
             let Object::Deployment(deployment) = object else { continue };
             let mut replica_sets: Vec<ReplicaSetView> = store
@@ -86,14 +88,19 @@ impl ClusterView {
                 })
                 .collect();
             replica_sets.sort_by_key(|rs| std::cmp::Reverse(rs.revision.parse::<i64>().unwrap_or(0)));
-            shown_replica_sets.extend(replica_sets.iter().map(|rs| rs.key.clone()));
+            shown_replica_sets.extend(store.owned_by(deployment.metadata.uid.as_deref().unwrap_or("")).filter_map(
+                |object| match object {
+                    Object::ReplicaSet(replica_set) => replica_set.metadata.uid.as_deref(),
+                    _ => None,
+                },
+            ));
             view.deployments.push(deployment_view(deployment, replica_sets));
         }
+        shown_replica_sets.sort_unstable();
         for object in store.list("Pod", None) {
             let Object::Pod(pod) = object else { continue };
             let owned = pod.metadata.controller().is_some_and(|owner| {
-                owner.kind == "ReplicaSet"
-                    && shown_replica_sets.contains(&Key::new("ReplicaSet", pod.metadata.namespace(), &owner.name))
+                owner.kind == "ReplicaSet" && shown_replica_sets.binary_search(&owner.uid.as_str()).is_ok()
             });
             if !owned {
                 view.other_pods.push(pod_view(world, pod));

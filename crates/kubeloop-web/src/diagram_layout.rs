@@ -294,7 +294,6 @@ mod tests {
         let old = make("web-old", pods / 3..pods);
         let endpoints = new.pods.iter().chain(&old.pods).map(|p| p.key.name.clone()).collect();
         ClusterView {
-            now_ms: 0,
             deployments: vec![DeploymentView {
                 key: Key::new("Deployment", "default", "web"),
                 replicas: pods as i32,

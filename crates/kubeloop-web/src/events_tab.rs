@@ -21,7 +21,7 @@ use yew::prelude::*;
 
 /// At most this many rows are drawn (the newest): a 1,000-pod rollout
 /// records thousands of events, and the page must keep its frame rate.
-pub const MAX_ROWS: usize = 200;
+pub const MAX_ROWS: usize = 100;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventList {
@@ -33,6 +33,9 @@ pub struct EventList {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventRow {
+    /// The Event object's namespace and name: the row's identity while
+    /// newer rows push older ones out (kept rows keep their DOM nodes).
+    pub id: String,
     pub cells: Vec<String>,
     pub warning: bool,
 }
@@ -40,24 +43,42 @@ pub struct EventRow {
 /// The events of `world` (about `about` only, when given), oldest first,
 /// the newest `max` of them.
 pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
-    let mut events: Vec<_> = world
-        .events()
-        .all()
-        .filter(|event| about.is_none_or(|key| event.involved == key))
+    let log = world.events();
+    let wanted = |involved: &Key| about.is_none_or(|key| involved == key);
+    // Only the newest `max` are shown: find the oldest time they can have
+    // from the times alone, and build the rows' sort keys (names,
+    // messages) from then on only. Thousands of events stay cheap a frame.
+    let mut times: Vec<i64> =
+        log.stamps().filter(|(_, involved, _)| wanted(involved)).map(|(_, _, at)| at.unix_ms).collect();
+    let total = times.len();
+    let oldest_shown = match total.checked_sub(max) {
+        Some(cut) if max > 0 => {
+            kubeloop_engine::lean::sort(&mut times);
+            times[cut]
+        }
+        _ => i64::MIN,
+    };
+    let mut newest: Vec<_> = log
+        .seen_since(oldest_shown)
+        .filter(|event| wanted(event.involved))
         .map(|event| {
             // kubectl lists events about cluster-scoped objects in `default`.
             let namespace = if event.involved.namespace.is_empty() { "default" } else { &event.involved.namespace };
             ((event.last_timestamp.unix_ms, namespace.to_string(), event_name(&event)), event)
         })
         .collect();
-    kubeloop_engine::lean::sort_by(&mut events, |a, b| a.0.cmp(&b.0));
-    let hidden = events.len().saturating_sub(max);
+    kubeloop_engine::lean::sort_by(&mut newest, |a, b| a.0.cmp(&b.0));
+    let shown = &newest[newest.len().saturating_sub(max)..];
     let now = world.now();
-    let rows = events[hidden..]
+    let rows = shown
         .iter()
-        .map(|(_, event)| EventRow { cells: event_row(event, now), warning: event.event_type == EventType::Warning })
+        .map(|((_, namespace, name), event)| EventRow {
+            id: format!("{namespace}/{name}"),
+            cells: event_row(event, now),
+            warning: event.event_type == EventType::Warning,
+        })
         .collect();
-    EventList { rows, hidden }
+    EventList { rows, hidden: total - shown.len() }
 }
 
 /// `deployment/demo-api`, as kubectl names an object.
@@ -116,9 +137,10 @@ pub fn EventsTab(props: &EventsTabProps) -> Html {
                         <thead><tr>{ for EVENT_COLUMNS.iter().map(|column| html! { <th scope="col">{*column}</th> }) }</tr></thead>
                         <tbody>
                             { for list.rows.iter().map(|row| html! {
-                                <tr class={classes!("event", row.warning.then_some("warning"))}>
+                                <tr key={row.id.clone()} class={classes!("event", row.warning.then_some("warning"))}>
                                     { for row.cells.iter().enumerate().map(|(i, cell)| html! {
-                                        <td class={classes!((i == 1).then_some("event-type"))}>{cell.clone()}</td>
+                                        <td class={classes!((i == 1).then_some("event-type"))}
+                                            title={(i == 2 || i == 3).then(|| cell.clone())}>{cell.clone()}</td>
                                     }) }
                                 </tr>
                             }) }
@@ -184,6 +206,24 @@ mod tests {
         assert_eq!(capped.rows[..], all.rows[all.rows.len() - 3..]);
         let nothing = event_list(world, Some(&Key::new("Pod", "default", "no-such-pod")), MAX_ROWS);
         assert_eq!(nothing, EventList::default());
+    }
+
+    #[test]
+    fn the_cap_keeps_the_newest_when_many_events_share_an_instant() {
+        // Twenty pods scheduled and started together: long runs of events
+        // with one timestamp, cut anywhere by the cap.
+        let mut playground = Playground::default();
+        playground.apply(&kubeloop_engine::DEMO_MANIFESTS.replace("replicas: 2", "replicas: 20"));
+        playground.settle_rollouts();
+        let world = playground.world();
+        let all = event_list(world, None, usize::MAX);
+        assert!(all.rows.len() > 60, "{}", all.rows.len());
+        for max in [0, 1, 2, 7, 19, 20, 21, 33, all.rows.len() - 1, all.rows.len(), all.rows.len() + 5] {
+            let capped = event_list(world, None, max);
+            let kept = max.min(all.rows.len());
+            assert_eq!(capped.rows[..], all.rows[all.rows.len() - kept..], "max {max}");
+            assert_eq!(capped.hidden, all.rows.len() - kept, "max {max}");
+        }
     }
 
     #[test]

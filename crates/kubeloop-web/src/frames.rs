@@ -57,7 +57,7 @@ fn start_frames(on_frame: Callback<u64>, stop: Rc<RefCell<bool>>) {
 }
 
 /// The page's keys: Space plays or pauses, ArrowRight steps, ArrowLeft steps
-/// back. Not while typing in the editor, the terminal or a form control.
+/// back, Escape clears the selection. Not while typing in the editor, the terminal or a form control.
 #[hook]
 pub fn use_shortcuts(on_key: Callback<&'static str>) {
     use_effect_with((), move |_| {
@@ -67,6 +67,7 @@ pub fn use_shortcuts(on_key: Callback<&'static str>) {
             }
             let key = match event.key().as_str() {
                 " " => "play",
+                "Escape" => "deselect",
                 "ArrowRight" => "step",
                 "ArrowLeft" => "back",
                 _ => return,

@@ -22,6 +22,9 @@ pub struct PageState {
     /// and bumps `revision`, which is what components compare.
     pub cluster: Cluster,
     pub revision: u64,
+    /// How many times the page was reset to the demo: a new cluster, whose
+    /// resourceVersions start again.
+    pub resets: u64,
     /// What the diagram and panels show: the present, or an instant in the
     /// past the user scrubbed or stepped back to.
     pub shown: Shown,
@@ -32,6 +35,13 @@ pub struct PageState {
     pub tab: Tab,
     /// What the last Apply printed (kubectl's words), and whether it worked.
     pub applied: Option<(Rc<str>, bool)>,
+}
+
+/// See [`PageState::store_version`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreVersion {
+    resets: u64,
+    resource_version: u64,
 }
 
 /// The engine's reading of one text. Compared by identity: every edit makes
@@ -96,6 +106,11 @@ pub enum Tab {
     Explain,
 }
 
+impl Tab {
+    /// In the order the tab buttons show.
+    pub const ALL: [Tab; 3] = [Tab::Events, Tab::Terminal, Tab::Explain];
+}
+
 pub enum Action {
     /// The user changed the editor's text.
     Edit(String),
@@ -143,6 +158,7 @@ impl PageState {
             manifests: Reading(Rc::new(parse_manifests(text))),
             cluster: Cluster(Rc::new(RefCell::new(playground))),
             revision: 0,
+            resets: 0,
             shown: Shown::Live,
             playing: false,
             speed: 1,
@@ -158,6 +174,27 @@ impl PageState {
             Shown::Live => f(self.cluster.0.borrow().world()),
             Shown::Past(world) => f(world),
         }
+    }
+
+    /// Changes whenever the objects of the world on show change: what a
+    /// view of the store alone (the change summary, the break targets) is
+    /// memoised on, instead of `revision`, which every played frame bumps.
+    pub fn store_version(&self) -> StoreVersion {
+        StoreVersion { resets: self.resets, resource_version: self.with_world(|w| w.store().resource_version()) }
+    }
+
+    /// [`PageState::store_version`] of the live world (what actions act on).
+    pub fn live_store_version(&self) -> StoreVersion {
+        let resource_version = self.cluster.0.borrow().world().store().resource_version();
+        StoreVersion { resets: self.resets, resource_version }
+    }
+
+    /// Changes whenever the objects or the traffic of the world on show
+    /// change: traffic moves only on whole seconds (the engine's per-second
+    /// tick), so the store's version and the second tell the diagram's
+    /// state apart.
+    pub fn view_version(&self) -> (StoreVersion, i64) {
+        (self.store_version(), self.with_world(|w| w.now().unix_ms.div_euclid(1000)))
     }
 
     /// The instant on show, in simulated milliseconds.
@@ -246,7 +283,7 @@ impl Reducible for PageState {
                 cluster.run_script(&snippet);
                 PageState { shown: Shown::Live, ..self.changed() }
             }
-            Action::Reset => PageState { revision: self.revision + 1, ..PageState::default() },
+            Action::Reset => PageState { revision: self.revision + 1, resets: self.resets + 1, ..PageState::default() },
         };
         drop(cluster);
         Rc::new(next)
@@ -307,6 +344,25 @@ mod tests {
         let playing = reduce(reduce(paused, Action::SetSpeed(10)), Action::TogglePlay);
         let later = reduce(playing, Action::Tick(100));
         assert_eq!(later.live_ms(), start + 1_000);
+    }
+
+    #[test]
+    fn versions_move_with_the_objects_and_traffic_seconds_not_with_every_frame() {
+        let state = reduce(Rc::new(PageState::default()), Action::TogglePlay);
+        let (store, view) = (state.store_version(), state.view_version());
+        // A settled demo: frames pass, nothing is written.
+        let frame = reduce(state, Action::Tick(16));
+        assert_eq!(frame.store_version(), store);
+        let seconds_later = reduce(frame, Action::Tick(2_000));
+        assert_eq!(seconds_later.store_version(), store);
+        assert_ne!(seconds_later.view_version(), view, "a new second: traffic may have moved");
+        let scaled = reduce(seconds_later, Action::Command("scale deployment/demo-api --replicas=3".into()));
+        assert_ne!(scaled.store_version(), store);
+        assert_eq!(scaled.live_store_version(), scaled.store_version());
+        // A reset cluster counts resourceVersions from the start again.
+        let reset = reduce(scaled, Action::Reset);
+        assert_eq!(reset.resets, 1);
+        assert_ne!(reset.store_version(), store);
     }
 
     #[test]

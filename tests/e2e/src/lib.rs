@@ -118,6 +118,21 @@ impl Session {
         self.request("POST", &self.session_path("/execute/sync"), Some(json!({ "script": script, "args": args })))
     }
 
+    /// Runs a script that finishes by calling its last argument with the
+    /// result (WebDriver's asynchronous script), for up to the session's
+    /// script timeout (30 s).
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.request("POST", &self.session_path("/execute/async"), Some(json!({ "script": script, "args": args })))
+    }
+
+    /// A Chrome DevTools Protocol command, through chromedriver's own
+    /// endpoint (e.g. a script to run in every new document before the
+    /// page's own).
+    pub fn devtools(&self, command: &str, params: Value) -> Result<Value> {
+        let body = json!({ "cmd": command, "params": params });
+        self.request("POST", &self.session_path("/goog/cdp/execute"), Some(body))
+    }
+
     /// An element as a script argument.
     pub fn arg(element: &Element) -> Value {
         json!({ ELEMENT_KEY: element.0 })
@@ -130,6 +145,23 @@ impl Session {
     pub fn click(&self, css: &str) -> Result<()> {
         let element = self.find(css)?;
         self.execute("arguments[0].click();", vec![Session::arg(&element)]).map(drop)
+    }
+
+    /// Clicks the element `css` finds through WebDriver's own click (a
+    /// real pointer click at its centre), which returns with any dialog the
+    /// click opens still open.
+    pub fn click_natively(&self, css: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.request("POST", &self.session_path(&format!("/element/{}/click", element.0)), Some(json!({}))).map(drop)
+    }
+
+    /// The text of the open `alert`/`confirm` dialog, then accepts it (OK)
+    /// or dismisses it (Cancel).
+    pub fn answer_dialog(&self, accept: bool) -> Result<String> {
+        let text = self.request("GET", &self.session_path("/alert/text"), None)?;
+        let verb = if accept { "/alert/accept" } else { "/alert/dismiss" };
+        self.request("POST", &self.session_path(verb), Some(json!({})))?;
+        Ok(text.as_str().unwrap_or_default().to_string())
     }
 
     /// The editor's text (`#editor`'s value).

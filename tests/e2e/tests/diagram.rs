@@ -74,6 +74,18 @@ fn click_svg(session: &Session, css: &str) -> Result<()> {
     session.execute(script, vec![Session::arg(&element)]).map(|_| ())
 }
 
+/// Whether each pod shape is shown selected, by name.
+fn pressed(session: &Session) -> Result<Vec<(String, bool)>> {
+    let shapes = session.find_all(".actual-diagram [data-pod]")?;
+    shapes
+        .iter()
+        .map(|shape| {
+            let name = session.attribute(shape, "data-pod")?.unwrap_or_default();
+            Ok((name, session.attribute(shape, "aria-pressed")?.as_deref() == Some("true")))
+        })
+        .collect()
+}
+
 fn clock(session: &Session) -> Result<String> {
     session.text(&session.find("#clock")?)
 }
@@ -239,5 +251,36 @@ fn scrubbing_back_shows_the_earlier_state_and_seeking_to_the_end_is_live() -> Re
     let now = pods(&session)?;
     assert_eq!(now.len(), 2, "{now:?}");
     assert!(now.iter().all(|(_, phase)| phase == "Running"), "{now:?}");
+    Ok(())
+}
+
+#[test]
+fn a_click_around_the_shapes_or_escape_clears_the_selection() -> Result<()> {
+    let session = Session::start()?;
+    open_demo(&session)?;
+    let name = pods(&session)?[0].0.clone();
+    let shape = format!(".actual-diagram [data-pod='{name}']");
+    let selected_only = |session: &Session| -> Result<Option<()>> {
+        let now = pressed(session)?;
+        Ok(now.iter().all(|(pod, on)| *on == (*pod == name)).then_some(()))
+    };
+    let none_selected =
+        |session: &Session| -> Result<Option<()>> { Ok(pressed(session)?.iter().all(|(_, on)| !on).then_some(())) };
+
+    click_svg(&session, &shape)?;
+    session.wait_for(SETTLE, || selected_only(&session))?;
+    // A click on the diagram's background.
+    click_svg(&session, ".actual-diagram")?;
+    session.wait_for(SETTLE, || none_selected(&session))?;
+    assert!(!session.text(&session.find("#details")?)?.starts_with("Name:"));
+
+    click_svg(&session, &shape)?;
+    session.wait_for(SETTLE, || selected_only(&session))?;
+    // Escape, from the page (not while typing).
+    session.execute(
+        "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));",
+        vec![],
+    )?;
+    session.wait_for(SETTLE, || none_selected(&session))?;
     Ok(())
 }

@@ -26,6 +26,34 @@ fn open(session: &Session, url: &str) -> Result<()> {
 }
 
 #[test]
+fn reset_to_demo_asks_first_then_starts_again() -> Result<()> {
+    let url = serve_bundle()?;
+    let session = Session::start()?;
+    open(&session, &url)?;
+    session.select_last_char_of("replicas: 2")?;
+    session.send_keys(&session.find("#editor")?, &format!("3{CONTROL}{ENTER}{RELEASE}"))?;
+    wait_for_pod_count(&session, 3)?;
+
+    // Cancel keeps everything.
+    session.click_natively("#reset")?;
+    let question = session.answer_dialog(false)?;
+    assert_eq!(question, "Discard your text and session and start again from the demo?");
+    assert!(session.editor_text()?.contains("replicas: 3"));
+    wait_for_pod_count(&session, 3)?;
+
+    // OK: the demo's text, its two pods, and nothing saved of the old
+    // session (a reload stays on the demo).
+    session.click_natively("#reset")?;
+    session.answer_dialog(true)?;
+    wait_for_pod_count(&session, 2)?;
+    assert_eq!(session.editor_text()?, kubeloop_engine::DEMO_MANIFESTS);
+    open(&session, &url)?;
+    wait_for_pod_count(&session, 2)?;
+    assert_eq!(session.editor_text()?, kubeloop_engine::DEMO_MANIFESTS);
+    Ok(())
+}
+
+#[test]
 fn reload_keeps_the_text() -> Result<()> {
     let url = serve_bundle()?;
     let session = Session::start()?;

@@ -14,6 +14,10 @@ const RENDER_WAIT: Duration = Duration::from_secs(20);
 const ENTER: &str = "\u{E007}";
 const ARROW_UP: &str = "\u{E013}";
 const ARROW_DOWN: &str = "\u{E015}";
+const ARROW_LEFT: &str = "\u{E012}";
+const ARROW_RIGHT: &str = "\u{E014}";
+const HOME: &str = "\u{E011}";
+const END: &str = "\u{E010}";
 
 /// The page's cluster on load: the demo applied and settled, paused.
 fn native_demo() -> Playground {
@@ -162,6 +166,36 @@ fn events_list_the_scaling_and_mark_a_failing_probe_as_a_warning() -> Result<()>
     let marks = strings(marks);
     assert!(marks[0].parse::<u32>().unwrap_or(0) >= 700, "{marks:?}");
     assert!(marks[1].contains('\u{26A0}'), "{marks:?}");
+    Ok(())
+}
+
+#[test]
+fn arrow_keys_move_between_tabs_and_only_the_shown_tab_is_in_the_focus_order() -> Result<()> {
+    let session = open()?;
+    // (the focused element's id, the shown tab, each tab's tabindex)
+    let state = || -> Result<Vec<String>> {
+        let script = "const tabs = [...document.querySelectorAll('[role=tab]')];\
+                      return [document.activeElement.id,\
+                              tabs.find(t => t.getAttribute('aria-selected') === 'true').id,\
+                              tabs.map(t => t.tabIndex).join(' ')];";
+        Ok(strings(session.execute(script, vec![])?))
+    };
+    session.execute("document.getElementById('tab-events').focus();", vec![])?;
+    assert_eq!(state()?, ["tab-events", "tab-events", "0 -1 -1"]);
+    let press = |key: &str, expected: [&str; 3]| -> Result<()> {
+        session.send_keys(&session.find(":focus")?, key)?;
+        let reached = session.wait_for(RENDER_WAIT, || Ok(Some(state()?).filter(|now| *now == expected)));
+        assert!(reached.is_ok(), "after {key:?}: {:?}, not {expected:?}", state()?);
+        Ok(())
+    };
+    press(ARROW_RIGHT, ["tab-terminal", "tab-terminal", "-1 0 -1"])?;
+    press(ARROW_RIGHT, ["tab-explain", "tab-explain", "-1 -1 0"])?;
+    press(ARROW_RIGHT, ["tab-events", "tab-events", "0 -1 -1"])?;
+    press(ARROW_LEFT, ["tab-explain", "tab-explain", "-1 -1 0"])?;
+    press(HOME, ["tab-events", "tab-events", "0 -1 -1"])?;
+    press(END, ["tab-explain", "tab-explain", "-1 -1 0"])?;
+    // The arrows moved between tabs: they did not step the cluster's time.
+    assert!(session.text(&session.find("#clock")?)?.ends_with("(live)"));
     Ok(())
 }
 
