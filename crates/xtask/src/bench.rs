@@ -2,7 +2,8 @@
 //! and the rolling update at scale); then the same programs run twice, as
 //! native binaries and as wasm (wasm32-wasip1 under Node's WASI), so the
 //! two figures compare like with like: `bench_wasm` (times, with the
-//! wasm/native ratio) and `pod_memory` (bytes per pod).
+//! wasm/native ratio) and `pod_memory` (bytes per pod). Last, the page in
+//! headless Chromium: its first render and its frame rate.
 //!
 //! `KUBELOOP_BENCH_PODS=N` sets the rollout's size (default 1,000; the
 //! product target is 10,000).
@@ -88,7 +89,23 @@ pub fn benchmarks() -> Result {
         let (native, wasm) = both(MEMORY, &[pods.to_string()])?;
         print_both(&native, &wasm);
     }
-    Ok(())
+    page()
+}
+
+/// The page's own targets, in headless Chromium over the release bundle:
+/// the first render of the running demo, and frames per second while a
+/// rolling update of 1,000 pods plays (`tests/e2e/examples/page_bench.rs`).
+fn page() -> Result {
+    let root = workspace_root();
+    let wasm_tools = crate::tools::ensure_wasm_tools()?;
+    let browser = crate::tools::ensure_browser()?;
+    crate::dist::build(&wasm_tools)?;
+    let _step = step("the page in headless Chromium: first render; frames while a 1,000-pod rollout plays");
+    run(cargo()
+        .current_dir(&root)
+        .args(["run", "--locked", "--release", "-q", "-p", "kubeloop-e2e", "--example", "page_bench"])
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROME_BIN", &browser.chromium))
 }
 
 fn node(runner: &Path, wasm: &Path) -> Command {
