@@ -13,7 +13,7 @@
 use crate::panel::use_pinned_to_bottom;
 use crate::state::{Action, PageState};
 use kubeloop_engine::world::World;
-use kubeloop_engine::world::events::EventType;
+use kubeloop_engine::world::events::{EventType, Stamp};
 use kubeloop_engine::world::store::Key;
 use kubeloop_kubectl::printers::core::{EVENT_COLUMNS, event_name, event_row};
 use std::rc::Rc;
@@ -40,16 +40,18 @@ pub struct EventRow {
     pub warning: bool,
 }
 
-/// The events of `world` (about `about` only, when given), oldest first,
-/// the newest `max` of them.
+/// The events of `world` (about `about` only, when given), the newest `max`
+/// of them, by the time they were last seen; events seen at the same
+/// instant in the order they were recorded (Scheduled before Pulled before
+/// Started), which is what happened.
 pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
     let log = world.events();
-    let wanted = |involved: &Key| about.is_none_or(|key| involved == key);
+    let stamps = || log.stamps().filter(|stamp| about.is_none_or(|key| stamp.involved == key));
     // Only the newest `max` are shown: find the oldest time they can have
-    // from the times alone, and build the rows' sort keys (names,
-    // messages) from then on only. Thousands of events stay cheap a frame.
-    let mut times: Vec<i64> =
-        log.stamps().filter(|(_, involved, _)| wanted(involved)).map(|(_, _, at)| at.unix_ms).collect();
+    // from the times alone, order those from then on, and build the
+    // messages of the shown ones only. A 1,000-pod rollout's thousands of
+    // events stay cheap a frame.
+    let mut times: Vec<i64> = stamps().map(|stamp| stamp.last_timestamp.unix_ms).collect();
     let total = times.len();
     let oldest_shown = match total.checked_sub(max) {
         Some(cut) if max > 0 => {
@@ -58,27 +60,27 @@ pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
         }
         _ => i64::MIN,
     };
-    let mut newest: Vec<_> = log
-        .seen_since(oldest_shown)
-        .filter(|event| wanted(event.involved))
-        .map(|event| {
-            // kubectl lists events about cluster-scoped objects in `default`.
-            let namespace = if event.involved.namespace.is_empty() { "default" } else { &event.involved.namespace };
-            ((event.last_timestamp.unix_ms, namespace.to_string(), event_name(&event)), event)
-        })
-        .collect();
-    kubeloop_engine::lean::sort_by(&mut newest, |a, b| a.0.cmp(&b.0));
+    let mut newest: Vec<Stamp> = stamps().filter(|stamp| stamp.last_timestamp.unix_ms >= oldest_shown).collect();
+    kubeloop_engine::lean::sort_by_key(&mut newest, |stamp| stamp.last_timestamp);
     let shown = &newest[newest.len().saturating_sub(max)..];
     let now = world.now();
     let rows = shown
         .iter()
-        .map(|((_, namespace, name), event)| EventRow {
-            id: format!("{namespace}/{name}"),
-            cells: event_row(event, now),
-            warning: event.event_type == EventType::Warning,
+        .map(|stamp| {
+            let event = log.get(stamp.id);
+            EventRow {
+                id: format!("{}/{}", namespace_of(stamp), event_name(stamp.involved, stamp.first_timestamp)),
+                cells: event_row(&event, now),
+                warning: event.event_type == EventType::Warning,
+            }
         })
         .collect();
     EventList { rows, hidden: total - shown.len() }
+}
+
+/// kubectl lists events about cluster-scoped objects in `default`.
+fn namespace_of<'a>(stamp: &Stamp<'a>) -> &'a str {
+    if stamp.involved.namespace.is_empty() { "default" } else { &stamp.involved.namespace }
 }
 
 /// `deployment/demo-api`, as kubectl names an object.
@@ -223,6 +225,15 @@ mod tests {
             let kept = max.min(all.rows.len());
             assert_eq!(capped.rows[..], all.rows[all.rows.len() - kept..], "max {max}");
             assert_eq!(capped.hidden, all.rows.len() - kept, "max {max}");
+        }
+        // Each pod's events in the order the kubelet lived them.
+        for pod in all.rows.iter().filter(|row| row.cells[2] == "Scheduled").map(|row| &row.cells[3]) {
+            let reasons: Vec<&str> =
+                all.rows.iter().filter(|row| row.cells[3] == *pod).map(|row| row.cells[2].as_str()).collect();
+            let lived = ["Scheduled", "Pulling", "Pulled", "Created", "Started"];
+            // (Only the first pod on a node pulls the image.)
+            let expected: Vec<&str> = lived.into_iter().filter(|r| *r != "Pulling" || reasons.contains(r)).collect();
+            assert_eq!(reasons, expected, "{pod}");
         }
     }
 

@@ -228,12 +228,12 @@ impl Playground {
         for decision in world.decisions() {
             markers.push(Marker { at_ms: since_start(decision.at), kind: MarkerKind::Decision });
         }
-        for (event_type, _, last_timestamp) in world.events().stamps() {
-            let kind = match event_type {
+        for stamp in world.events().stamps() {
+            let kind = match stamp.event_type {
                 kubeloop_engine::world::events::EventType::Warning => MarkerKind::Warning,
                 kubeloop_engine::world::events::EventType::Normal => MarkerKind::Event,
             };
-            markers.push(Marker { at_ms: since_start(last_timestamp), kind });
+            markers.push(Marker { at_ms: since_start(stamp.last_timestamp), kind });
         }
         markers.sort();
         markers.dedup();

@@ -69,6 +69,20 @@ pub struct Event<'a> {
     pub series_api: bool,
 }
 
+/// An event of [`EventLog::stamps`]: [`Event`] without its message.
+#[derive(Clone, Copy, Debug)]
+pub struct Stamp<'a> {
+    pub id: EventId,
+    pub event_type: EventType,
+    pub involved: &'a Key,
+    pub first_timestamp: Time,
+    pub last_timestamp: Time,
+}
+
+/// Names an event of one state of the log (valid until it next changes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventId(u32);
+
 /// What is being reported (the time is the log's to stamp).
 pub struct Report<'a> {
     pub event_type: EventType,
@@ -505,22 +519,26 @@ impl EventLog {
         self.live_slots().map(|at| self.view(at))
     }
 
-    /// The events last seen at or after `unix_ms`, oldest first: the
-    /// newest part of [`EventLog::all`], without building the others'
-    /// messages.
-    pub fn seen_since(&self, unix_ms: i64) -> impl Iterator<Item = Event<'_>> + '_ {
-        self.live_slots().filter(move |&at| self.last_ms(at) >= unix_ms).map(|at| self.view(at))
-    }
-
-    /// Each event's type, object and last time, oldest first: what
-    /// [`EventLog::all`] would give, without building messages (a view per
-    /// frame over thousands of events).
-    pub fn stamps(&self) -> impl Iterator<Item = (EventType, &Key, Time)> + '_ {
+    /// What [`EventLog::all`] gives, without the messages: each event's
+    /// type, object and times, oldest first, and an id for [`EventLog::get`].
+    /// A view of the newest few of thousands of events, every frame, builds
+    /// only their messages.
+    pub fn stamps(&self) -> impl Iterator<Item = Stamp<'_>> + '_ {
         self.live_slots().map(|at| {
             let slot = &self.slots[at as usize];
-            let event_type = self.labels[slot.label() as usize].event_type;
-            (event_type, self.objects.key(slot.object), Time::from_unix_ms(self.last_ms(at)))
+            Stamp {
+                id: EventId(at),
+                event_type: self.labels[slot.label() as usize].event_type,
+                involved: self.objects.key(slot.object),
+                first_timestamp: Time::from_unix_ms(self.first_ms(at)),
+                last_timestamp: Time::from_unix_ms(self.last_ms(at)),
+            }
         })
+    }
+
+    /// The event a [`Stamp`] of this log, unchanged since, names.
+    pub fn get(&self, id: EventId) -> Event<'_> {
+        self.view(id.0)
     }
 
     fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
