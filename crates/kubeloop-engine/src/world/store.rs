@@ -8,7 +8,8 @@
 //! changed rather than to the cluster's size.
 
 use super::rng::Rng;
-use crate::api::meta::SharedList;
+use crate::api::core::Pod;
+use crate::api::meta::{Labels, SharedList};
 use crate::api::text::Str;
 use crate::api::{Object, OwnerReference, Time, kind_info, resource_of};
 use std::collections::{BTreeMap, BTreeSet};
@@ -339,6 +340,97 @@ fn controller_of(owners: &[OwnerReference]) -> Option<&OwnerReference> {
     owners.iter().find(|owner| owner.controller == Some(true))
 }
 
+/// What an owner (by UID) owns, and the census of the pods it controls.
+#[derive(Clone, Default)]
+struct Owned {
+    slots: Slots,
+    pods: PodCounts,
+}
+
+/// What the ReplicaSet controller counts of the pods a controller
+/// controls (calculateStatus, claim's test), kept write by write so that
+/// a sync that deletes nothing need not read its pods: how many there
+/// are, how many are active (`is_pod_active`), ready among those, and
+/// being deleted, and whether they all hold one label set (one `Rc`: the
+/// template's, which its pods share).
+#[derive(Clone, Debug, Default)]
+pub struct PodCounts {
+    pub pods: usize,
+    pub active: usize,
+    pub ready: usize,
+    pub terminating: usize,
+    /// The first counted pod's labels (kept while any pod is counted) and
+    /// how many counted pods hold that allocation.
+    labels: Option<Labels>,
+    same_labels: usize,
+}
+
+impl PodCounts {
+    /// The labels every counted pod holds (`Some(None)`: there are no
+    /// pods); `None` when they differ (or once differed: the census does
+    /// not look for a new common set until its pods are gone).
+    pub fn common_labels(&self) -> Option<Option<&Labels>> {
+        (self.same_labels == self.pods).then_some(self.labels.as_ref())
+    }
+
+    fn add(&mut self, pod: &Counted, sign: isize) {
+        let step = |count: &mut usize, yes: bool| {
+            if yes {
+                *count = count.wrapping_add_signed(sign);
+            }
+        };
+        step(&mut self.pods, true);
+        step(&mut self.active, pod.active);
+        step(&mut self.ready, pod.ready);
+        step(&mut self.terminating, pod.terminating);
+        match &self.labels {
+            None => {
+                self.labels = Some(pod.labels.clone());
+                self.same_labels = 1;
+            }
+            Some(labels) => step(&mut self.same_labels, Rc::ptr_eq(labels, &pod.labels)),
+        }
+        if self.pods == 0 {
+            (self.labels, self.same_labels) = (None, 0);
+        }
+    }
+
+    /// Whether a census kept write by write says what one counted afresh
+    /// says (it may have lost track of common labels, never claim them
+    /// wrongly).
+    fn agrees_with(&self, afresh: &PodCounts) -> bool {
+        let counts = |c: &PodCounts| (c.pods, c.active, c.ready, c.terminating);
+        let labels = |c: &PodCounts| c.common_labels().map(|labels| labels.map(Rc::as_ptr));
+        counts(self) == counts(afresh) && (labels(self).is_none() || labels(self) == labels(afresh))
+    }
+}
+
+/// What a pod adds to its controller's [`PodCounts`].
+#[derive(Clone)]
+struct Counted {
+    active: bool,
+    ready: bool,
+    terminating: bool,
+    labels: Labels,
+}
+
+impl Counted {
+    fn of(pod: &Pod) -> Counted {
+        let active = crate::controller::replicaset::is_pod_active(pod);
+        Counted {
+            active,
+            ready: active && crate::controller::replicaset::ready_condition(pod).is_some(),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
+            labels: pod.metadata.labels.clone(),
+        }
+    }
+
+    fn same(&self, other: &Counted) -> bool {
+        (self.active, self.ready, self.terminating) == (other.active, other.ready, other.terminating)
+            && Rc::ptr_eq(&self.labels, &other.labels)
+    }
+}
+
 /// A node's pods, and what they request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct OnNode {
@@ -361,7 +453,7 @@ impl NodeUsage {
     /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
     /// memory), counted under its controller's UID (`owned`'s copy, which
     /// the pod's owners are indexed under first: shared).
-    fn count(&mut self, (cpu, memory): (i64, i64), controller: Option<&str>, owned: &BTreeMap<Str, Slots>, sign: i64) {
+    fn count(&mut self, (cpu, memory): (i64, i64), controller: Option<&str>, owned: &BTreeMap<Str, Owned>, sign: i64) {
         self.cpu_milli += sign * cpu;
         self.memory += sign * memory;
         self.pods += sign;
@@ -398,8 +490,9 @@ pub struct Store {
     /// of (a pod's PodDisruptionBudgets, at every pod write) costs nothing.
     kinds: BTreeMap<&'static str, usize>,
     resource_version: u64,
-    /// Owner UID -> the objects it owns.
-    owned: BTreeMap<Str, Slots>,
+    /// Owner UID -> the objects it owns (and the census of the pods it
+    /// controls).
+    owned: BTreeMap<Str, Owned>,
     /// Node name -> the pods bound to it and what they request (one
     /// search for both when a pod is bound or removed). The names are the
     /// pods' shared `nodeName` texts: a write that moves no pod copies none.
@@ -498,13 +591,18 @@ impl Store {
 
     /// What an owner (by UID) owns, in key order.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects(self.owned.get(owner_uid))
+        self.objects(self.owned.get(owner_uid).map(|owned| &owned.slots))
+    }
+
+    /// The census of the pods a controller (by UID) controls.
+    pub fn pod_counts(&self, controller_uid: &str) -> Option<&PodCounts> {
+        self.owned.get(controller_uid).map(|owned| &owned.pods)
     }
 
     /// What an owner owns, with the keys it is held under (their slot
     /// hints spare later lookups a search).
     pub fn owned_entries<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = (&'a Key, &'a Object)> + 'a {
-        let slots = self.owned.get(owner_uid).into_iter().flatten();
+        let slots = self.owned.get(owner_uid).into_iter().flat_map(|owned| &owned.slots);
         slots.filter_map(|(key, &slot)| Some((key, self.at(slot)?)))
     }
 
@@ -657,6 +755,8 @@ impl Store {
             if !same_owners {
                 self.unindex_owners(&key, before);
                 self.index_owners(&key, before.slot, &taken.object);
+            } else if let (Some(counted), Object::Pod(pod)) = (&before.counted, &*taken.object) {
+                self.recount(pod, counted);
             }
             if !(same_owners && same_pod) {
                 self.unindex_pod(&key, before);
@@ -730,8 +830,8 @@ impl Store {
         for (key, object) in self.entries() {
             rebuilt.insert_new(key.clone(), Rc::new(object.clone()));
         }
-        fn keys<K: AsRef<str>>(index: &BTreeMap<K, Slots>) -> Vec<(&str, Vec<Key>)> {
-            index.iter().map(|(name, slots)| (name.as_ref(), slots.keys().cloned().collect())).collect()
+        fn keys(index: &BTreeMap<Str, Owned>) -> Vec<(&str, Vec<Key>)> {
+            index.iter().map(|(name, owned)| (name.as_str(), owned.slots.keys().cloned().collect())).collect()
         }
         fn node_keys(index: &BTreeMap<Str, OnNode>) -> Vec<(&str, Vec<Key>)> {
             index.iter().map(|(name, on_node)| (name.as_str(), on_node.pods.keys().cloned().collect())).collect()
@@ -751,6 +851,13 @@ impl Store {
             ),
             ("kind", self.kinds != rebuilt.kinds),
             ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
+            (
+                "pod census",
+                self.owned
+                    .values()
+                    .zip(rebuilt.owned.values())
+                    .any(|(kept, afresh)| !kept.pods.agrees_with(&afresh.pods)),
+            ),
             ("node", node_keys(&self.on_node) != node_keys(&rebuilt.on_node)),
             ("node usage", self.on_node.values().map(|n| &n.usage).ne(rebuilt.on_node.values().map(|n| &n.usage))),
             ("unbound pods", self.unbound != rebuilt.unbound),
@@ -804,14 +911,37 @@ impl Store {
     }
 
     fn index_owners(&mut self, key: &Key, slot: Slot, object: &Object) {
-        for owner in &object.metadata().owner_references {
-            match self.owned.get_mut(owner.uid.as_str()) {
-                Some(owned) => _ = owned.insert(key.clone(), slot),
-                None => _ = self.owned.insert(Str::copy(&owner.uid), Slots::from([(key.clone(), slot)])),
+        let owners = &object.metadata().owner_references;
+        let controller = controller_of(owners);
+        for owner in owners {
+            let owned = match self.owned.get_mut(owner.uid.as_str()) {
+                Some(owned) => owned,
+                None => self.owned.entry(Str::copy(&owner.uid)).or_default(),
+            };
+            owned.slots.insert(key.clone(), slot);
+            if let Object::Pod(pod) = object
+                && controller.is_some_and(|controller| std::ptr::eq(controller, owner))
+            {
+                owned.pods.add(&Counted::of(pod), 1);
             }
         }
         if key.kind == "ReplicaSet" && object.metadata().controller().is_none() {
             self.orphan_replica_sets.insert(key.clone());
+        }
+    }
+
+    /// A pod written back under the same owners: its controller's census
+    /// moves if what it counts of the pod changed (readiness, deletion).
+    fn recount(&mut self, pod: &Pod, before: &Counted) {
+        let now = Counted::of(pod);
+        if now.same(before) {
+            return;
+        }
+        if let Some(controller) = pod.metadata.controller()
+            && let Some(owned) = self.owned.get_mut(controller.uid.as_str())
+        {
+            owned.pods.add(before, -1);
+            owned.pods.add(&now, 1);
         }
     }
 
@@ -842,10 +972,16 @@ impl Store {
     }
 
     fn unindex_owners(&mut self, key: &Key, before: &Before) {
+        let controller = before.controller();
         for owner in &before.owners {
-            if let Some(keys) = self.owned.get_mut(owner.uid.as_str()) {
-                keys.remove(key);
-                if keys.is_empty() {
+            if let Some(owned) = self.owned.get_mut(owner.uid.as_str()) {
+                owned.slots.remove(key);
+                if let Some(counted) = &before.counted
+                    && controller.is_some_and(|controller| std::ptr::eq(controller, owner))
+                {
+                    owned.pods.add(counted, -1);
+                }
+                if owned.slots.is_empty() {
                     self.owned.remove(owner.uid.as_str());
                 }
             }
@@ -893,6 +1029,8 @@ struct Before {
     node: Option<Str>,
     /// `Some` for a pod.
     containers: Option<Rc<Vec<crate::api::core::Container>>>,
+    /// What a pod counted in its controller's census (`Some` for a pod).
+    counted: Option<Counted>,
 }
 
 impl Before {
@@ -907,6 +1045,7 @@ impl Before {
             owners: object.metadata().owner_references.clone(),
             node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
             containers: pod.map(|pod| pod.spec.containers.clone()),
+            counted: pod.map(Counted::of),
         }
     }
 
@@ -959,7 +1098,7 @@ mod tests {
     use super::*;
     use crate::api::apps::Deployment;
     use crate::api::core::Pod;
-    use crate::api::{ObjectMeta, OwnerReference};
+    use crate::api::{Condition, ObjectMeta, OwnerReference};
 
     fn deployment(name: &str, replicas: i32) -> Object {
         let mut d = Deployment::default();
@@ -1130,6 +1269,57 @@ mod tests {
         assert_eq!((store.node_usage("node-2").map(|u| u.by_owner.len()), store.check_indexes()), (Some(0), Ok(())));
         store.remove(&key);
         assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-2").count()), (0, 0));
+    }
+
+    /// A controller's census follows its pods write by write: created,
+    /// ready, being deleted, removed, released; pods with labels of their
+    /// own make the labels uncommon until the pods are gone.
+    #[test]
+    fn pod_counts_follow_writes() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(3), Time::default());
+        let owners: SharedList<OwnerReference> =
+            vec![OwnerReference { uid: "rs-uid".into(), controller: Some(true), ..Default::default() }].into();
+        let labels: Labels = Rc::new([("app".to_string(), "web".to_string())].into());
+        let mut keys = Vec::new();
+        for name in ["a", "b", "c"] {
+            let mut pod = Pod::default();
+            pod.metadata.name = Some(name.into());
+            pod.metadata.owner_references = owners.clone();
+            pod.metadata.labels = labels.clone();
+            pod.status.phase = "Running".into();
+            keys.push(store.create(Object::Pod(pod), now, &mut rng).unwrap());
+        }
+        let counts = |store: &Store| {
+            let c = store.pod_counts("rs-uid").cloned().unwrap_or_default();
+            let common = c.common_labels().map(|labels| labels.map(|l| l.len()));
+            (c.pods, c.active, c.ready, c.terminating, common)
+        };
+        assert_eq!(counts(&store), (3, 3, 0, 0, Some(Some(1))));
+        let change = |store: &mut Store, key: &Key, change: &dyn Fn(&mut Pod)| {
+            let mut taken = store.take(key).unwrap();
+            let Object::Pod(pod) = taken.object_mut() else { panic!() };
+            change(pod);
+            store.put(key.clone(), taken);
+            assert_eq!(store.check_indexes(), Ok(()));
+        };
+        let ready = Condition { condition_type: "Ready".into(), status: "True".into(), ..Default::default() };
+        change(&mut store, &keys[0], &|pod| pod.status.conditions.push(ready.clone()));
+        change(&mut store, &keys[1], &|pod| pod.status.conditions.push(ready.clone()));
+        assert_eq!(counts(&store), (3, 3, 2, 0, Some(Some(1))));
+        // Being deleted: no longer active (nor counted ready), terminating.
+        change(&mut store, &keys[1], &|pod| pod.metadata.rare_mut().deletion_timestamp = Some(now));
+        assert_eq!(counts(&store), (3, 2, 1, 1, Some(Some(1))));
+        store.remove(&keys[1]);
+        assert_eq!(counts(&store), (2, 2, 1, 0, Some(Some(1))));
+        // Labels of its own (a copy, even with the same text): uncommon.
+        change(&mut store, &keys[2], &|pod| _ = pod.metadata.labels_mut().insert("extra".into(), "1".into()));
+        assert_eq!(counts(&store), (2, 2, 1, 0, None));
+        // Released: its controller no longer counts it.
+        change(&mut store, &keys[0], &|pod| pod.metadata.owner_references = Default::default());
+        assert_eq!(counts(&store), (1, 1, 0, 0, None));
+        store.remove(&keys[2]);
+        assert_eq!(store.pod_counts("rs-uid").map(|c| c.pods), None);
+        assert_eq!(store.check_indexes(), Ok(()));
     }
 
     /// An orphan range holds its namespace's orphans only, in key order:
