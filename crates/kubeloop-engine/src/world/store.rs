@@ -616,6 +616,12 @@ impl Store {
         self.on_node.get(node).map(|on_node| &on_node.usage)
     }
 
+    /// What the pods bound to each node request, for the nodes with pods,
+    /// in name order.
+    pub fn node_usages(&self) -> impl Iterator<Item = (&str, &NodeUsage)> + '_ {
+        self.on_node.iter().map(|(name, on_node)| (name.as_str(), &on_node.usage))
+    }
+
     /// The pods bound to no node, in key order.
     pub fn unbound_pods(&self) -> impl Iterator<Item = &Key> + '_ {
         self.unbound.iter()
