@@ -39,7 +39,7 @@ pub struct Key(Rc<KeyParts>);
 
 pub struct KeyParts {
     pub kind: &'static str,
-    pub namespace: String,
+    pub namespace: Str,
     pub name: String,
     /// The kind's rank and the first bytes of the namespace and of the
     /// name as big-endian words: most comparisons are decided by these,
@@ -207,10 +207,10 @@ impl std::fmt::Debug for Key {
 impl Key {
     pub fn new(kind: &'static str, namespace: &str, name: &str) -> Key {
         let namespaced = kind_info(kind).is_none_or(|info| info.namespaced);
-        Key::from_parts(kind, if namespaced { namespace.to_string() } else { String::new() }, name.to_string())
+        Key::from_parts(kind, if namespaced { namespace_text(namespace) } else { Str::EMPTY }, name.to_string())
     }
 
-    fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
+    fn from_parts(kind: &'static str, namespace: Str, name: String) -> Key {
         let prefix = Prefix::of(kind, &namespace, &name);
         let (slot, runtime_slot) = (std::cell::Cell::new(NO_SLOT), std::cell::Cell::new(NO_SLOT));
         Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot, runtime_slot }))
@@ -222,6 +222,15 @@ impl Key {
 
     pub fn of_pod(pod: &crate::api::core::Pod) -> Key {
         Key::new("Pod", pod.metadata.namespace(), pod.metadata.name())
+    }
+}
+
+/// A key's namespace: the default one, which most keys have, as a literal
+/// (no allocation per key), any other as shared text.
+fn namespace_text(namespace: &str) -> Str {
+    match namespace {
+        "default" => Str::from_static("default"),
+        other => Str::copy(other),
     }
 }
 
@@ -265,7 +274,7 @@ fn in_namespace<'a>(
 ) -> impl Iterator<Item = &'a Key> + 'a {
     // The start key's namespace bounds the range too (a count, not a
     // copy of the string).
-    let start = Key::from_parts(kind, namespace.to_string(), String::new());
+    let start = Key::from_parts(kind, namespace_text(namespace), String::new());
     keys.range(start.clone()..).take_while(move |key| key.kind == start.kind && key.namespace == start.namespace)
 }
 
@@ -575,7 +584,7 @@ impl Store {
         let start = self
             .kinds
             .contains_key(kind)
-            .then(|| Key::from_parts(kind, namespace.unwrap_or("").to_string(), String::new()));
+            .then(|| Key::from_parts(kind, namespace_text(namespace.unwrap_or("")), String::new()));
         start.into_iter().flat_map(move |start| {
             self.keys
                 .range(start..)
@@ -685,7 +694,7 @@ impl Store {
         let meta = object.metadata_mut();
         if namespaced && meta.namespace.as_deref().is_none_or(str::is_empty) {
             // The request's namespace: kubectl's default one.
-            meta.namespace = Some(key.namespace.clone());
+            meta.namespace = Some(key.namespace.to_string());
         }
         meta.uid = Some(rng.uuid());
         set_version(&mut meta.resource_version, self.resource_version);
@@ -1142,7 +1151,7 @@ mod tests {
             .iter()
             .flat_map(|kind| namespaces.iter().map(move |ns| (kind, ns)))
             .flat_map(|(kind, ns)| names.iter().map(move |name| (*kind, *ns, *name)))
-            .map(|(kind, ns, name)| ((kind, ns, name), Key::from_parts(kind, ns.to_string(), name.to_string())))
+            .map(|(kind, ns, name)| ((kind, ns, name), Key::from_parts(kind, Str::copy(ns), name.to_string())))
             .collect();
         for (x, kx) in &keys {
             for (y, ky) in &keys {
@@ -1152,6 +1161,9 @@ mod tests {
         }
         assert!(Key::new("Deployment", "z", "z") < Key::new("Pod", "a", "a"));
         assert!(Key::new("Pod", "a", "z") < Key::new("Pod", "b", "a"));
+        // The default namespace is a literal (no allocation per key).
+        assert!(Key::new("Pod", "default", "a").namespace.shares_with(&Str::from_static("default")));
+        assert_eq!(Key::new("Pod", "other", "a").namespace, "other");
     }
 
     /// Every kind of the API has its rank, in the order of the names.
