@@ -548,6 +548,13 @@ impl Store {
         self.find(key).and_then(|slot| self.at(slot))
     }
 
+    /// A key's object as the store shares it (a count, not a copy: a
+    /// reader that writes while it reads holds it; writing an object
+    /// back whole never copies it).
+    pub fn get_shared(&self, key: &Key) -> Option<&Rc<Object>> {
+        self.find(key).and_then(|slot| self.arena[slot as usize].as_ref())
+    }
+
     /// The slot of a key's object: the key's hint if that slot holds the
     /// object of this key, else a search of the key map (which then
     /// becomes the hint). A slot taken out holds nothing to check the
@@ -601,6 +608,13 @@ impl Store {
     /// What an owner (by UID) owns, in key order.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.objects(self.owned.get(owner_uid).map(|owned| &owned.slots))
+    }
+
+    /// What an owner owns, in key order, as the store shares it (see
+    /// [`Store::get_shared`]).
+    pub fn owned_shared<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let slots = self.owned.get(owner_uid).into_iter().flat_map(|owned| owned.slots.values());
+        slots.filter_map(|&slot| self.arena[slot as usize].as_ref())
     }
 
     /// The census of the pods a controller (by UID) controls.
