@@ -666,6 +666,25 @@ impl Store {
         std::mem::take(&mut self.changes)
     }
 
+    /// Gives back what [`Store::take_changes`] returned, emptied: the
+    /// next writes reuse its room (a reconcile's rounds journal thousands
+    /// of writes; growing the journal anew each time copied them over and
+    /// over).
+    pub fn return_changes(&mut self, mut emptied: Vec<Change>) {
+        if self.changes.is_empty() {
+            emptied.clear();
+            self.changes = emptied;
+        }
+    }
+
+    /// Lets go of the journal's room once everything is delivered (a
+    /// world at rest keeps none).
+    pub fn release_changes(&mut self) {
+        if self.changes.is_empty() {
+            self.changes = Vec::new();
+        }
+    }
+
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
@@ -1352,6 +1371,27 @@ mod tests {
         store.remove(&keys[2]);
         assert_eq!(store.pod_counts("rs-uid").map(|c| c.pods), None);
         assert_eq!(store.check_indexes(), Ok(()));
+    }
+
+    /// The journal's room is reused between deliveries and let go at rest;
+    /// what is delivered is the same.
+    #[test]
+    fn the_journal_reuses_its_room() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::default());
+        for name in ["a", "b", "c"] {
+            store.create(deployment(name, 1), now, &mut rng).unwrap();
+        }
+        let delivered = store.take_changes();
+        let names: Vec<_> = delivered.iter().map(|change| change.key.name.clone()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        store.return_changes(delivered);
+        assert!(store.changes.is_empty() && store.changes.capacity() >= 3);
+        store.create(deployment("d", 1), now, &mut rng).unwrap();
+        let again = store.take_changes();
+        assert_eq!((again.len(), again[0].key.name.as_str()), (1, "d"));
+        store.return_changes(again);
+        store.release_changes();
+        assert_eq!(store.changes.capacity(), 0);
     }
 
     /// An orphan range holds its namespace's orphans only, in key order:
