@@ -112,7 +112,10 @@ pub fn prepare(shape: Shape) -> (World, Manifests) {
 }
 
 /// Applies the image change and runs until every rollout is complete;
-/// returns how long that took in simulated milliseconds.
+/// returns how long that took in simulated milliseconds. Never inlined, so
+/// that callgrind can count the roll alone (`--collect-atstart=no
+/// --toggle-collect=rollout_scale::rollout::roll`).
+#[inline(never)]
 pub fn roll(world: &mut World, update: &Manifests) -> u64 {
     let started = world.now_ms();
     apply(world, update);

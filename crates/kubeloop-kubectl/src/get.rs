@@ -71,7 +71,7 @@ impl Found<'_> {
             Found::Endpoints { service, .. } => service.metadata.namespace().to_string(),
             // Events about cluster-scoped objects are recorded in `default`.
             Found::Event(event) if event.involved.namespace.is_empty() => "default".to_string(),
-            Found::Event(event) => event.involved.namespace.clone(),
+            Found::Event(event) => event.involved.namespace.to_string(),
         }
     }
 

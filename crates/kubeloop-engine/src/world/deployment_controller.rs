@@ -26,6 +26,7 @@ use crate::controller::deployment::util::{
     find_new_replica_set, find_old_replica_sets, get_non_negative_int32_from_annotation, max_revision, max_surge,
     new_rs_new_replicas, set_new_replica_set_annotations, set_replicas_annotations,
 };
+use std::rc::Rc;
 
 const SOURCE: &str = "deployment-controller";
 /// Upstream caps the revision-history annotation at 2000 characters.
@@ -33,7 +34,10 @@ const REVISION_HISTORY_LIMIT_IN_CHARS: usize = 2000;
 
 /// Syncs one Deployment; true if it wrote anything.
 pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
-    let Some(Object::Deployment(deployment)) = world.store.get(key).cloned() else { return false };
+    // The Deployment and its ReplicaSets are read as the store shares them
+    // (counts, not copies); every write puts a new object.
+    let Some(shared) = world.store.get_shared(key).cloned() else { return false };
+    let Object::Deployment(deployment) = &*shared else { return false };
     if deployment.metadata.deletion_timestamp.is_some() {
         return false;
     }
@@ -42,23 +46,23 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
     if super::claim::claim(world, key, "ReplicaSet") {
         return true;
     }
-    if let Some(status) = check_paused_conditions(&deployment, world.now()) {
-        let mut updated = deployment;
+    if let Some(status) = check_paused_conditions(deployment, world.now()) {
+        let mut updated = deployment.clone();
         updated.status = status;
         world.store.write(key.clone(), Object::Deployment(updated));
         return true;
     }
-    let replica_sets = owned_replica_sets(world, &deployment);
-    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
-    let new_index = find_new_replica_set(&deployment, &refs);
+    let shared = shared_replica_sets(world, deployment);
+    let refs: Vec<&ReplicaSet> = shared.iter().filter_map(|object| replica_set(object)).collect();
+    let new_index = find_new_replica_set(deployment, &refs);
 
     // getAllReplicaSetsAndSyncRevision(createIfNotExisted=false): an
     // existing new ReplicaSet takes the next revision. Level-triggered: once
     // anything is written, the loop syncs again on what the store holds.
     if let Some(index) = new_index {
-        let mut new_rs = replica_sets[index].clone();
+        let mut new_rs = refs[index].clone();
         let annotations_updated = set_new_replica_set_annotations(
-            &deployment,
+            deployment,
             &mut new_rs,
             &next_revision(&refs, new_index),
             true,
@@ -69,11 +73,11 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
         let min_ready_seconds_needs_update = new_rs.spec.min_ready_seconds != deployment.spec.min_ready_seconds;
         if annotations_updated || min_ready_seconds_needs_update {
             new_rs.spec.min_ready_seconds = deployment.spec.min_ready_seconds;
-            explain_renumbering(world, key, &replica_sets[index], &new_rs);
+            explain_renumbering(world, key, refs[index], &new_rs);
             write_replica_set(world, new_rs);
             return true;
         }
-        let new_rs = &replica_sets[index];
+        let new_rs = refs[index];
         let revision = new_rs.metadata.annotations.get(REVISION_ANNOTATION).map_or("", String::as_str);
         if sync_deployment_revision(world, key, new_rs, revision, false) {
             return true;
@@ -83,8 +87,8 @@ pub fn sync_deployment(world: &mut World, key: &Key) -> bool {
     // Paused, or a replica change while ReplicaSets disagree: sync scales
     // proportionally and makes no new ReplicaSet (a paused template change
     // waits for resume).
-    let sync = DeploymentSync { deployment: &deployment, key, replica_sets: &replica_sets, new_index };
-    if deployment.spec.paused || is_scaling_event(&deployment, &refs) {
+    let sync = DeploymentSync { deployment, key, replica_sets: &refs, new_index };
+    if deployment.spec.paused || is_scaling_event(deployment, &refs) {
         return sync_paused_or_scaling(world, &sync);
     }
     match deployment.spec.strategy.strategy_type.as_deref() {
@@ -137,7 +141,7 @@ fn sync_deployment_revision(world: &mut World, key: &Key, new_rs: &ReplicaSet, r
 struct DeploymentSync<'a> {
     deployment: &'a Deployment,
     key: &'a Key,
-    replica_sets: &'a [ReplicaSet],
+    replica_sets: &'a [&'a ReplicaSet],
     new_index: Option<usize>,
 }
 
@@ -178,10 +182,9 @@ fn old_replica_sets<'a>(all_rss: &[&'a ReplicaSet], new_index: Option<usize>) ->
 
 /// `sync`: proportional scaling (and, when paused, history cleanup).
 fn sync_paused_or_scaling(world: &mut World, sync: &DeploymentSync) -> bool {
-    let DeploymentSync { deployment, key, replica_sets, new_index } = *sync;
-    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let DeploymentSync { deployment, key, replica_sets: refs, new_index } = *sync;
     let new_rs = new_index.map(|i| refs[i]);
-    let old_rss = old_replica_sets(&refs, new_index);
+    let old_rss = old_replica_sets(refs, new_index);
     let result = scale(deployment, new_rs, &old_rss);
     let mut wrote = false;
     for write in &result.writes {
@@ -215,37 +218,35 @@ fn sync_paused_or_scaling(world: &mut World, sync: &DeploymentSync) -> bool {
 /// rolloutRolling: make the new ReplicaSet if there is none, then one step
 /// up (within maxSurge) or one step down (within maxUnavailable).
 fn rollout_rolling(world: &mut World, sync: &DeploymentSync) -> bool {
-    let DeploymentSync { deployment, key, replica_sets, new_index } = *sync;
-    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
+    let DeploymentSync { deployment, key, replica_sets: refs, new_index } = *sync;
     let Some(new_index) = new_index else {
-        return create_new_replica_set(world, deployment, &old_replica_sets(&refs, None), &next_revision(&refs, None));
+        return create_new_replica_set(world, deployment, &old_replica_sets(refs, None), &next_revision(refs, None));
     };
-    let step = reconcile_new_replica_set(deployment, &refs, new_index);
-    if apply_step(world, deployment, key, replica_sets, step, "scale up the new ReplicaSet") {
+    let step = reconcile_new_replica_set(deployment, refs, new_index);
+    if apply_step(world, deployment, key, refs, step, "scale up the new ReplicaSet") {
         sync_status(world, key);
         return true;
     }
-    let (active_old, _) = find_old_replica_sets(deployment, &refs);
-    let step = reconcile_old_replica_sets(deployment, &refs, &active_old, new_index);
-    if apply_step(world, deployment, key, replica_sets, step, "scale down old ReplicaSets") {
+    let (active_old, _) = find_old_replica_sets(deployment, refs);
+    let step = reconcile_old_replica_sets(deployment, refs, &active_old, new_index);
+    if apply_step(world, deployment, key, refs, step, "scale down old ReplicaSets") {
         sync_status(world, key);
         return true;
     }
-    finish_rollout(world, deployment, key, &old_replica_sets(&refs, Some(new_index)))
+    finish_rollout(world, deployment, key, &old_replica_sets(refs, Some(new_index)))
 }
 
 /// rolloutRecreate: old ReplicaSets to zero, wait until no old pod runs,
 /// then make the new ReplicaSet (or grow it) straight to `replicas`.
 fn rollout_recreate(world: &mut World, sync: &DeploymentSync) -> bool {
-    let DeploymentSync { deployment, key, replica_sets, new_index } = *sync;
-    let refs: Vec<&ReplicaSet> = replica_sets.iter().collect();
-    let (active_old, _) = find_old_replica_sets(deployment, &refs);
-    let step = scale_down_old_replica_sets_for_recreate(&refs, &active_old);
-    if apply_step(world, deployment, key, replica_sets, step, "scale down old ReplicaSets") {
+    let DeploymentSync { deployment, key, replica_sets: refs, new_index } = *sync;
+    let (active_old, _) = find_old_replica_sets(deployment, refs);
+    let step = scale_down_old_replica_sets_for_recreate(refs, &active_old);
+    if apply_step(world, deployment, key, refs, step, "scale down old ReplicaSets") {
         sync_status(world, key);
         return true;
     }
-    let old_rss = old_replica_sets(&refs, new_index);
+    let old_rss = old_replica_sets(refs, new_index);
     let new_uid = new_index.and_then(|i| refs[i].metadata.uid.as_deref());
     let pods: Vec<(&str, &Pod)> = refs
         .iter()
@@ -263,10 +264,10 @@ fn rollout_recreate(world: &mut World, sync: &DeploymentSync) -> bool {
         return sync_status(world, key);
     }
     let Some(new_index) = new_index else {
-        return create_new_replica_set(world, deployment, &old_rss, &next_revision(&refs, None));
+        return create_new_replica_set(world, deployment, &old_rss, &next_revision(refs, None));
     };
-    let step = scale_up_new_replica_set_for_recreate(deployment, &refs, new_index);
-    if apply_step(world, deployment, key, replica_sets, step, "scale up the new ReplicaSet") {
+    let step = scale_up_new_replica_set_for_recreate(deployment, refs, new_index);
+    if apply_step(world, deployment, key, refs, step, "scale up the new ReplicaSet") {
         sync_status(world, key);
         return true;
     }
@@ -296,6 +297,31 @@ fn cleanup_old_replica_sets(world: &mut World, deployment: &Deployment, old_rss:
 /// The ReplicaSets this Deployment controls, oldest first.
 pub(super) fn owned_replica_sets(world: &World, deployment: &Deployment) -> Vec<ReplicaSet> {
     owned_replica_set_refs(world, deployment).into_iter().cloned().collect()
+}
+
+/// The same, as the store shares them (a sync reads them while it writes:
+/// a count each instead of a copy of every ReplicaSet at every sync).
+fn shared_replica_sets(world: &World, deployment: &Deployment) -> Vec<Rc<Object>> {
+    let Some(uid) = deployment.metadata.uid.as_deref() else { return Vec::new() };
+    let mut owned: Vec<(&Rc<Object>, &ReplicaSet)> = world
+        .store
+        .owned_shared(uid)
+        .filter_map(|object| match replica_set(object) {
+            Some(rs) if rs.metadata.controller().is_some_and(|owner| owner.uid == uid) => Some((object, rs)),
+            _ => None,
+        })
+        .collect();
+    crate::lean::sort_by(&mut owned, |a, b| {
+        crate::controller::deployment::util::replica_sets_by_creation_timestamp(a.1, b.1)
+    });
+    owned.into_iter().map(|(object, _)| Rc::clone(object)).collect()
+}
+
+fn replica_set(object: &Object) -> Option<&ReplicaSet> {
+    match object {
+        Object::ReplicaSet(rs) => Some(rs),
+        _ => None,
+    }
 }
 
 /// The ReplicaSets the Deployment controls, as the store holds them, by
@@ -376,7 +402,7 @@ fn apply_step(
     world: &mut World,
     deployment: &Deployment,
     key: &Key,
-    replica_sets: &[ReplicaSet],
+    replica_sets: &[&ReplicaSet],
     step: RollingStep,
     what: &str,
 ) -> bool {
@@ -386,7 +412,7 @@ fn apply_step(
     let desired = deployment.spec.replicas.unwrap_or(1);
     let max = desired + max_surge(deployment);
     for scale in &step.scales {
-        let Some(rs) = replica_sets.get(scale.index) else { continue };
+        let Some(&rs) = replica_sets.get(scale.index) else { continue };
         let mut rs = rs.clone();
         rs.spec.replicas = Some(scale.to);
         set_replicas_annotations(&mut rs, desired, max);

@@ -291,6 +291,7 @@ impl World {
             wrote |= disruption::sync_queued(self);
             queues::route_changes(self);
             if !wrote && self.queues.is_empty() {
+                self.store.release_changes();
                 return;
             }
         }

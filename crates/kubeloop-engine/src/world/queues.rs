@@ -116,9 +116,11 @@ pub fn route_changes(world: &mut World) {
     // Consecutive writes mostly concern the same owners: their keys are
     // made once.
     let mut owners = Owners::default();
-    for change in world.store.take_changes() {
+    let mut changes = world.store.take_changes();
+    for change in changes.drain(..) {
         route(world, change, &mut owners);
     }
+    world.store.return_changes(changes);
 }
 
 /// The keys of the owners the last writes named (a ReplicaSet, its

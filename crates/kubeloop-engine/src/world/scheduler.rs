@@ -175,13 +175,19 @@ impl NodeTable {
 
 impl Spread {
     fn of(store: &Store, slots: &[NodeSlot], owner: Option<&str>) -> Spread {
-        let siblings = slots
-            .iter()
-            .map(|slot| {
-                let usage = owner.and_then(|uid| Some((uid, store.node_usage(&slot.name)?)));
-                usage.and_then(|(uid, usage)| usage.by_owner.get(uid)).copied().unwrap_or(0)
-            })
-            .collect();
+        let mut siblings = vec![0; slots.len()];
+        if let Some(uid) = owner {
+            // The slots and the store's nodes with pods are both in name
+            // order: one walk over both, no search per node.
+            let mut usages = store.node_usages().peekable();
+            for (slot, siblings) in slots.iter().zip(&mut siblings) {
+                let name = slot.name.as_str();
+                while usages.next_if(|(other, _)| *other < name).is_some() {}
+                if let Some((_, usage)) = usages.next_if(|(other, _)| *other == name) {
+                    *siblings = usage.by_owner.get(uid).copied().unwrap_or(0);
+                }
+            }
+        }
         Spread { siblings, rankings: Vec::new() }
     }
 }

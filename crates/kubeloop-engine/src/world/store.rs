@@ -8,7 +8,8 @@
 //! changed rather than to the cluster's size.
 
 use super::rng::Rng;
-use crate::api::meta::SharedList;
+use crate::api::core::Pod;
+use crate::api::meta::{Labels, SharedList};
 use crate::api::text::Str;
 use crate::api::{Object, OwnerReference, Time, kind_info, resource_of};
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,7 +39,7 @@ pub struct Key(Rc<KeyParts>);
 
 pub struct KeyParts {
     pub kind: &'static str,
-    pub namespace: String,
+    pub namespace: Str,
     pub name: String,
     /// The kind's rank and the first bytes of the namespace and of the
     /// name as big-endian words: most comparisons are decided by these,
@@ -206,10 +207,10 @@ impl std::fmt::Debug for Key {
 impl Key {
     pub fn new(kind: &'static str, namespace: &str, name: &str) -> Key {
         let namespaced = kind_info(kind).is_none_or(|info| info.namespaced);
-        Key::from_parts(kind, if namespaced { namespace.to_string() } else { String::new() }, name.to_string())
+        Key::from_parts(kind, if namespaced { namespace_text(namespace) } else { Str::EMPTY }, name.to_string())
     }
 
-    fn from_parts(kind: &'static str, namespace: String, name: String) -> Key {
+    fn from_parts(kind: &'static str, namespace: Str, name: String) -> Key {
         let prefix = Prefix::of(kind, &namespace, &name);
         let (slot, runtime_slot) = (std::cell::Cell::new(NO_SLOT), std::cell::Cell::new(NO_SLOT));
         Key(Rc::new(KeyParts { kind, namespace, name, prefix, slot, runtime_slot }))
@@ -221,6 +222,15 @@ impl Key {
 
     pub fn of_pod(pod: &crate::api::core::Pod) -> Key {
         Key::new("Pod", pod.metadata.namespace(), pod.metadata.name())
+    }
+}
+
+/// A key's namespace: the default one, which most keys have, as a literal
+/// (no allocation per key), any other as shared text.
+fn namespace_text(namespace: &str) -> Str {
+    match namespace {
+        "default" => Str::from_static("default"),
+        other => Str::copy(other),
     }
 }
 
@@ -264,7 +274,7 @@ fn in_namespace<'a>(
 ) -> impl Iterator<Item = &'a Key> + 'a {
     // The start key's namespace bounds the range too (a count, not a
     // copy of the string).
-    let start = Key::from_parts(kind, namespace.to_string(), String::new());
+    let start = Key::from_parts(kind, namespace_text(namespace), String::new());
     keys.range(start.clone()..).take_while(move |key| key.kind == start.kind && key.namespace == start.namespace)
 }
 
@@ -339,6 +349,97 @@ fn controller_of(owners: &[OwnerReference]) -> Option<&OwnerReference> {
     owners.iter().find(|owner| owner.controller == Some(true))
 }
 
+/// What an owner (by UID) owns, and the census of the pods it controls.
+#[derive(Clone, Default)]
+struct Owned {
+    slots: Slots,
+    pods: PodCounts,
+}
+
+/// What the ReplicaSet controller counts of the pods a controller
+/// controls (calculateStatus, claim's test), kept write by write so that
+/// a sync that deletes nothing need not read its pods: how many there
+/// are, how many are active (`is_pod_active`), ready among those, and
+/// being deleted, and whether they all hold one label set (one `Rc`: the
+/// template's, which its pods share).
+#[derive(Clone, Debug, Default)]
+pub struct PodCounts {
+    pub pods: usize,
+    pub active: usize,
+    pub ready: usize,
+    pub terminating: usize,
+    /// The first counted pod's labels (kept while any pod is counted) and
+    /// how many counted pods hold that allocation.
+    labels: Option<Labels>,
+    same_labels: usize,
+}
+
+impl PodCounts {
+    /// The labels every counted pod holds (`Some(None)`: there are no
+    /// pods); `None` when they differ (or once differed: the census does
+    /// not look for a new common set until its pods are gone).
+    pub fn common_labels(&self) -> Option<Option<&Labels>> {
+        (self.same_labels == self.pods).then_some(self.labels.as_ref())
+    }
+
+    fn add(&mut self, pod: &Counted, sign: isize) {
+        let step = |count: &mut usize, yes: bool| {
+            if yes {
+                *count = count.wrapping_add_signed(sign);
+            }
+        };
+        step(&mut self.pods, true);
+        step(&mut self.active, pod.active);
+        step(&mut self.ready, pod.ready);
+        step(&mut self.terminating, pod.terminating);
+        match &self.labels {
+            None => {
+                self.labels = Some(pod.labels.clone());
+                self.same_labels = 1;
+            }
+            Some(labels) => step(&mut self.same_labels, Rc::ptr_eq(labels, &pod.labels)),
+        }
+        if self.pods == 0 {
+            (self.labels, self.same_labels) = (None, 0);
+        }
+    }
+
+    /// Whether a census kept write by write says what one counted afresh
+    /// says (it may have lost track of common labels, never claim them
+    /// wrongly).
+    fn agrees_with(&self, afresh: &PodCounts) -> bool {
+        let counts = |c: &PodCounts| (c.pods, c.active, c.ready, c.terminating);
+        let labels = |c: &PodCounts| c.common_labels().map(|labels| labels.map(Rc::as_ptr));
+        counts(self) == counts(afresh) && (labels(self).is_none() || labels(self) == labels(afresh))
+    }
+}
+
+/// What a pod adds to its controller's [`PodCounts`].
+#[derive(Clone)]
+struct Counted {
+    active: bool,
+    ready: bool,
+    terminating: bool,
+    labels: Labels,
+}
+
+impl Counted {
+    fn of(pod: &Pod) -> Counted {
+        let active = crate::controller::replicaset::is_pod_active(pod);
+        Counted {
+            active,
+            ready: active && crate::controller::replicaset::ready_condition(pod).is_some(),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
+            labels: pod.metadata.labels.clone(),
+        }
+    }
+
+    fn same(&self, other: &Counted) -> bool {
+        (self.active, self.ready, self.terminating) == (other.active, other.ready, other.terminating)
+            && Rc::ptr_eq(&self.labels, &other.labels)
+    }
+}
+
 /// A node's pods, and what they request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct OnNode {
@@ -361,7 +462,7 @@ impl NodeUsage {
     /// Adds (`sign` 1) or takes away (-1) a pod's requests (milli-CPU,
     /// memory), counted under its controller's UID (`owned`'s copy, which
     /// the pod's owners are indexed under first: shared).
-    fn count(&mut self, (cpu, memory): (i64, i64), controller: Option<&str>, owned: &BTreeMap<Str, Slots>, sign: i64) {
+    fn count(&mut self, (cpu, memory): (i64, i64), controller: Option<&str>, owned: &BTreeMap<Str, Owned>, sign: i64) {
         self.cpu_milli += sign * cpu;
         self.memory += sign * memory;
         self.pods += sign;
@@ -398,8 +499,9 @@ pub struct Store {
     /// of (a pod's PodDisruptionBudgets, at every pod write) costs nothing.
     kinds: BTreeMap<&'static str, usize>,
     resource_version: u64,
-    /// Owner UID -> the objects it owns.
-    owned: BTreeMap<Str, Slots>,
+    /// Owner UID -> the objects it owns (and the census of the pods it
+    /// controls).
+    owned: BTreeMap<Str, Owned>,
     /// Node name -> the pods bound to it and what they request (one
     /// search for both when a pod is bound or removed). The names are the
     /// pods' shared `nodeName` texts: a write that moves no pod copies none.
@@ -446,6 +548,13 @@ impl Store {
         self.find(key).and_then(|slot| self.at(slot))
     }
 
+    /// A key's object as the store shares it (a count, not a copy: a
+    /// reader that writes while it reads holds it; writing an object
+    /// back whole never copies it).
+    pub fn get_shared(&self, key: &Key) -> Option<&Rc<Object>> {
+        self.find(key).and_then(|slot| self.arena[slot as usize].as_ref())
+    }
+
     /// The slot of a key's object: the key's hint if that slot holds the
     /// object of this key, else a search of the key map (which then
     /// becomes the hint). A slot taken out holds nothing to check the
@@ -482,7 +591,7 @@ impl Store {
         let start = self
             .kinds
             .contains_key(kind)
-            .then(|| Key::from_parts(kind, namespace.unwrap_or("").to_string(), String::new()));
+            .then(|| Key::from_parts(kind, namespace_text(namespace.unwrap_or("")), String::new()));
         start.into_iter().flat_map(move |start| {
             self.keys
                 .range(start..)
@@ -498,13 +607,25 @@ impl Store {
 
     /// What an owner (by UID) owns, in key order.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects(self.owned.get(owner_uid))
+        self.objects(self.owned.get(owner_uid).map(|owned| &owned.slots))
+    }
+
+    /// What an owner owns, in key order, as the store shares it (see
+    /// [`Store::get_shared`]).
+    pub fn owned_shared<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let slots = self.owned.get(owner_uid).into_iter().flat_map(|owned| owned.slots.values());
+        slots.filter_map(|&slot| self.arena[slot as usize].as_ref())
+    }
+
+    /// The census of the pods a controller (by UID) controls.
+    pub fn pod_counts(&self, controller_uid: &str) -> Option<&PodCounts> {
+        self.owned.get(controller_uid).map(|owned| &owned.pods)
     }
 
     /// What an owner owns, with the keys it is held under (their slot
     /// hints spare later lookups a search).
     pub fn owned_entries<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = (&'a Key, &'a Object)> + 'a {
-        let slots = self.owned.get(owner_uid).into_iter().flatten();
+        let slots = self.owned.get(owner_uid).into_iter().flat_map(|owned| &owned.slots);
         slots.filter_map(|(key, &slot)| Some((key, self.at(slot)?)))
     }
 
@@ -516,6 +637,12 @@ impl Store {
     /// What the pods bound to a node request.
     pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
         self.on_node.get(node).map(|on_node| &on_node.usage)
+    }
+
+    /// What the pods bound to each node request, for the nodes with pods,
+    /// in name order.
+    pub fn node_usages(&self) -> impl Iterator<Item = (&str, &NodeUsage)> + '_ {
+        self.on_node.iter().map(|(name, on_node)| (name.as_str(), &on_node.usage))
     }
 
     /// The pods bound to no node, in key order.
@@ -537,6 +664,25 @@ impl Store {
     /// The writes since the last call, oldest first.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.changes)
+    }
+
+    /// Gives back what [`Store::take_changes`] returned, emptied: the
+    /// next writes reuse its room (a reconcile's rounds journal thousands
+    /// of writes; growing the journal anew each time copied them over and
+    /// over).
+    pub fn return_changes(&mut self, mut emptied: Vec<Change>) {
+        if self.changes.is_empty() {
+            emptied.clear();
+            self.changes = emptied;
+        }
+    }
+
+    /// Lets go of the journal's room once everything is delivered (a
+    /// world at rest keeps none).
+    pub fn release_changes(&mut self) {
+        if self.changes.is_empty() {
+            self.changes = Vec::new();
+        }
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -581,7 +727,7 @@ impl Store {
         let meta = object.metadata_mut();
         if namespaced && meta.namespace.as_deref().is_none_or(str::is_empty) {
             // The request's namespace: kubectl's default one.
-            meta.namespace = Some(key.namespace.clone());
+            meta.namespace = Some(key.namespace.to_string());
         }
         meta.uid = Some(rng.uuid());
         set_version(&mut meta.resource_version, self.resource_version);
@@ -657,6 +803,8 @@ impl Store {
             if !same_owners {
                 self.unindex_owners(&key, before);
                 self.index_owners(&key, before.slot, &taken.object);
+            } else if let (Some(counted), Object::Pod(pod)) = (&before.counted, &*taken.object) {
+                self.recount(pod, counted);
             }
             if !(same_owners && same_pod) {
                 self.unindex_pod(&key, before);
@@ -730,8 +878,8 @@ impl Store {
         for (key, object) in self.entries() {
             rebuilt.insert_new(key.clone(), Rc::new(object.clone()));
         }
-        fn keys<K: AsRef<str>>(index: &BTreeMap<K, Slots>) -> Vec<(&str, Vec<Key>)> {
-            index.iter().map(|(name, slots)| (name.as_ref(), slots.keys().cloned().collect())).collect()
+        fn keys(index: &BTreeMap<Str, Owned>) -> Vec<(&str, Vec<Key>)> {
+            index.iter().map(|(name, owned)| (name.as_str(), owned.slots.keys().cloned().collect())).collect()
         }
         fn node_keys(index: &BTreeMap<Str, OnNode>) -> Vec<(&str, Vec<Key>)> {
             index.iter().map(|(name, on_node)| (name.as_str(), on_node.pods.keys().cloned().collect())).collect()
@@ -751,6 +899,13 @@ impl Store {
             ),
             ("kind", self.kinds != rebuilt.kinds),
             ("owner", keys(&self.owned) != keys(&rebuilt.owned)),
+            (
+                "pod census",
+                self.owned
+                    .values()
+                    .zip(rebuilt.owned.values())
+                    .any(|(kept, afresh)| !kept.pods.agrees_with(&afresh.pods)),
+            ),
             ("node", node_keys(&self.on_node) != node_keys(&rebuilt.on_node)),
             ("node usage", self.on_node.values().map(|n| &n.usage).ne(rebuilt.on_node.values().map(|n| &n.usage))),
             ("unbound pods", self.unbound != rebuilt.unbound),
@@ -804,14 +959,37 @@ impl Store {
     }
 
     fn index_owners(&mut self, key: &Key, slot: Slot, object: &Object) {
-        for owner in &object.metadata().owner_references {
-            match self.owned.get_mut(owner.uid.as_str()) {
-                Some(owned) => _ = owned.insert(key.clone(), slot),
-                None => _ = self.owned.insert(Str::copy(&owner.uid), Slots::from([(key.clone(), slot)])),
+        let owners = &object.metadata().owner_references;
+        let controller = controller_of(owners);
+        for owner in owners {
+            let owned = match self.owned.get_mut(owner.uid.as_str()) {
+                Some(owned) => owned,
+                None => self.owned.entry(Str::copy(&owner.uid)).or_default(),
+            };
+            owned.slots.insert(key.clone(), slot);
+            if let Object::Pod(pod) = object
+                && controller.is_some_and(|controller| std::ptr::eq(controller, owner))
+            {
+                owned.pods.add(&Counted::of(pod), 1);
             }
         }
         if key.kind == "ReplicaSet" && object.metadata().controller().is_none() {
             self.orphan_replica_sets.insert(key.clone());
+        }
+    }
+
+    /// A pod written back under the same owners: its controller's census
+    /// moves if what it counts of the pod changed (readiness, deletion).
+    fn recount(&mut self, pod: &Pod, before: &Counted) {
+        let now = Counted::of(pod);
+        if now.same(before) {
+            return;
+        }
+        if let Some(controller) = pod.metadata.controller()
+            && let Some(owned) = self.owned.get_mut(controller.uid.as_str())
+        {
+            owned.pods.add(before, -1);
+            owned.pods.add(&now, 1);
         }
     }
 
@@ -842,10 +1020,16 @@ impl Store {
     }
 
     fn unindex_owners(&mut self, key: &Key, before: &Before) {
+        let controller = before.controller();
         for owner in &before.owners {
-            if let Some(keys) = self.owned.get_mut(owner.uid.as_str()) {
-                keys.remove(key);
-                if keys.is_empty() {
+            if let Some(owned) = self.owned.get_mut(owner.uid.as_str()) {
+                owned.slots.remove(key);
+                if let Some(counted) = &before.counted
+                    && controller.is_some_and(|controller| std::ptr::eq(controller, owner))
+                {
+                    owned.pods.add(counted, -1);
+                }
+                if owned.slots.is_empty() {
                     self.owned.remove(owner.uid.as_str());
                 }
             }
@@ -893,6 +1077,8 @@ struct Before {
     node: Option<Str>,
     /// `Some` for a pod.
     containers: Option<Rc<Vec<crate::api::core::Container>>>,
+    /// What a pod counted in its controller's census (`Some` for a pod).
+    counted: Option<Counted>,
 }
 
 impl Before {
@@ -907,6 +1093,7 @@ impl Before {
             owners: object.metadata().owner_references.clone(),
             node: pod.and_then(|pod| pod.spec.node_name.clone()).filter(|n| !n.is_empty()),
             containers: pod.map(|pod| pod.spec.containers.clone()),
+            counted: pod.map(Counted::of),
         }
     }
 
@@ -959,7 +1146,7 @@ mod tests {
     use super::*;
     use crate::api::apps::Deployment;
     use crate::api::core::Pod;
-    use crate::api::{ObjectMeta, OwnerReference};
+    use crate::api::{Condition, ObjectMeta, OwnerReference};
 
     fn deployment(name: &str, replicas: i32) -> Object {
         let mut d = Deployment::default();
@@ -997,7 +1184,7 @@ mod tests {
             .iter()
             .flat_map(|kind| namespaces.iter().map(move |ns| (kind, ns)))
             .flat_map(|(kind, ns)| names.iter().map(move |name| (*kind, *ns, *name)))
-            .map(|(kind, ns, name)| ((kind, ns, name), Key::from_parts(kind, ns.to_string(), name.to_string())))
+            .map(|(kind, ns, name)| ((kind, ns, name), Key::from_parts(kind, Str::copy(ns), name.to_string())))
             .collect();
         for (x, kx) in &keys {
             for (y, ky) in &keys {
@@ -1007,6 +1194,9 @@ mod tests {
         }
         assert!(Key::new("Deployment", "z", "z") < Key::new("Pod", "a", "a"));
         assert!(Key::new("Pod", "a", "z") < Key::new("Pod", "b", "a"));
+        // The default namespace is a literal (no allocation per key).
+        assert!(Key::new("Pod", "default", "a").namespace.shares_with(&Str::from_static("default")));
+        assert_eq!(Key::new("Pod", "other", "a").namespace, "other");
     }
 
     /// Every kind of the API has its rank, in the order of the names.
@@ -1130,6 +1320,78 @@ mod tests {
         assert_eq!((store.node_usage("node-2").map(|u| u.by_owner.len()), store.check_indexes()), (Some(0), Ok(())));
         store.remove(&key);
         assert_eq!((store.owned_by("rs-uid").count(), store.pods_on_node("node-2").count()), (0, 0));
+    }
+
+    /// A controller's census follows its pods write by write: created,
+    /// ready, being deleted, removed, released; pods with labels of their
+    /// own make the labels uncommon until the pods are gone.
+    #[test]
+    fn pod_counts_follow_writes() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(3), Time::default());
+        let owners: SharedList<OwnerReference> =
+            vec![OwnerReference { uid: "rs-uid".into(), controller: Some(true), ..Default::default() }].into();
+        let labels: Labels = Rc::new([("app".to_string(), "web".to_string())].into());
+        let mut keys = Vec::new();
+        for name in ["a", "b", "c"] {
+            let mut pod = Pod::default();
+            pod.metadata.name = Some(name.into());
+            pod.metadata.owner_references = owners.clone();
+            pod.metadata.labels = labels.clone();
+            pod.status.phase = "Running".into();
+            keys.push(store.create(Object::Pod(pod), now, &mut rng).unwrap());
+        }
+        let counts = |store: &Store| {
+            let c = store.pod_counts("rs-uid").cloned().unwrap_or_default();
+            let common = c.common_labels().map(|labels| labels.map(|l| l.len()));
+            (c.pods, c.active, c.ready, c.terminating, common)
+        };
+        assert_eq!(counts(&store), (3, 3, 0, 0, Some(Some(1))));
+        let change = |store: &mut Store, key: &Key, change: &dyn Fn(&mut Pod)| {
+            let mut taken = store.take(key).unwrap();
+            let Object::Pod(pod) = taken.object_mut() else { panic!() };
+            change(pod);
+            store.put(key.clone(), taken);
+            assert_eq!(store.check_indexes(), Ok(()));
+        };
+        let ready = Condition { condition_type: "Ready".into(), status: "True".into(), ..Default::default() };
+        change(&mut store, &keys[0], &|pod| pod.status.conditions.push(ready.clone()));
+        change(&mut store, &keys[1], &|pod| pod.status.conditions.push(ready.clone()));
+        assert_eq!(counts(&store), (3, 3, 2, 0, Some(Some(1))));
+        // Being deleted: no longer active (nor counted ready), terminating.
+        change(&mut store, &keys[1], &|pod| pod.metadata.rare_mut().deletion_timestamp = Some(now));
+        assert_eq!(counts(&store), (3, 2, 1, 1, Some(Some(1))));
+        store.remove(&keys[1]);
+        assert_eq!(counts(&store), (2, 2, 1, 0, Some(Some(1))));
+        // Labels of its own (a copy, even with the same text): uncommon.
+        change(&mut store, &keys[2], &|pod| _ = pod.metadata.labels_mut().insert("extra".into(), "1".into()));
+        assert_eq!(counts(&store), (2, 2, 1, 0, None));
+        // Released: its controller no longer counts it.
+        change(&mut store, &keys[0], &|pod| pod.metadata.owner_references = Default::default());
+        assert_eq!(counts(&store), (1, 1, 0, 0, None));
+        store.remove(&keys[2]);
+        assert_eq!(store.pod_counts("rs-uid").map(|c| c.pods), None);
+        assert_eq!(store.check_indexes(), Ok(()));
+    }
+
+    /// The journal's room is reused between deliveries and let go at rest;
+    /// what is delivered is the same.
+    #[test]
+    fn the_journal_reuses_its_room() {
+        let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::default());
+        for name in ["a", "b", "c"] {
+            store.create(deployment(name, 1), now, &mut rng).unwrap();
+        }
+        let delivered = store.take_changes();
+        let names: Vec<_> = delivered.iter().map(|change| change.key.name.clone()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        store.return_changes(delivered);
+        assert!(store.changes.is_empty() && store.changes.capacity() >= 3);
+        store.create(deployment("d", 1), now, &mut rng).unwrap();
+        let again = store.take_changes();
+        assert_eq!((again.len(), again[0].key.name.as_str()), (1, "d"));
+        store.return_changes(again);
+        store.release_changes();
+        assert_eq!(store.changes.capacity(), 0);
     }
 
     /// An orphan range holds its namespace's orphans only, in key order:

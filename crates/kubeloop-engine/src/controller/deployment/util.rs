@@ -177,12 +177,18 @@ pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
     if a.spec != b.spec {
         return false;
     }
-    let without_hash = |meta: &ObjectMeta| {
-        let mut meta = meta.clone();
-        meta.labels_mut().remove(POD_TEMPLATE_HASH_LABEL);
-        meta
-    };
-    without_hash(&a.metadata) == without_hash(&b.metadata)
+    // The labels compared without the hash's, the rest of the metadata
+    // with `a`'s labels in both (no copy of either label map: the
+    // Deployment controller compares templates several times a sync).
+    fn labels(meta: &ObjectMeta) -> impl Iterator<Item = (&String, &String)> {
+        meta.labels.iter().filter(|(key, _)| key.as_str() != POD_TEMPLATE_HASH_LABEL)
+    }
+    if !labels(&a.metadata).eq(labels(&b.metadata)) {
+        return false;
+    }
+    let mut rest = b.metadata.clone();
+    rest.labels = a.metadata.labels.clone();
+    a.metadata == rest
 }
 
 /// FindNewReplicaSet: the index in `rs_list` of the oldest ReplicaSet whose
@@ -697,6 +703,11 @@ mod tests {
             assert_eq!(equal_ignore_hash(a, b), *expected, "case {i}");
             assert_eq!(equal_ignore_hash(b, a), *expected, "case {i} reversed");
         }
+        // The rest of the metadata counts too (here an annotation), with
+        // or without the hash label.
+        let (a, mut b) = (pod_template("foo", "n", &[(hash, "1")]), pod_template("foo", "n", &[(hash, "2")]));
+        b.metadata.annotations.insert("note".into(), "x".into());
+        assert!(!equal_ignore_hash(&a, &b) && !equal_ignore_hash(&b, &a));
     }
 
     fn replica_set(name: &str, template: &PodTemplateSpec, created_s: Option<i64>, replicas: i32) -> ReplicaSet {
