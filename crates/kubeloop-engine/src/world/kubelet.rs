@@ -54,6 +54,7 @@ use crate::kubelet::prober::{
     http_probe_failure_output, probe_failed_event_message,
 };
 use crate::kubelet::status::get_phase;
+use crate::lean::VecMap;
 use std::collections::BTreeMap;
 
 const SOURCE: &str = "kubelet";
@@ -222,7 +223,7 @@ pub struct AppFaults {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Runtimes {
     pods: Entries,
-    faults: BTreeMap<Key, AppFaults>,
+    faults: VecMap<Key, AppFaults>,
     /// (instant, number) -> pod: a lower bound of each runtime's next
     /// timer. Dormant probes only grow more dormant as time passes, so a
     /// bound computed earlier is never late; `fire` checks it again before

@@ -19,6 +19,7 @@ use crate::api::Object;
 use crate::api::core::{Pod, Service};
 use crate::api::quantity::Quantity;
 use crate::controller::endpointslice::{endpoints_for_service, ready_endpoints_for_traffic, service_selects};
+use crate::lean::VecMap;
 use std::collections::{BTreeMap, VecDeque};
 
 /// How many seconds of request counts each Service keeps.
@@ -42,7 +43,7 @@ pub struct TrafficState {
     /// Rates set by `Fault::Traffic`; they win over `Traffic` documents.
     overrides: BTreeMap<ServiceKey, i64>,
     /// The last `HISTORY_SECONDS` seconds of each Service, oldest first.
-    history: BTreeMap<ServiceKey, VecDeque<Second>>,
+    history: VecMap<ServiceKey, VecDeque<Second>>,
     /// Requests per second each pod served in the last second (non-zero only).
     pod_rates: BTreeMap<Key, i64>,
     /// The unix ms of the last tick.
