@@ -157,6 +157,63 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
+impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+}
+
+/// A set kept as a sorted `Vec`, for small sets (duplicate checks in
+/// validation, the addresses a new Service must avoid): what
+/// [`VecMap`] is to `BTreeMap`, to `BTreeSet`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VecSet<T>(VecMap<T, ()>);
+
+impl<T> Default for VecSet<T> {
+    fn default() -> Self {
+        VecSet(VecMap::default())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for VecSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl<T: Ord> VecSet<T> {
+    /// Adds `item`; whether it was new.
+    pub fn insert(&mut self, item: T) -> bool {
+        self.0.insert(item, ()).is_none()
+    }
+
+    pub fn contains<Q: Ord + ?Sized>(&self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.0.contains_key(item)
+    }
+}
+
+impl<T: Ord> Extend<T> for VecSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for item in items {
+            self.insert(item);
+        }
+    }
+}
+
+impl<T: Ord> FromIterator<T> for VecSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut set = VecSet::default();
+        set.extend(items);
+        set
+    }
+}
+
 /// A [`VecMap`]'s entry for one key.
 pub struct Entry<'a, K, V> {
     map: &'a mut VecMap<K, V>,
@@ -284,6 +341,21 @@ mod tests {
         assert_eq!(copy, ours);
         ours.clear();
         assert!(ours.is_empty() && copy != ours);
+    }
+
+    #[test]
+    fn a_vec_set_behaves_as_a_btree_set() {
+        let items = [5, 3, 5, 9, 1, 3, 7];
+        let mut ours = VecSet::default();
+        let mut std_set = BTreeSet::new();
+        for item in items {
+            assert_eq!(ours.insert(item), std_set.insert(item));
+            assert_eq!(format!("{ours:?}"), format!("{std_set:?}"));
+        }
+        assert!((0..10).all(|item| ours.contains(&item) == std_set.contains(&item)));
+        assert_eq!(items.into_iter().collect::<VecSet<_>>(), ours);
+        let names: VecSet<String> = ["b".to_string(), "a".to_string()].into_iter().collect();
+        assert!(names.contains("a") && !names.contains("c"));
     }
 
     #[test]

@@ -29,8 +29,9 @@ use crate::api::playground::{App, AppUsage, Traffic};
 use crate::api::policy::PodDisruptionBudget;
 use crate::api::quantity::Quantity;
 use crate::api::selector::{LabelSelector, validate_label_selector_with_values};
+use crate::lean::VecSet;
 use serde_yaml::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 // ---------------------------------------------------------------------------
@@ -132,7 +133,7 @@ pub fn validate_service(service: &Service) -> Vec<FieldError> {
         _ => {}
     }
 
-    let mut port_names = BTreeSet::new();
+    let mut port_names = VecSet::default();
     for (i, port) in spec.ports.iter().enumerate() {
         validate_service_port(port, spec.ports.len() > 1, &mut port_names, &ports_path.index(i), &mut errors);
     }
@@ -227,7 +228,7 @@ fn normalized_cluster_ips(service: &Service) -> Vec<String> {
 fn validate_service_port(
     port: &ServicePort,
     require_name: bool,
-    names: &mut BTreeSet<String>,
+    names: &mut VecSet<String>,
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) {
@@ -327,7 +328,7 @@ fn validate_cluster_ips(
         errors.push(FieldError::invalid(ips_path.clone(), ips_value(), "first value must match `clusterIP`"));
     }
     let families = opaque_strings(&service.spec.ip_families);
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::default();
     for (i, family) in families.iter().enumerate() {
         let family_path = spec_path.child("ipFamilies").index(i);
         if !IP_FAMILIES.contains(&family.as_str()) {
@@ -451,7 +452,7 @@ fn validate_external_ips(ips: &[String], path: &FieldPath, errors: &mut Vec<Fiel
 
 /// Duplicate node ports and ports, each keyed by (protocol, number).
 fn validate_duplicate_ports(ports: &[ServicePort], ports_path: &FieldPath, errors: &mut Vec<FieldError>) {
-    let mut node_ports = BTreeSet::new();
+    let mut node_ports = VecSet::default();
     for (i, port) in ports.iter().enumerate() {
         let node_port = port.node_port.unwrap_or(0);
         if node_port != 0 && !node_ports.insert((port.protocol.as_deref().unwrap_or(""), node_port)) {
@@ -461,7 +462,7 @@ fn validate_duplicate_ports(ports: &[ServicePort], ports_path: &FieldPath, error
             ));
         }
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::default();
     for (i, port) in ports.iter().enumerate() {
         let protocol = port.protocol.as_deref().unwrap_or("");
         if !seen.insert((protocol, port.port)) {
@@ -1267,7 +1268,7 @@ fn in_range(value: i64, lo: i64, hi: i64, path: FieldPath, errors: &mut Vec<Fiel
 
 /// `ErrorList.ToAggregate` drops an error whose message repeats an earlier one.
 fn dedup(errors: Vec<FieldError>) -> Vec<FieldError> {
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::default();
     errors.into_iter().filter(|error| seen.insert(error.to_string())).collect()
 }
 

@@ -11,6 +11,7 @@ use super::rng::Rng;
 use crate::api::meta::SharedList;
 use crate::api::text::Str;
 use crate::api::{Object, OwnerReference, Time, kind_info, resource_of};
+use crate::lean::VecMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -440,7 +441,7 @@ pub struct Store {
     free: Vec<Slot>,
     /// How many objects of each kind: listing a kind the store has none
     /// of (a pod's PodDisruptionBudgets, at every pod write) costs nothing.
-    kinds: BTreeMap<&'static str, usize>,
+    kinds: VecMap<&'static str, usize>,
     resource_version: u64,
     /// Owner UID -> the objects it owns.
     owned: BTreeMap<Str, Slots>,
