@@ -29,9 +29,8 @@ use crate::api::playground::{App, AppUsage, Traffic};
 use crate::api::policy::PodDisruptionBudget;
 use crate::api::quantity::Quantity;
 use crate::api::selector::{LabelSelector, validate_label_selector_with_values};
-use crate::lean::VecSet;
+use crate::lean::{VecMap, VecSet};
 use serde_yaml::Value;
-use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 // ---------------------------------------------------------------------------
@@ -665,7 +664,8 @@ pub fn validate_config_map(config_map: &ConfigMap) -> Vec<FieldError> {
 pub fn validate_secret(secret: &Secret) -> Vec<FieldError> {
     let mut errors = validate_object_meta(&secret.metadata, NameRule::DnsSubdomain, true);
     let data_path = FieldPath::root().child("data");
-    let mut decoded: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+    // Keys come in order: each insert is a push.
+    let mut decoded: VecMap<&str, Vec<u8>> = VecMap::default();
     let mut total = 0usize;
     for (key, value) in &secret.data {
         for detail in is_config_map_key(key) {
@@ -729,7 +729,7 @@ pub fn validate_secret(secret: &Secret) -> Vec<FieldError> {
 
 /// The docker-config types: the key must be there and hold a JSON object.
 fn validate_docker_config(
-    decoded: &BTreeMap<&str, Vec<u8>>,
+    decoded: &VecMap<&str, Vec<u8>>,
     present: bool,
     key: &str,
     data_path: &FieldPath,
