@@ -622,7 +622,7 @@ pub fn observe(world: &mut World) -> bool {
         .collect();
     let mut wrote = false;
     // Each node's address, read once per pass (admitting writes no node).
-    let mut hosts = BTreeMap::new();
+    let mut hosts = VecMap::default();
     for (key, act) in pods {
         match act {
             Act::Admit => {
@@ -783,7 +783,7 @@ fn probe_result(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: 
 
 /// Admits a bound pod. `hosts`: node name -> its InternalIP, as read
 /// before in this pass.
-fn admit(world: &mut World, key: Key, now: Time, hosts: &mut BTreeMap<Str, Str>) {
+fn admit(world: &mut World, key: Key, now: Time, hosts: &mut VecMap<Str, Str>) {
     let Some(mut taken) = world.store.take(&key) else { return };
     let Object::Pod(pod) = taken.object_mut() else {
         world.store.untake(key, taken);
