@@ -8,7 +8,6 @@
 //! with pflag's wording and cobra's usage hint.
 
 use crate::session::Answer;
-use std::collections::BTreeMap;
 
 /// A flag a command accepts.
 #[derive(Clone, Copy, Debug)]
@@ -37,18 +36,27 @@ pub const NAMESPACE: Flag = Flag::value("namespace", Some('n'));
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Args {
     pub positional: Vec<String>,
-    values: BTreeMap<&'static str, Vec<String>>,
+    /// Each flag given, first use first, with its values (a short list
+    /// searched in place: a map here cost the bundle its own B-tree code).
+    values: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Args {
     /// The flag's last value (pflag: a repeated scalar flag keeps the last).
     pub fn value(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|values| values.last()).map(String::as_str)
+        self.values(long).last().map(String::as_str)
     }
 
     /// Every value given for a flag that may repeat (`--image a --image b`).
     pub fn values(&self, long: &str) -> &[String] {
-        self.values.get(long).map_or(&[], Vec::as_slice)
+        self.values.iter().find(|(flag, _)| *flag == long).map_or(&[], |(_, values)| values.as_slice())
+    }
+
+    fn push(&mut self, long: &'static str, value: String) {
+        match self.values.iter_mut().find(|(flag, _)| *flag == long) {
+            Some((_, values)) => values.push(value),
+            None => self.values.push((long, vec![value])),
+        }
     }
 
     /// A boolean flag: given without `=false`.
@@ -102,7 +110,7 @@ pub fn parse(command: &str, words: &[&str], flags: &[Flag]) -> Result<Args, Answ
                     None => return Err(usage_error(command, &format!("flag needs an argument: --{name}"))),
                 },
             };
-            args.values.entry(flag.long).or_default().push(value);
+            args.push(flag.long, value);
         } else if let Some(body) = word.strip_prefix('-').filter(|body| !body.is_empty()) {
             parse_shorthands(command, word, body, flags, &mut rest, &mut args)?;
         } else {
@@ -129,12 +137,12 @@ fn parse_shorthands<'a>(
         if flag.boolean {
             let value = match after.strip_prefix('=') {
                 Some(value) => {
-                    args.values.entry(flag.long).or_default().push(bool_value(command, word, value)?);
+                    args.push(flag.long, bool_value(command, word, value)?);
                     return Ok(());
                 }
                 None => "true".to_string(),
             };
-            args.values.entry(flag.long).or_default().push(value);
+            args.push(flag.long, value);
             continue;
         }
         let value = if !after.is_empty() {
@@ -145,7 +153,7 @@ fn parse_shorthands<'a>(
                 None => return Err(usage_error(command, &format!("flag needs an argument: '{short}' in {word}"))),
             }
         };
-        args.values.entry(flag.long).or_default().push(value);
+        args.push(flag.long, value);
         return Ok(());
     }
     Ok(())

@@ -8,7 +8,6 @@ use crate::printers::{age, items, scalar_text, text_at};
 use kubeloop_engine::api::Time;
 use kubeloop_engine::api::core::{Node, Pod};
 use kubeloop_engine::api::quantity::{Quantity, QuantityFormat};
-use std::collections::BTreeMap;
 
 pub fn describe_node(node: &Node, pods: &[&Pod], events: Option<&[Event]>, now: Time) -> String {
     let meta = &node.metadata;
@@ -153,13 +152,20 @@ impl Total {
     }
 }
 
+/// Where a resource's requests (or limits) sit in [`pod_totals`]: cpu
+/// requests, cpu limits, memory requests, memory limits.
+fn slot(name: &str, limits: bool) -> usize {
+    usize::from(name == "memory") * 2 + usize::from(limits)
+}
+
 /// PodRequestsAndLimits for cpu and memory: the containers' sums (an init
-/// container counts where it is bigger, as the scheduler sees it).
-fn pod_totals(pod: &Pod) -> BTreeMap<(&'static str, bool), Total> {
-    let mut totals = BTreeMap::new();
+/// container counts where it is bigger, as the scheduler sees it), by
+/// [`slot`].
+fn pod_totals(pod: &Pod) -> [Total; 4] {
+    let mut totals = [Total::new(), Total::new(), Total::new(), Total::new()];
     for name in ["cpu", "memory"] {
         for limits in [false, true] {
-            let mut total = Total::new();
+            let total = &mut totals[slot(name, limits)];
             for container in pod.spec.containers.iter() {
                 let list = if limits { &container.resources.limits } else { &container.resources.requests };
                 // The API server defaults a missing request to the limit.
@@ -169,7 +175,6 @@ fn pod_totals(pod: &Pod) -> BTreeMap<(&'static str, bool), Total> {
                     total.add(quantity);
                 }
             }
-            totals.insert((name, limits), total);
         }
     }
     totals
@@ -186,11 +191,11 @@ fn describe_node_resource(w: &mut PrefixWriter, node: &Node, pods: &[&Pod], now:
     w.write(0, &format!("Non-terminated Pods:\t({} in total)\n", pods.len()));
     w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
     w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
-    let mut sums: BTreeMap<(&'static str, bool), Total> = BTreeMap::new();
+    let mut sums: [Option<Total>; 4] = Default::default();
     for pod in pods {
         let totals = pod_totals(pod);
         let cell = |name: &'static str, limits: bool| {
-            let total = &totals[&(name, limits)];
+            let total = &totals[slot(name, limits)];
             format!("{} ({}%)", total.text(), share(total.milli, capacity(name)))
         };
         w.write(
@@ -206,8 +211,8 @@ fn describe_node_resource(w: &mut PrefixWriter, node: &Node, pods: &[&Pod], now:
                 age(pod.metadata.creation_timestamp, now)
             ),
         );
-        for (key, total) in totals {
-            let sum = sums.entry(key).or_insert_with(Total::new);
+        for (sum, total) in sums.iter_mut().zip(totals) {
+            let sum = sum.get_or_insert_with(Total::new);
             sum.milli += total.milli;
             if sum.format.is_none() {
                 sum.format = total.format;
@@ -219,7 +224,7 @@ fn describe_node_resource(w: &mut PrefixWriter, node: &Node, pods: &[&Pod], now:
     w.write(1, "--------\t--------\t------\n");
     for name in ["cpu", "memory"] {
         let cell = |limits: bool| {
-            let total = sums.get(&(name, limits));
+            let total = sums[slot(name, limits)].as_ref();
             let milli = total.map_or(0, |t| t.milli);
             format!("{} ({}%)", total.map_or_else(|| "0".to_string(), Total::text), share(milli, capacity(name)))
         };

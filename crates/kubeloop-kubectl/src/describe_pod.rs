@@ -10,7 +10,6 @@ use crate::printers::{age, scalar_text};
 use kubeloop_engine::api::Time;
 use kubeloop_engine::api::core::Pod;
 use kubeloop_engine::api::quantity::Quantity;
-use std::collections::BTreeMap;
 
 pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Time) -> String {
     let shown = kubeloop_engine::api::encode::pod_as_shown(pod);
@@ -100,31 +99,33 @@ pub fn qos_class(pod: &Pod) -> String {
         return class.to_string();
     }
     const TRACKED: [&str; 2] = ["cpu", "memory"];
-    let mut requests: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut limits: BTreeMap<&str, i64> = BTreeMap::new();
+    // The sums per tracked resource (`None`: nothing counted).
+    let mut requests: [Option<i64>; TRACKED.len()] = [None; TRACKED.len()];
+    let mut limits: [Option<i64>; TRACKED.len()] = [None; TRACKED.len()];
     let mut guaranteed = true;
     for container in pod.spec.containers.iter().chain(pod.spec.init_containers.iter()) {
         let resources = &container.resources;
         let mut limited = 0;
-        for name in TRACKED {
+        for (at, name) in TRACKED.into_iter().enumerate() {
             let limit = resources.limits.get(name).map(Quantity::milli_value).filter(|&v| v > 0);
             // The API server defaults a missing request to the limit.
             let request = resources.requests.get(name).or_else(|| resources.limits.get(name));
             if let Some(request) = request.map(Quantity::milli_value).filter(|&v| v > 0) {
-                *requests.entry(name).or_default() += request;
+                *requests[at].get_or_insert(0) += request;
             }
             if let Some(limit) = limit {
-                *limits.entry(name).or_default() += limit;
+                *limits[at].get_or_insert(0) += limit;
                 limited += 1;
             }
         }
         guaranteed &= limited == TRACKED.len();
     }
-    if requests.is_empty() && limits.is_empty() {
+    let counted = |sums: &[Option<i64>]| sums.iter().flatten().count();
+    if counted(&requests) == 0 && counted(&limits) == 0 {
         return "BestEffort".to_string();
     }
-    guaranteed &= requests.iter().all(|(name, request)| limits.get(name) == Some(request));
-    if guaranteed && requests.len() == limits.len() { "Guaranteed" } else { "Burstable" }.to_string()
+    guaranteed &= requests.iter().zip(&limits).all(|(request, limit)| request.is_none() || limit == request);
+    if guaranteed && counted(&requests) == counted(&limits) { "Guaranteed" } else { "Burstable" }.to_string()
 }
 
 #[cfg(test)]

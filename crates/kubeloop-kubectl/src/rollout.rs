@@ -84,16 +84,21 @@ pub fn deployment_status(deployment: &Deployment, revision: i64) -> Result<(Stri
 /// template's annotations, as ViewHistory builds them. A ReplicaSet whose
 /// revision does not parse is skipped; of two with the same revision the
 /// later wins.
-fn history(replica_sets: &[ReplicaSet]) -> BTreeMap<i64, PodTemplateSpec> {
-    let mut history = BTreeMap::new();
+fn history(replica_sets: &[ReplicaSet]) -> Vec<(i64, PodTemplateSpec)> {
+    // A few entries: a sorted list, not a map with B-tree code of its own.
+    let mut history: Vec<(i64, PodTemplateSpec)> = Vec::new();
     for replica_set in replica_sets {
         let Ok(revision) = revision_of(&replica_set.metadata.annotations) else { continue };
         let mut template = (*replica_set.spec.template).clone();
         if let Some(cause) = replica_set.metadata.annotations.get(CHANGE_CAUSE_ANNOTATION).filter(|c| !c.is_empty()) {
             template.metadata.annotations.insert(CHANGE_CAUSE_ANNOTATION.to_string(), cause.clone());
         }
-        history.insert(revision, template);
+        match history.iter_mut().find(|(seen, _)| *seen == revision) {
+            Some(entry) => entry.1 = template,
+            None => history.push((revision, template)),
+        }
     }
+    kubeloop_engine::lean::sort_by_key(&mut history, |(revision, _)| *revision);
     history
 }
 
@@ -106,8 +111,8 @@ pub fn view_history(replica_sets: &[ReplicaSet], revision: i64) -> Result<String
         return Ok(NO_HISTORY.to_string());
     }
     if revision > 0 {
-        return match history.get(&revision) {
-            Some(template) => Ok(pod_template_text(template)),
+        return match history.iter().find(|(seen, _)| *seen == revision) {
+            Some((_, template)) => Ok(pod_template_text(template)),
             None => Err("unable to find the specified revision".to_string()),
         };
     }

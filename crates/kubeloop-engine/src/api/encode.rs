@@ -67,7 +67,10 @@ macro_rules! encode_struct {
 pub(crate) use encode_struct;
 
 /// Adds one field of a struct being written.
-pub fn put_field<T: ToYaml + ?Sized>(fields: &mut Mapping, structure: &str, json: &str, value: &T) {
+///
+/// One function for every field type (`dyn`): generic, it was copied for
+/// each of some thirty types.
+pub fn put_field(fields: &mut Mapping, structure: &str, json: &str, value: &dyn ToYaml) {
     let value = if ALWAYS.contains(&(structure, json)) { Some(value.to_yaml_always()) } else { value.to_yaml() };
     if let Some(value) = value.filter(|value| !value.is_null()) {
         fields.insert(Value::String(json.to_string()), value);
@@ -157,8 +160,18 @@ impl<T: ToYaml> ToYaml for [T] {
         (!self.is_empty()).then(|| self.to_yaml_always())
     }
     fn to_yaml_always(&self) -> Value {
-        Value::Sequence(self.iter().map(ToYaml::to_yaml_always).collect())
+        sequence(&mut self.iter().map(|item| item as &dyn ToYaml))
     }
+}
+
+/// A list's items in order, written by one function for every item type.
+fn sequence(items: &mut dyn Iterator<Item = &dyn ToYaml>) -> Value {
+    Value::Sequence(items.map(ToYaml::to_yaml_always).collect())
+}
+
+/// A map's entries in order, written by one function for every value type.
+fn mapping(entries: &mut dyn Iterator<Item = (&String, &dyn ToYaml)>) -> Value {
+    Value::Mapping(entries.map(|(key, value)| (Value::String(key.clone()), value.to_yaml_always())).collect())
 }
 
 impl<T: ToYaml> ToYaml for Vec<T> {
@@ -184,7 +197,7 @@ impl<T: ToYaml> ToYaml for BTreeMap<String, T> {
         (!self.is_empty()).then(|| self.to_yaml_always())
     }
     fn to_yaml_always(&self) -> Value {
-        Value::Mapping(self.iter().map(|(key, value)| (Value::String(key.clone()), value.to_yaml_always())).collect())
+        mapping(&mut self.iter().map(|(key, value)| (key, value as &dyn ToYaml)))
     }
 }
 

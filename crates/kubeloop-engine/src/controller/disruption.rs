@@ -5,6 +5,7 @@
 //! check (`pkg/registry/core/pod/storage/eviction.go` checkAndDecrement).
 //! Spec section 9.
 
+use crate::lean::VecMap;
 use std::collections::BTreeMap;
 
 use crate::api::core::Pod;
@@ -84,7 +85,7 @@ pub fn get_expected_scale(
     pods: &[&Pod],
     controller_scale: &impl Fn(&OwnerReference) -> Option<ControllerAndScale>,
 ) -> Result<(i32, Vec<String>), String> {
-    let mut scales: BTreeMap<String, i32> = BTreeMap::new();
+    let mut scales: VecMap<String, i32> = VecMap::default();
     let mut unmanaged = Vec::new();
     for pod in pods {
         let Some(owner) = pod.metadata.controller() else {

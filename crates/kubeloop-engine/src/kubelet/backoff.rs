@@ -8,7 +8,7 @@
 //! caller passes `now_ms` wherever upstream reads the clock.
 
 use crate::api::core::{Container, ContainerStateWaiting, Pod};
-use std::collections::BTreeMap;
+use crate::lean::VecMap;
 
 /// containerBackOffPeriod: the first crash-loop wait.
 pub const CONTAINER_BACK_OFF_PERIOD_MS: i64 = 10_000;
@@ -49,13 +49,13 @@ pub struct Backoff {
     initial_ms: i64,
     max_ms: i64,
     expiry: Expiry,
-    entries: BTreeMap<String, BackoffEntry>,
+    entries: VecMap<String, BackoffEntry>,
 }
 
 impl Backoff {
     /// NewBackOff(initial, max) with the default expiry (2 × max).
     pub fn new(initial_ms: i64, max_ms: i64) -> Backoff {
-        Backoff { initial_ms, max_ms, expiry: Expiry::TwiceMax, entries: BTreeMap::new() }
+        Backoff { initial_ms, max_ms, expiry: Expiry::TwiceMax, entries: VecMap::default() }
     }
 
     /// The kubelet's container back-off: 10 s, doubling, capped at 300 s,

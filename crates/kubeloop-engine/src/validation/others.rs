@@ -29,8 +29,8 @@ use crate::api::playground::{App, AppUsage, Traffic};
 use crate::api::policy::PodDisruptionBudget;
 use crate::api::quantity::Quantity;
 use crate::api::selector::{LabelSelector, validate_label_selector_with_values};
+use crate::lean::{VecMap, VecSet};
 use serde_yaml::Value;
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 // ---------------------------------------------------------------------------
@@ -132,7 +132,7 @@ pub fn validate_service(service: &Service) -> Vec<FieldError> {
         _ => {}
     }
 
-    let mut port_names = BTreeSet::new();
+    let mut port_names = VecSet::default();
     for (i, port) in spec.ports.iter().enumerate() {
         validate_service_port(port, spec.ports.len() > 1, &mut port_names, &ports_path.index(i), &mut errors);
     }
@@ -227,7 +227,7 @@ fn normalized_cluster_ips(service: &Service) -> Vec<String> {
 fn validate_service_port(
     port: &ServicePort,
     require_name: bool,
-    names: &mut BTreeSet<String>,
+    names: &mut VecSet<String>,
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) {
@@ -327,7 +327,7 @@ fn validate_cluster_ips(
         errors.push(FieldError::invalid(ips_path.clone(), ips_value(), "first value must match `clusterIP`"));
     }
     let families = opaque_strings(&service.spec.ip_families);
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::default();
     for (i, family) in families.iter().enumerate() {
         let family_path = spec_path.child("ipFamilies").index(i);
         if !IP_FAMILIES.contains(&family.as_str()) {
@@ -451,7 +451,7 @@ fn validate_external_ips(ips: &[String], path: &FieldPath, errors: &mut Vec<Fiel
 
 /// Duplicate node ports and ports, each keyed by (protocol, number).
 fn validate_duplicate_ports(ports: &[ServicePort], ports_path: &FieldPath, errors: &mut Vec<FieldError>) {
-    let mut node_ports = BTreeSet::new();
+    let mut node_ports = VecSet::default();
     for (i, port) in ports.iter().enumerate() {
         let node_port = port.node_port.unwrap_or(0);
         if node_port != 0 && !node_ports.insert((port.protocol.as_deref().unwrap_or(""), node_port)) {
@@ -461,7 +461,7 @@ fn validate_duplicate_ports(ports: &[ServicePort], ports_path: &FieldPath, error
             ));
         }
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::default();
     for (i, port) in ports.iter().enumerate() {
         let protocol = port.protocol.as_deref().unwrap_or("");
         if !seen.insert((protocol, port.port)) {
@@ -664,7 +664,8 @@ pub fn validate_config_map(config_map: &ConfigMap) -> Vec<FieldError> {
 pub fn validate_secret(secret: &Secret) -> Vec<FieldError> {
     let mut errors = validate_object_meta(&secret.metadata, NameRule::DnsSubdomain, true);
     let data_path = FieldPath::root().child("data");
-    let mut decoded: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+    // Keys come in order: each insert is a push.
+    let mut decoded: VecMap<&str, Vec<u8>> = VecMap::default();
     let mut total = 0usize;
     for (key, value) in &secret.data {
         for detail in is_config_map_key(key) {
@@ -728,7 +729,7 @@ pub fn validate_secret(secret: &Secret) -> Vec<FieldError> {
 
 /// The docker-config types: the key must be there and hold a JSON object.
 fn validate_docker_config(
-    decoded: &BTreeMap<&str, Vec<u8>>,
+    decoded: &VecMap<&str, Vec<u8>>,
     present: bool,
     key: &str,
     data_path: &FieldPath,
@@ -1267,7 +1268,7 @@ fn in_range(value: i64, lo: i64, hi: i64, path: FieldPath, errors: &mut Vec<Fiel
 
 /// `ErrorList.ToAggregate` drops an error whose message repeats an earlier one.
 fn dedup(errors: Vec<FieldError>) -> Vec<FieldError> {
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::default();
     errors.into_iter().filter(|error| seen.insert(error.to_string())).collect()
 }
 

@@ -28,7 +28,7 @@ use crate::api::policy::PodDisruptionBudget;
 use crate::api::{Condition, Object, OwnerReference, Time};
 use crate::controller::disruption::{ControllerAndScale, EvictionError, PdbSync, check_and_decrement, try_sync};
 use crate::controller::endpointslice::is_pod_ready;
-use std::collections::BTreeMap;
+use crate::lean::VecMap;
 
 /// The disruption controller's event source (its recorder's component).
 const SOURCE: &str = "controllermanager";
@@ -46,7 +46,7 @@ const RECHECK_DELAY_MS: i64 = 1;
 /// when it must look again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DisruptionState {
-    budgets: BTreeMap<Key, Budget>,
+    budgets: VecMap<Key, Budget>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

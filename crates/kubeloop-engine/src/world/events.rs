@@ -26,6 +26,7 @@ use super::hash_index::{IdTable, NONE, hash_parts};
 use super::store::Key;
 use crate::api::Time;
 use crate::controller::deployment::hash::Fnv32a;
+use crate::lean;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1004,11 +1005,11 @@ impl EventLog {
             }
         }
         let classes: BTreeSet<(EventType, u32, u32)> =
-            self.aggregates.keys().map(|&(_, event_type, reason, source)| (event_type, reason, source)).collect();
+            lean::set_of(self.aggregates.keys().map(|&(_, event_type, reason, source)| (event_type, reason, source)));
         for (label, recorded) in self.labels.iter().zip(&mut self.recorded.0) {
             *recorded = classes.contains(&(label.event_type, label.reason, label.source));
         }
-        let mut kept: BTreeSet<u32> = self.buckets.keys().map(|&(object, _)| object).collect();
+        let mut kept: BTreeSet<u32> = lean::set_of(self.buckets.keys().map(|&(object, _)| object));
         kept.extend(self.aggregates.keys().map(|&(object, ..)| object));
         self.objects.drop_empty(&kept, now);
         // Its id may be free now.
@@ -1057,12 +1058,12 @@ impl EventLog {
             slot.next = map(slot.next);
         }
         self.objects.renumber(map);
-        self.lagging = std::mem::take(&mut self.lagging).into_iter().map(|(at, v)| (map(at), v)).collect();
-        self.series = std::mem::take(&mut self.series).into_iter().map(|(at, v)| (map(at), v)).collect();
-        self.written = std::mem::take(&mut self.written).into_iter().map(|(at, v)| (map(at), v)).collect();
-        self.revisions = std::mem::take(&mut self.revisions).into_iter().map(|(at, v)| (map(at), v)).collect();
-        self.repeats = std::mem::take(&mut self.repeats).into_iter().map(|(at, v)| (map(at), v)).collect();
-        self.long_lasts = std::mem::take(&mut self.long_lasts).into_iter().map(|(at, v)| (map(at), v)).collect();
+        self.lagging = lean::map_of(std::mem::take(&mut self.lagging).into_iter().map(|(at, v)| (map(at), v)));
+        self.series = lean::map_of(std::mem::take(&mut self.series).into_iter().map(|(at, v)| (map(at), v)));
+        self.written = lean::map_of(std::mem::take(&mut self.written).into_iter().map(|(at, v)| (map(at), v)));
+        self.revisions = lean::map_of(std::mem::take(&mut self.revisions).into_iter().map(|(at, v)| (map(at), v)));
+        self.repeats = lean::map_of(std::mem::take(&mut self.repeats).into_iter().map(|(at, v)| (map(at), v)));
+        self.long_lasts = lean::map_of(std::mem::take(&mut self.long_lasts).into_iter().map(|(at, v)| (map(at), v)));
         self.slots = live;
         self.dead = 0;
     }

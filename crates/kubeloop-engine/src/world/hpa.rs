@@ -30,7 +30,7 @@ use crate::controller::podautoscaler::{
     PodMetricInput, ReplicaCalculator, Tolerances, above_target_reason, resource_metric_name,
     resource_utilization_metric_name, successful_rescale_message,
 };
-use std::collections::BTreeMap;
+use crate::lean::VecMap;
 
 const SOURCE: &str = "horizontal-pod-autoscaler";
 /// metrics-server's sample window.
@@ -40,7 +40,7 @@ const METRIC_WINDOW_MS: i64 = 60_000;
 /// recommendations and scale-event maps, and when the HPA syncs next.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HpaState {
-    autoscalers: BTreeMap<Key, Autoscaler>,
+    autoscalers: VecMap<Key, Autoscaler>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -54,6 +54,7 @@ use crate::kubelet::prober::{
     http_probe_failure_output, probe_failed_event_message,
 };
 use crate::kubelet::status::get_phase;
+use crate::lean::VecMap;
 use std::collections::BTreeMap;
 
 const SOURCE: &str = "kubelet";
@@ -222,7 +223,7 @@ pub struct AppFaults {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Runtimes {
     pods: Entries,
-    faults: BTreeMap<Key, AppFaults>,
+    faults: VecMap<Key, AppFaults>,
     /// (instant, number) -> pod: a lower bound of each runtime's next
     /// timer. Dormant probes only grow more dormant as time passes, so a
     /// bound computed earlier is never late; `fire` checks it again before
@@ -621,7 +622,7 @@ pub fn observe(world: &mut World) -> bool {
         .collect();
     let mut wrote = false;
     // Each node's address, read once per pass (admitting writes no node).
-    let mut hosts = BTreeMap::new();
+    let mut hosts = VecMap::default();
     for (key, act) in pods {
         match act {
             Act::Admit => {
@@ -782,7 +783,7 @@ fn probe_result(runtime: &PodRuntime, kind: ProbeKind, state: &ProbeState, now: 
 
 /// Admits a bound pod. `hosts`: node name -> its InternalIP, as read
 /// before in this pass.
-fn admit(world: &mut World, key: Key, now: Time, hosts: &mut BTreeMap<Str, Str>) {
+fn admit(world: &mut World, key: Key, now: Time, hosts: &mut VecMap<Str, Str>) {
     let Some(mut taken) = world.store.take(&key) else { return };
     let Object::Pod(pod) = taken.object_mut() else {
         world.store.untake(key, taken);

@@ -21,8 +21,8 @@ use super::store::Key;
 use super::{Decision, World};
 use crate::api::core::{Node, NodeCondition, Pod};
 use crate::api::{Condition, Object, Time};
+use crate::lean::VecMap;
 use serde_yaml::{Mapping, Value};
-use std::collections::BTreeMap;
 
 /// node-monitor-grace-period: how long a node may stay silent before the
 /// node controller calls it NotReady.
@@ -59,7 +59,7 @@ pub struct StoppedNode {
 /// Which nodes are stopped, by name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeState {
-    pub stopped: BTreeMap<String, StoppedNode>,
+    pub stopped: VecMap<String, StoppedNode>,
 }
 
 /// Whether a node's kubelet is down (the kubelet should not act for its pods).

@@ -8,8 +8,9 @@ use super::events::{EventType, Report};
 use super::store::{Key, Store};
 use crate::api::core::{Container, Node, Pod};
 use crate::api::{Condition, Object, Str};
+use crate::lean::VecMap;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 const SOURCE: &str = "default-scheduler";
 
@@ -66,9 +67,9 @@ struct NodeTable {
     /// The nodes the node-level filters left out, counted by reason:
     /// cordoned ones (NodeUnschedulable, the first filter), then by
     /// NoSchedule taint key.
-    left_out: BTreeMap<String, usize>,
+    left_out: VecMap<String, usize>,
     /// By controlling owner UID: its pods on each node and its rankings.
-    owned: BTreeMap<String, Spread>,
+    owned: VecMap<String, Spread>,
     /// The pods no controller controls (no spreading among them).
     unowned: Option<Spread>,
 }
@@ -108,7 +109,7 @@ impl NodeTable {
     fn of(world: &World) -> NodeTable {
         let mut total = 0;
         let mut schedulable = Vec::new();
-        let mut left_out: BTreeMap<String, usize> = BTreeMap::new();
+        let mut left_out: VecMap<String, usize> = VecMap::default();
         for object in world.store.list("Node", None) {
             total += 1;
             let Object::Node(node) = object else { continue };
@@ -125,7 +126,7 @@ impl NodeTable {
             let used = world.store.node_usage(&name).map_or((0, 0, 0), |u| (u.cpu_milli, u.memory, u.pods));
             schedulable.push(NodeSlot { allocatable: allocatable(node), used, name, version: 0 });
         }
-        NodeTable { schedulable, total, left_out, owned: BTreeMap::new(), unowned: None }
+        NodeTable { schedulable, total, left_out, owned: VecMap::default(), unowned: None }
     }
 
     /// The best node for a pod of this owner and size, if any fits.

@@ -2,6 +2,7 @@
 //! looked at for every pod, the lowest (score, siblings, name) winning.
 
 use super::*;
+use std::collections::BTreeMap;
 
 /// Nodes of different sizes, some partly used, named in index order.
 fn table() -> NodeTable {
@@ -13,7 +14,7 @@ fn table() -> NodeTable {
             NodeSlot { name: format!("node-{index:02}").into(), allocatable, used, version: 0 }
         })
         .collect();
-    NodeTable { schedulable, total: 12, left_out: BTreeMap::new(), owned: BTreeMap::new(), unowned: None }
+    NodeTable { schedulable, total: 12, left_out: Default::default(), owned: Default::default(), unowned: None }
 }
 
 /// What the scheduler did before it ranked nodes: every node, every pod.

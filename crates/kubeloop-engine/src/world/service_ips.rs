@@ -14,8 +14,8 @@ use super::store::Store;
 use crate::api::Object;
 use crate::api::core::Service;
 use crate::controller::deployment::hash::fnv32a;
+use crate::lean::VecSet;
 use serde_yaml::Value;
-use std::collections::BTreeSet;
 
 /// 10.96.0.0/12: the kube-apiserver's default `--service-cluster-ip-range`.
 const RANGE_BASE: u32 = (10 << 24) | (96 << 16);
@@ -52,8 +52,7 @@ pub fn allocate(store: &Store, service: &mut Service) {
     let ip = match spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
         Some(given) => given.to_string(),
         None => {
-            let taken: BTreeSet<&str> =
-                crate::lean::set_of(others.iter().filter_map(|other| other.spec.cluster_ip.as_deref()));
+            let taken: VecSet<&str> = others.iter().filter_map(|other| other.spec.cluster_ip.as_deref()).collect();
             let span = RANGE_SIZE - FIRST_FREE - 1;
             let free = (0..span)
                 .map(|step| RANGE_BASE + FIRST_FREE + (seed.wrapping_add(step)) % span)
@@ -67,9 +66,8 @@ pub fn allocate(store: &Store, service: &mut Service) {
     spec.ip_families = opaque(Value::Sequence(vec![Value::String("IPv4".into())]));
     spec.ip_family_policy = opaque(Value::String("SingleStack".into()));
     if service_type == "NodePort" || service_type == "LoadBalancer" {
-        let mut taken: BTreeSet<i32> = crate::lean::set_of(
-            others.iter().flat_map(|other| other.spec.ports.iter().filter_map(|port| port.node_port)),
-        );
+        let mut taken: VecSet<i32> =
+            others.iter().flat_map(|other| other.spec.ports.iter().filter_map(|port| port.node_port)).collect();
         taken.extend(spec.ports.iter().filter_map(|port| port.node_port));
         let span = (NODE_PORTS.end() - NODE_PORTS.start() + 1) as u32;
         for (index, port) in spec.ports.iter_mut().enumerate() {

@@ -12,6 +12,7 @@ use crate::api::core::Pod;
 use crate::api::meta::{Labels, SharedList};
 use crate::api::text::Str;
 use crate::api::{Object, OwnerReference, Time, kind_info, resource_of};
+use crate::lean::VecMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -278,6 +279,50 @@ fn in_namespace<'a>(
     keys.range(start.clone()..).take_while(move |key| key.kind == start.kind && key.namespace == start.namespace)
 }
 
+/// Keys and objects from a range of a key map, in key order: what
+/// [`Store::list`], [`Store::owned_entries`] and the other index reads
+/// return. A named iterator with one `next`, where a chain of adapters
+/// (`flat_map`, `take_while`, `filter_map`) was copied, with every
+/// caller's own adapters on top, into each of some sixty callers: 8.6 KiB
+/// of the browser bundle, gzipped.
+pub struct Entries<'a> {
+    store: &'a Store,
+    /// `None` once done (or when there was nothing to read).
+    range: Option<std::collections::btree_map::Range<'a, Key, Slot>>,
+    /// For a listing, the kind (and namespace) that ends the range.
+    kind: Option<&'static str>,
+    namespace: Option<&'a str>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a Key, &'a Object);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let range = self.range.as_mut()?;
+        for (key, &slot) in range.by_ref() {
+            if self.kind.is_some_and(|kind| key.kind != kind || self.namespace.is_some_and(|ns| key.namespace != ns)) {
+                break;
+            }
+            if let Some(object) = self.store.at(slot) {
+                return Some((key, object));
+            }
+        }
+        self.range = None;
+        None
+    }
+}
+
+/// The objects of [`Entries`].
+pub struct Objects<'a>(Entries<'a>);
+
+impl<'a> Iterator for Objects<'a> {
+    type Item = &'a Object;
+
+    fn next(&mut self) -> Option<&'a Object> {
+        self.0.next().map(|(_, object)| object)
+    }
+}
+
 /// The API server's refusals, in its words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {
@@ -497,7 +542,7 @@ pub struct Store {
     free: Vec<Slot>,
     /// How many objects of each kind: listing a kind the store has none
     /// of (a pod's PodDisruptionBudgets, at every pod write) costs nothing.
-    kinds: BTreeMap<&'static str, usize>,
+    kinds: VecMap<&'static str, usize>,
     resource_version: u64,
     /// Owner UID -> the objects it owns (and the census of the pods it
     /// controls).
@@ -582,22 +627,22 @@ impl Store {
     }
 
     /// The objects of an index's slots, in key order.
-    fn objects<'a>(&'a self, slots: Option<&'a Slots>) -> impl Iterator<Item = &'a Object> + 'a {
-        slots.into_iter().flat_map(|slots| slots.values().filter_map(|&slot| self.at(slot)))
+    fn objects<'a>(&'a self, slots: Option<&'a Slots>) -> Objects<'a> {
+        Objects(self.entries_of(slots))
+    }
+
+    /// The entries of an index's slots, in key order.
+    fn entries_of<'a>(&'a self, slots: Option<&'a Slots>) -> Entries<'a> {
+        Entries { store: self, range: slots.map(|slots| slots.range::<Key, _>(..)), kind: None, namespace: None }
     }
 
     /// Objects of a kind, in key order, optionally in one namespace.
-    pub fn list<'a>(&'a self, kind: &'static str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Object> + 'a {
-        let start = self
-            .kinds
-            .contains_key(kind)
-            .then(|| Key::from_parts(kind, namespace_text(namespace.unwrap_or("")), String::new()));
-        start.into_iter().flat_map(move |start| {
-            self.keys
-                .range(start..)
-                .take_while(move |(key, _)| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
-                .filter_map(|(_, &slot)| self.at(slot))
-        })
+    pub fn list<'a>(&'a self, kind: &'static str, namespace: Option<&'a str>) -> Objects<'a> {
+        let range = self.kinds.contains_key(kind).then(|| {
+            let start = Key::from_parts(kind, namespace_text(namespace.unwrap_or("")), String::new());
+            self.keys.range(start..)
+        });
+        Objects(Entries { store: self, range, kind: Some(kind), namespace })
     }
 
     /// Whether the store holds any object of a kind.
@@ -606,7 +651,7 @@ impl Store {
     }
 
     /// What an owner (by UID) owns, in key order.
-    pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
+    pub fn owned_by<'a>(&'a self, owner_uid: &str) -> Objects<'a> {
         self.objects(self.owned.get(owner_uid).map(|owned| &owned.slots))
     }
 
@@ -624,13 +669,12 @@ impl Store {
 
     /// What an owner owns, with the keys it is held under (their slot
     /// hints spare later lookups a search).
-    pub fn owned_entries<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = (&'a Key, &'a Object)> + 'a {
-        let slots = self.owned.get(owner_uid).into_iter().flat_map(|owned| &owned.slots);
-        slots.filter_map(|(key, &slot)| Some((key, self.at(slot)?)))
+    pub fn owned_entries<'a>(&'a self, owner_uid: &str) -> Entries<'a> {
+        self.entries_of(self.owned.get(owner_uid).map(|owned| &owned.slots))
     }
 
     /// The pods bound to a node, in key order.
-    pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
+    pub fn pods_on_node<'a>(&'a self, node: &str) -> Objects<'a> {
         self.objects(self.on_node.get(node).map(|on_node| &on_node.pods))
     }
 
@@ -1395,7 +1439,8 @@ mod tests {
     }
 
     /// An orphan range holds its namespace's orphans only, in key order:
-    /// not a namespace that starts with its name, nor other kinds.
+    /// not a namespace that starts with its name, nor other kinds; so does
+    /// a listing.
     #[test]
     fn orphans_are_listed_by_namespace() {
         let (mut store, mut rng, now) = (Store::default(), Rng::seeded(1), Time::default());
@@ -1420,5 +1465,19 @@ mod tests {
         assert_eq!(names(store.orphan_pods("other").collect()), Vec::<String>::new());
         assert_eq!(names(store.orphan_replica_sets("default").collect()), ["c"]);
         assert_eq!(names(store.orphan_replica_sets("defaul").collect()), Vec::<String>::new());
+        // A listing holds its kind (and namespace) only, in key order, skips
+        // an object taken out, and ends at the first key past them.
+        let listed = |objects: Objects| {
+            objects.map(|o| format!("{}/{}", o.metadata().namespace(), o.metadata().name())).collect::<Vec<_>>()
+        };
+        assert_eq!(listed(store.list("Pod", Some("default"))), ["default/a", "default/b"]);
+        assert_eq!(listed(store.list("Pod", None)), ["defaul/z", "default/a", "default/b", "default2/a"]);
+        assert_eq!(listed(store.list("ReplicaSet", None)), ["default/c"]);
+        assert_eq!(listed(store.list("Deployment", None)), Vec::<String>::new());
+        let taken = store.take(&Key::new("Pod", "default", "a")).unwrap();
+        assert_eq!(listed(store.list("Pod", Some("default"))), ["default/b"]);
+        store.put(Key::new("Pod", "default", "a"), taken);
+        let mut listing = store.list("Pod", Some("default2"));
+        assert_eq!((listing.next().is_some(), listing.next().is_none(), listing.next().is_none()), (true, true, true));
     }
 }

@@ -19,6 +19,7 @@ use crate::api::Object;
 use crate::api::core::{Pod, Service};
 use crate::api::quantity::Quantity;
 use crate::controller::endpointslice::{endpoints_for_service, ready_endpoints_for_traffic, service_selects};
+use crate::lean::VecMap;
 use std::collections::{BTreeMap, VecDeque};
 
 /// How many seconds of request counts each Service keeps.
@@ -40,9 +41,9 @@ pub struct Second {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrafficState {
     /// Rates set by `Fault::Traffic`; they win over `Traffic` documents.
-    overrides: BTreeMap<ServiceKey, i64>,
+    overrides: VecMap<ServiceKey, i64>,
     /// The last `HISTORY_SECONDS` seconds of each Service, oldest first.
-    history: BTreeMap<ServiceKey, VecDeque<Second>>,
+    history: VecMap<ServiceKey, VecDeque<Second>>,
     /// Requests per second each pod served in the last second (non-zero only).
     pod_rates: BTreeMap<Key, i64>,
     /// The unix ms of the last tick.
@@ -159,8 +160,8 @@ pub fn pod_usage(world: &World, pod: &Key) -> (i64, i64) {
 
 /// Every Service's rate: `Traffic` documents summed per (namespace,
 /// spec.service), then the faults' overrides.
-fn rates(world: &World) -> BTreeMap<ServiceKey, i64> {
-    let mut rates: BTreeMap<ServiceKey, i64> = BTreeMap::new();
+fn rates(world: &World) -> VecMap<ServiceKey, i64> {
+    let mut rates: VecMap<ServiceKey, i64> = VecMap::default();
     for object in world.store.list("Traffic", None) {
         if let Object::Traffic(traffic) = object {
             let key = (traffic.metadata.namespace().to_string(), traffic.spec.service.clone());
