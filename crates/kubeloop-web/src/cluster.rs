@@ -8,6 +8,7 @@ use kubeloop_engine::api::Object;
 use kubeloop_engine::api::apps::{Deployment, ReplicaSet};
 use kubeloop_engine::api::core::{Pod, Service};
 use kubeloop_engine::controller::endpointslice::{pod_to_endpoint, service_selects, should_pod_be_in_endpoints};
+use kubeloop_engine::lean;
 use kubeloop_engine::world::World;
 use kubeloop_engine::world::store::Key;
 use kubeloop_engine::world::traffic::pod_usage;
@@ -76,7 +77,7 @@ impl ClusterView {
     pub fn of(world: &World) -> ClusterView {
         let store = world.store();
         let mut view = ClusterView::default();
-        // The uids of the ReplicaSets drawn under a Deployment, sorted.
+        // The uids of the ReplicaSets drawn under a Deployment (a few).
         let mut shown_replica_sets: Vec<&str> = Vec::new();
         for object in store.list("Deployment", None) {
             let Object::Deployment(deployment) = object else { continue };
@@ -87,7 +88,9 @@ impl ClusterView {
                     _ => None,
                 })
                 .collect();
-            replica_sets.sort_by_key(|rs| std::cmp::Reverse(rs.revision.parse::<i64>().unwrap_or(0)));
+            // (The engine's one non-generic sort: a std sort is a copy of
+            // driftsort per call site in the bundle.)
+            lean::sort_by_key(&mut replica_sets, |rs| std::cmp::Reverse(rs.revision.parse::<i64>().unwrap_or(0)));
             shown_replica_sets.extend(store.owned_by(deployment.metadata.uid.as_deref().unwrap_or("")).filter_map(
                 |object| match object {
                     Object::ReplicaSet(replica_set) => replica_set.metadata.uid.as_deref(),
@@ -96,12 +99,12 @@ impl ClusterView {
             ));
             view.deployments.push(deployment_view(deployment, replica_sets));
         }
-        shown_replica_sets.sort_unstable();
         for object in store.list("Pod", None) {
             let Object::Pod(pod) = object else { continue };
-            let owned = pod.metadata.controller().is_some_and(|owner| {
-                owner.kind == "ReplicaSet" && shown_replica_sets.binary_search(&owner.uid.as_str()).is_ok()
-            });
+            let owned = pod
+                .metadata
+                .controller()
+                .is_some_and(|owner| owner.kind == "ReplicaSet" && shown_replica_sets.contains(&owner.uid.as_str()));
             if !owned {
                 view.other_pods.push(pod_view(world, pod));
             }
@@ -272,7 +275,7 @@ fn replica_set_view(world: &World, replica_set: &ReplicaSet) -> ReplicaSetView {
             _ => None,
         })
         .collect();
-    pods.sort_by(|a, b| a.key.name.cmp(&b.key.name));
+    lean::sort_by(&mut pods, |a, b| a.key.name.cmp(&b.key.name));
     ReplicaSetView {
         key: Key::new("ReplicaSet", replica_set.metadata.namespace(), replica_set.metadata.name()),
         revision: replica_set

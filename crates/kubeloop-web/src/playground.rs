@@ -235,7 +235,7 @@ impl Playground {
             };
             markers.push(Marker { at_ms: since_start(stamp.last_timestamp), kind });
         }
-        markers.sort();
+        kubeloop_engine::lean::sort(&mut markers);
         markers.dedup();
         markers
     }
