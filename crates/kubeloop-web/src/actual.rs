@@ -157,15 +157,18 @@ fn render(layout: &ActualLayout, selected: Option<&Key>) -> Html {
     let is = |key: &Key| selected == Some(key);
     let margin = layout.margin();
     let inner = layout.width - 2 * margin;
-    let pod_marks = |pods: &[crate::diagram_layout::PodSpot]| -> Html {
-        pods.iter()
-            .map(|spot| {
-                html! {
-                    <PodMark key={spot.pod.key.name.clone()} pod={spot.pod.clone()} x={spot.x} y={spot.y}
+    // A band's pods are placed relative to it, and the band moved as one:
+    // when a new ReplicaSet's band pushes the old one down, one transform
+    // changes, not the props of every pod under it (a long frame at 1,000).
+    let pod_marks = |band: &crate::diagram_layout::Band| -> Html {
+        html! {
+            <g class="pods" transform={format!("translate(0 {})", band.y)}>
+                { for band.pods.iter().map(|spot| html! {
+                    <PodMark key={spot.pod.key.name.clone()} pod={spot.pod.clone()} x={spot.x} y={spot.y - band.y}
                              scale={layout.scale} selected={is(&spot.pod.key)} />
-                }
-            })
-            .collect()
+                }) }
+            </g>
+        }
     };
     html! {
         <>
@@ -185,8 +188,12 @@ fn render(layout: &ActualLayout, selected: Option<&Key>) -> Html {
             <g class="endpoints" aria-hidden="true">
                 { for layout.services.iter().flat_map(|service| {
                     let (sx, sy) = (service.x + service.width / 2, service.y + SERVICE_HEIGHT);
+                    // Keyed by where the pod is: as endpoints come and go
+                    // (a rollout's every step), the other lines stay put
+                    // instead of each taking its neighbour's coordinates.
                     service.endpoints.iter().map(move |(px, py)| html! {
-                        <line x1={sx.to_string()} y1={sy.to_string()} x2={px.to_string()} y2={py.to_string()} />
+                        <line key={format!("{}/{px},{py}", service.key.name)} x1={sx.to_string()} y1={sy.to_string()}
+                              x2={px.to_string()} y2={py.to_string()} />
                     })
                 }) }
             </g>
@@ -206,7 +213,7 @@ fn render(layout: &ActualLayout, selected: Option<&Key>) -> Html {
                 }
             }) }
             { for layout.deployments.iter().map(|deployment| html! {
-                <g class={classes!("deployment", is(&deployment.key).then_some("selected"))}
+                <g key={deployment.key.name.clone()} class={classes!("deployment", is(&deployment.key).then_some("selected"))}
                    data-deployment={deployment.key.name.clone()} data-select={select_id(&deployment.key)}>
                     <rect class="box" x={margin.to_string()} y={deployment.y.to_string()} rx="8"
                           width={inner.to_string()} height={deployment.height.to_string()} />
@@ -219,7 +226,7 @@ fn render(layout: &ActualLayout, selected: Option<&Key>) -> Html {
                         </text>
                     </g>
                     { for deployment.replica_sets.iter().map(|rs| html! {
-                        <g class={classes!("replica-set", is(&rs.key).then_some("selected"))}
+                        <g key={rs.key.name.clone()} class={classes!("replica-set", is(&rs.key).then_some("selected"))}
                            data-replica-set={rs.key.name.clone()} data-revision={rs.revision.clone()}
                            data-desired={rs.desired.to_string()} data-current={rs.current.to_string()}
                            data-ready={rs.ready.to_string()} data-select={select_id(&rs.key)}>
@@ -229,7 +236,7 @@ fn render(layout: &ActualLayout, selected: Option<&Key>) -> Html {
                                   tabindex="0" role="button" aria-pressed={is(&rs.key).to_string()}>
                                 {rs.caption()}
                             </text>
-                            { pod_marks(&rs.band.pods) }
+                            { pod_marks(&rs.band) }
                         </g>
                     }) }
                 </g>
@@ -239,7 +246,7 @@ fn render(layout: &ActualLayout, selected: Option<&Key>) -> Html {
                     <text class="rs-title" x={(margin + 10).to_string()} y={(band.y + REPLICA_SET_HEADER - 7).to_string()}>
                         {"Pods without a Deployment"}
                     </text>
-                    { pod_marks(&band.pods) }
+                    { pod_marks(band) }
                 </g>
             }) }
         </>
