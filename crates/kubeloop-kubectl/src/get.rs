@@ -61,7 +61,7 @@ impl Found<'_> {
         match self {
             Found::Object(object) => object.name().to_string(),
             Found::Endpoints { service, .. } => service.metadata.name().to_string(),
-            Found::Event(event) => event_name(event.involved, event.first_timestamp),
+            Found::Event(event) => event_name(event),
         }
     }
 

@@ -15,7 +15,7 @@ use crate::state::{Action, PageState};
 use kubeloop_engine::world::World;
 use kubeloop_engine::world::events::{EventType, Stamp};
 use kubeloop_engine::world::store::Key;
-use kubeloop_kubectl::printers::core::{EVENT_COLUMNS, event_name, event_row};
+use kubeloop_kubectl::printers::core::{EVENT_COLUMNS, event_row};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -33,9 +33,10 @@ pub struct EventList {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventRow {
-    /// The Event object's namespace and name: the row's identity while
-    /// newer rows push older ones out (kept rows keep their DOM nodes).
-    pub id: String,
+    /// The row's identity while newer rows push older ones out (kept rows
+    /// keep their DOM nodes): the log's number for the event, since Event
+    /// names repeat within a millisecond.
+    pub id: u32,
     pub cells: Vec<String>,
     pub warning: bool,
 }
@@ -69,18 +70,13 @@ pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
         .map(|stamp| {
             let event = log.get(stamp.id);
             EventRow {
-                id: format!("{}/{}", namespace_of(stamp), event_name(stamp.involved, stamp.first_timestamp)),
+                id: stamp.id.number(),
                 cells: event_row(&event, now),
                 warning: event.event_type == EventType::Warning,
             }
         })
         .collect();
     EventList { rows, hidden: total - shown.len() }
-}
-
-/// kubectl lists events about cluster-scoped objects in `default`.
-fn namespace_of<'a>(stamp: &Stamp<'a>) -> &'a str {
-    if stamp.involved.namespace.is_empty() { "default" } else { &stamp.involved.namespace }
 }
 
 /// `deployment/demo-api`, as kubectl names an object.
@@ -139,7 +135,7 @@ pub fn EventsTab(props: &EventsTabProps) -> Html {
                         <thead><tr>{ for EVENT_COLUMNS.iter().map(|column| html! { <th scope="col">{*column}</th> }) }</tr></thead>
                         <tbody>
                             { for list.rows.iter().map(|row| html! {
-                                <tr key={row.id.clone()} class={classes!("event", row.warning.then_some("warning"))}>
+                                <tr key={row.id} class={classes!("event", row.warning.then_some("warning"))}>
                                     { for row.cells.iter().enumerate().map(|(i, cell)| html! {
                                         <td class={classes!((i == 1).then_some("event-type"))}
                                             title={(i == 2 || i == 3).then(|| cell.clone())}>{cell.clone()}</td>
@@ -226,6 +222,11 @@ mod tests {
             assert_eq!(capped.rows[..], all.rows[all.rows.len() - kept..], "max {max}");
             assert_eq!(capped.hidden, all.rows.len() - kept, "max {max}");
         }
+        // Rows are keyed by their ids: no two alike (Event names repeat).
+        let mut ids: Vec<u32> = all.rows.iter().map(|row| row.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all.rows.len());
         // Each pod's events in the order the kubelet lived them.
         for pod in all.rows.iter().filter(|row| row.cells[2] == "Scheduled").map(|row| &row.cells[3]) {
             let reasons: Vec<&str> =

@@ -84,6 +84,15 @@ pub struct Stamp<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventId(u32);
 
+impl EventId {
+    /// A number no other event of the log has while it holds this one
+    /// (Event names can repeat: two events about one object first seen in
+    /// the same millisecond).
+    pub fn number(self) -> u32 {
+        self.0
+    }
+}
+
 /// What is being reported (the time is the log's to stamp).
 pub struct Report<'a> {
     pub event_type: EventType,

@@ -8,7 +8,6 @@ use kubeloop_engine::api::Time;
 use kubeloop_engine::api::core::{ConfigMap, Namespace, Node, Secret, Service};
 use kubeloop_engine::api::intstr::IntOrString;
 use kubeloop_engine::world::events::Event;
-use kubeloop_engine::world::store::Key;
 use std::collections::BTreeMap;
 
 pub const NODE_COLUMNS: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
@@ -203,11 +202,11 @@ pub fn event_row(event: &Event, now: Time) -> Vec<String> {
     ]
 }
 
-/// An event's name as the recorder makes it: the name of the object it is
-/// about, a dot and its creation time in hex nanoseconds. The API server lists events by
+/// An event's name as the recorder makes it: the object's name, a dot and
+/// the creation time in hex nanoseconds. The API server lists events by
 /// name, so this is the order `kubectl get events` prints them in.
-pub fn event_name(involved: &Key, first_timestamp: Time) -> String {
-    format!("{}.{:x}", involved.name, first_timestamp.unix_ms.saturating_mul(1_000_000))
+pub fn event_name(event: &Event) -> String {
+    format!("{}.{:x}", event.involved.name, event.first_timestamp.unix_ms.saturating_mul(1_000_000))
 }
 
 #[cfg(test)]
