@@ -278,7 +278,7 @@ pub fn Actual(props: &ActualProps) -> Html {
     let empty = props.view.deployments.is_empty() && props.view.pods().next().is_none();
     html! {
         <div class="actual">
-            <svg class="actual-diagram" viewBox={format!("0 0 {} {}", layout.width, layout.height)}
+            <svg class={classes!("actual-diagram", layout.scale.compact.then_some("compact"))} viewBox={format!("0 0 {} {}", layout.width, layout.height)}
                  width={layout.width.to_string()} height={layout.height.to_string()}
                  role="group" aria-label="Actual state: Services, Deployments, ReplicaSets and pods by node (Enter or click selects)"
                  {onclick} {onkeydown}>
