@@ -14,26 +14,12 @@ use crate::printers::yaml::to_json_compact;
 use crate::session::Answer;
 use kubeloop_engine::api::Object;
 use kubeloop_engine::api::encode::object_to_value;
+use kubeloop_engine::api::merge::merge_key;
 use kubeloop_engine::controller::deployment::util::LAST_APPLIED_ANNOTATION;
 use kubeloop_engine::world::history::{History, Input};
 use kubeloop_engine::world::store::{Key, Store};
 use kubeloop_engine::{Severity, parse_manifests};
 use serde_yaml::{Mapping, Value};
-
-/// The key a list's items are merged by (`patchMergeKey`), by field name.
-fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
-    let all_have = |key: &str| !items.is_empty() && items.iter().all(|item| item.get(key).is_some());
-    match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" => {
-            Some("name")
-        }
-        "volumeMounts" => Some("mountPath"),
-        "hostAliases" => Some("ip"),
-        "ports" if all_have("containerPort") => Some("containerPort"),
-        "ports" => Some("port"),
-        _ => None,
-    }
-}
 
 /// Three-way merge of one value: `live` patched with what changed from
 /// `last` (the previous manifest) to `new` (this one).

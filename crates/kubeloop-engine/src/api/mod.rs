@@ -13,6 +13,7 @@ pub mod core;
 pub mod decode;
 pub mod encode;
 pub mod intstr;
+pub mod merge;
 pub mod meta;
 pub mod playground;
 pub mod policy;

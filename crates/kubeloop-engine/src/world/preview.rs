@@ -9,8 +9,11 @@
 //! exactly when its pod template changes, decided as the deployment
 //! controller decides it (`EqualIgnoreHash`, the comparison behind the
 //! `pod-template-hash`); the sentence names the changed template fields by
-//! their JSON path. Keyed lists (containers by name) are compared by
-//! position, which is what a manifest edited in place gives.
+//! their JSON path. Lists Kubernetes merges by key (containers and env by
+//! name, ports by number: `api::merge`) pair their items by key, as the
+//! apply will, so reordering containers changes nothing and a removed one
+//! is named; a path's index is the item's place in the new list (the live
+//! one for a removed item). Other lists compare by position.
 
 use super::World;
 use super::store::Key;
@@ -18,6 +21,7 @@ use crate::Manifests;
 use crate::api::Object;
 use crate::api::apps::{Deployment, ReplicaSet};
 use crate::api::encode::object_to_value;
+use crate::api::merge::merge_key;
 use crate::controller::deployment::util::{LAST_APPLIED_ANNOTATION, equal_ignore_hash, find_new_replica_set};
 use serde_yaml::Value;
 
@@ -69,6 +73,7 @@ fn changed(world: &World, live: &Object, manifest: &Object, applied: &Value, lin
         .and_then(|text| serde_yaml::from_str::<Value>(text).ok());
     let mut changes = Vec::new();
     diff(
+        "",
         &mut String::new(),
         Some(&without_status(object_to_value(live))),
         &without_status(object_to_value(manifest)),
@@ -179,6 +184,7 @@ const NONE: &str = "(none)";
 /// the manifest after defaults; `applied` what the user wrote there; `last`
 /// what the previous apply wrote.
 fn diff(
+    field: &str,
     path: &mut String,
     live: Option<&Value>,
     new: &Value,
@@ -200,7 +206,7 @@ fn diff(
                 }
                 let len = path.len();
                 push_key(path, name);
-                diff(path, live_value, value, written, before, out);
+                diff(name, path, live_value, value, written, before, out);
                 path.truncate(len);
             }
             for (key, value) in live_map {
@@ -214,6 +220,34 @@ fn diff(
                 }
             }
         }
+        (Some(Value::Sequence(live_items)), Value::Sequence(new_items))
+            if let Some(key) = merge_key(field, new_items) =>
+        {
+            let id = |item: &Value| item.get(key).cloned();
+            // A live item the manifest no longer names goes only if the
+            // previous manifest named it (else someone else added it).
+            let mut removed = live_items.iter().enumerate().filter(|(_, item)| {
+                let wanted = id(item);
+                !new_items.iter().any(|n| id(n) == wanted) && keyed(last, key, &wanted).is_some()
+            });
+            for (index, item) in new_items.iter().enumerate() {
+                let wanted = id(item);
+                let len = path.len();
+                path.push_str(&format!("[{index}]"));
+                // Paired with its live self by key; a new key takes the
+                // place of the next removed item (a port edited from 80 to
+                // 8080 reads as that change, which it is in the result).
+                let live_item = keyed(live, key, &wanted).or_else(|| removed.next().map(|(_, item)| item));
+                diff(field, path, live_item, item, keyed(applied, key, &wanted), keyed(last, key, &wanted), out);
+                path.truncate(len);
+            }
+            for (index, item) in removed {
+                let len = path.len();
+                path.push_str(&format!("[{index}]"));
+                out.push(Change { path: path.clone(), from: flow(item), to: NONE.into() });
+                path.truncate(len);
+            }
+        }
         (Some(Value::Sequence(live_items)), Value::Sequence(new_items)) => {
             for index in 0..live_items.len().max(new_items.len()) {
                 let len = path.len();
@@ -222,7 +256,7 @@ fn diff(
                     Some(item) => {
                         let written = applied.and_then(|a| a.get(index));
                         let before = last.and_then(|l| l.get(index));
-                        diff(path, live_items.get(index), item, written, before, out);
+                        diff(field, path, live_items.get(index), item, written, before, out);
                     }
                     None => out.push(Change { path: path.clone(), from: flow(&live_items[index]), to: NONE.into() }),
                 }
@@ -234,6 +268,11 @@ fn diff(
             out.push(Change { path: path.clone(), from: live.map_or_else(|| NONE.to_string(), flow), to: flow(new) })
         }
     }
+}
+
+/// The item of the list `items` whose `key` field is `wanted`.
+fn keyed<'a>(items: Option<&'a Value>, key: &str, wanted: &Option<Value>) -> Option<&'a Value> {
+    items.and_then(Value::as_sequence)?.iter().find(|item| item.get(key).cloned() == *wanted)
 }
 
 /// `a.b`, or `a['b.c']` for a key a dot would split.
@@ -271,8 +310,21 @@ mod tests {
     use crate::{DEMO_MANIFESTS, parse_manifests};
 
     fn running_demo() -> World {
+        running(DEMO_MANIFESTS)
+    }
+
+    /// `text` applied as `kubectl apply` does, with each manifest recorded
+    /// in the last-applied annotation (as YAML: the summary reads it with
+    /// the YAML parser, which reads kubectl's JSON the same), and run a
+    /// minute.
+    fn running(text: &str) -> World {
+        let mut manifests = parse_manifests(text);
+        for manifest in &mut manifests.objects {
+            let record = serde_yaml::to_string(&object_to_value(&manifest.object)).expect("encodes");
+            manifest.object.metadata_mut().annotations.insert(LAST_APPLIED_ANNOTATION.into(), record);
+        }
         let mut world = World::new(1);
-        world.apply(&parse_manifests(DEMO_MANIFESTS));
+        world.apply(&manifests);
         world.advance(60_000);
         world
     }
@@ -394,6 +446,31 @@ mod tests {
         assert_eq!(
             says(&running_demo(), &text)[0],
             "changes demo-api without a new ReplicaSet: metadata.labels['app.kubernetes.io/part-of'] added (shop)"
+        );
+    }
+
+    #[test]
+    fn containers_pair_by_name_so_order_alone_changes_nothing() {
+        let sidecar = "      - name: side\n        image: busybox:1\n";
+        let two = DEMO_MANIFESTS
+            .replace("        - containerPort: 3000\n", &format!("        - containerPort: 3000\n{sidecar}"));
+        let world = running(&two);
+        // The sidecar first: the same two containers, the same pods.
+        let swapped = two.replace(sidecar, "").replace("      containers:\n", &format!("      containers:\n{sidecar}"));
+        assert_ne!(swapped, two);
+        assert_eq!(says(&world, &swapped)[0], "Deployment demo-api unchanged");
+        // Dropped from the manifest that added it: named as removed.
+        let line = &says(&world, DEMO_MANIFESTS)[0];
+        assert!(
+            line.starts_with("rolls out a new ReplicaSet: spec.template.spec.containers[1] removed (was {"),
+            "{line}"
+        );
+        // A new name in its place reads as what changes in it.
+        let renamed = two.replace("name: side", "name: helper");
+        let line = &says(&world, &renamed)[0];
+        assert_eq!(
+            line,
+            "rolls out a new ReplicaSet: spec.template.spec.containers[1].name changed from side to helper"
         );
     }
 
