@@ -1,14 +1,14 @@
 //! The Events tab: the events of the world on show, in `kubectl get
 //! events`' columns (the kubectl crate's own `event_row`), all of them or
-//! those of the selected object.
+//! those of the selected object (for a Deployment, with its ReplicaSets'
+//! and their pods', where a rollout's story is).
 //!
 //! Order: oldest first, newest at the bottom, and the list follows the
 //! bottom as events arrive (unless the reader scrolled up). That is the
 //! order of `kubectl events` and of `kubectl get events
 //! --sort-by=.lastTimestamp`, so the tab reads like the terminal below a
 //! command and a rollout reads top to bottom as it happened. Events of the
-//! same instant keep `kubectl get events`' own order (namespace, then the
-//! event's name).
+//! same instant keep the order they were recorded in.
 
 use crate::panel::use_pinned_to_bottom;
 use crate::state::{Action, PageState};
@@ -41,13 +41,14 @@ pub struct EventRow {
     pub warning: bool,
 }
 
-/// The events of `world` (about `about` only, when given), the newest `max`
+/// The events of `world` (about `about` only, when given: see [`Family`]), the newest `max`
 /// of them, by the time they were last seen; events seen at the same
 /// instant in the order they were recorded (Scheduled before Pulled before
 /// Started), which is what happened.
 pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
     let log = world.events();
-    let stamps = || log.stamps().filter(|stamp| about.is_none_or(|key| stamp.involved == key));
+    let family = about.map(|key| Family::of(world, key));
+    let stamps = || log.stamps().filter(|stamp| family.as_ref().is_none_or(|family| family.has(stamp.involved)));
     // Only the newest `max` are shown: find the oldest time they can have
     // from the times alone, order those from then on, and build the
     // messages of the shown ones only. A 1,000-pod rollout's thousands of
@@ -79,6 +80,50 @@ pub fn event_list(world: &World, about: Option<&Key>, max: usize) -> EventList {
     EventList { rows, hidden: total - shown.len() }
 }
 
+/// An object and, for a Deployment, its ReplicaSets (those the store still
+/// holds: revisionHistoryLimit keeps the old ones) and their pods, known by
+/// the names the controllers give them (`<replicaset>-<suffix>`), so the
+/// events of pods already deleted (a rollout's `Killing`) still count.
+pub struct Family<'a> {
+    key: &'a Key,
+    replica_sets: Vec<String>,
+}
+
+impl<'a> Family<'a> {
+    pub fn of(world: &World, key: &'a Key) -> Family<'a> {
+        let uid = match world.store().get(key) {
+            Some(object) if key.kind == "Deployment" => object.metadata().uid.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let replica_sets = if uid.is_empty() {
+            Vec::new()
+        } else {
+            let owned = world.store().owned_by(&uid);
+            owned.filter(|object| object.kind() == "ReplicaSet").map(|rs| rs.metadata().name().to_string()).collect()
+        };
+        Family { key, replica_sets }
+    }
+
+    pub fn has(&self, involved: &Key) -> bool {
+        if involved == self.key {
+            return true;
+        }
+        if self.replica_sets.is_empty() || involved.namespace != self.key.namespace {
+            return false;
+        }
+        let name = involved.name.as_str();
+        match involved.kind {
+            "ReplicaSet" => self.replica_sets.iter().any(|rs| rs == name),
+            "Pod" => self.replica_sets.iter().any(|rs| {
+                name.strip_prefix(rs.as_str())
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|suffix| !suffix.contains('-'))
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// `deployment/demo-api`, as kubectl names an object.
 pub fn object_name(key: &Key) -> String {
     format!("{}/{}", key.kind.to_lowercase(), key.name)
@@ -105,7 +150,11 @@ pub fn EventsTab(props: &EventsTabProps) -> Html {
     let scope = match (&state.selected, *show_all) {
         (Some(key), false) => {
             let show = show_all.clone();
-            html! { <p class="panel-note">{format!("Events of {}. ", object_name(key))}
+            let whose = match key.kind {
+                "Deployment" => format!("Events of {}, its ReplicaSets and their pods. ", object_name(key)),
+                _ => format!("Events of {}. ", object_name(key)),
+            };
+            html! { <p class="panel-note">{whose}
             <button type="button" class="link" onclick={move |_| show.set(true)}>{"Show all events"}</button></p> }
         }
         (Some(key), true) => {
@@ -196,8 +245,17 @@ mod tests {
         let world = playground.world();
         let deployment = Key::new("Deployment", "default", "demo-api");
         let list = event_list(world, Some(&deployment), MAX_ROWS);
-        assert_eq!(list.rows.len(), 1);
-        assert!(list.rows.iter().all(|row| row.cells[3] == "deployment/demo-api"));
+        // The Deployment's own, its ReplicaSet's and its pods' events: all
+        // of the demo's, since it has nothing else.
+        assert_eq!(list, event_list(world, None, MAX_ROWS));
+        let objects: Vec<&str> = list.rows.iter().map(|row| row.cells[3].split('/').next().unwrap_or("")).collect();
+        for kind in ["deployment", "replicaset", "pod"] {
+            assert!(objects.contains(&kind), "{kind} in {objects:?}");
+        }
+        // A pod or a ReplicaSet: only its own.
+        let rs = world.store().list("ReplicaSet", None).next().map(Key::of).expect("a ReplicaSet");
+        let own = event_list(world, Some(&rs), MAX_ROWS);
+        assert!(!own.rows.is_empty() && own.rows.iter().all(|row| row.cells[3] == format!("replicaset/{}", rs.name)));
         let all = event_list(world, None, MAX_ROWS);
         let capped = event_list(world, None, 3);
         assert_eq!(capped.hidden, all.rows.len() - 3);
@@ -236,6 +294,26 @@ mod tests {
             let expected: Vec<&str> = lived.into_iter().filter(|r| *r != "Pulling" || reasons.contains(r)).collect();
             assert_eq!(reasons, expected, "{pod}");
         }
+    }
+
+    #[test]
+    fn a_deployment_s_family_is_its_replica_sets_and_their_pods_by_name() {
+        let mut playground = demo();
+        // Another Deployment whose name starts with the demo's.
+        let other = kubeloop_engine::DEMO_MANIFESTS.replace("name: demo-api\n  labels", "name: demo-api-v2\n  labels");
+        assert!(playground.apply(&other.replace("app: demo-api", "app: v2")).ok);
+        playground.advance(30_000);
+        let world = playground.world();
+        let demo = Key::new("Deployment", "default", "demo-api");
+        let family = Family::of(world, &demo);
+        for object in world.store().list("Pod", None).chain(world.store().list("ReplicaSet", None)) {
+            let mine = object.metadata().name().starts_with("demo-api-")
+                && !object.metadata().name().starts_with("demo-api-v2-");
+            assert_eq!(family.has(&Key::of(object)), mine, "{}", object.metadata().name());
+        }
+        assert!(family.has(&demo));
+        assert!(!family.has(&Key::new("Deployment", "default", "demo-api-v2")));
+        assert!(!family.has(&Key::new("Pod", "other", "demo-api-5d4f8c7b9-abcde")), "another namespace");
     }
 
     #[test]
