@@ -1339,8 +1339,12 @@ impl Interner {
         self.lookup_hashed(text_hash(text), text)
     }
 
+    /// The kept hash first: a probe past another text compares no bytes.
     fn lookup_hashed(&self, hash: u32, text: &str) -> Option<u32> {
-        self.index.find(hash, |id| self.get(id) == text)
+        self.index.find(hash, |id| {
+            let entry = &self.entries[id as usize];
+            entry.hash == hash && *entry.text == *text
+        })
     }
 
     /// The id of `text`, held once more.
