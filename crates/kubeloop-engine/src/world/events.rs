@@ -721,15 +721,23 @@ impl EventLog {
 
     fn find_label(&mut self, report: &Report) -> u32 {
         let (strings, labels) = (&self.strings, &self.labels);
+        // Lengths and first bytes first: the recent labels a kubelet's
+        // event is tried against differ from it mostly in the reason
+        // (`Created`, `Started`: same length), and a byte is cheaper than
+        // a `memcmp` call.
+        let same = |id: u32, text: &str| {
+            let held = strings.get(id).as_bytes();
+            held.len() == text.len() && held.first() == text.as_bytes().first() && held == text.as_bytes()
+        };
         let is = |id: u32| {
             let label = labels[id as usize];
             label.event_type == report.event_type
-                && strings.get(label.reason) == report.reason
-                && strings.get(label.source) == report.source
+                && same(label.reason, report.reason)
                 && match report.field_path {
                     None => label.field_path == NONE,
-                    Some(path) => label.field_path != NONE && strings.get(label.field_path) == path,
+                    Some(path) => label.field_path != NONE && same(label.field_path, path),
                 }
+                && same(label.source, report.source)
         };
         if let Some(&id) = self.recent.labels.iter().find(|&&id| id != NONE && is(id)) {
             return id;
@@ -1331,8 +1339,12 @@ impl Interner {
         self.lookup_hashed(text_hash(text), text)
     }
 
+    /// The kept hash first: a probe past another text compares no bytes.
     fn lookup_hashed(&self, hash: u32, text: &str) -> Option<u32> {
-        self.index.find(hash, |id| self.get(id) == text)
+        self.index.find(hash, |id| {
+            let entry = &self.entries[id as usize];
+            entry.hash == hash && *entry.text == *text
+        })
     }
 
     /// The id of `text`, held once more.
