@@ -15,12 +15,13 @@ use std::process::Command;
 /// code is its own piece of work: see ARCHITECTURE.md, "The bundle"), so
 /// the check reports the gap and enforces [`CEILING_GZIP_BYTES`].
 pub const TARGET_GZIP_BYTES: u64 = 250 * 1024;
-/// A ratchet: the bundle as last measured (554.0 KiB: the diet's 550.7
+/// A ratchet: the bundle as last measured (555.5 KiB: the diet's 550.7
 /// KiB, plus the engine's per-ReplicaSet pod census and shared-object
-/// Deployment sync, and the page's frame-rate work, tabs keyboard and
-/// deselect, merged after it), rounded up to the next KiB. Lower it whenever the bundle shrinks; raising it is a
+/// Deployment sync, the page's frame-rate work, tabs keyboard, deselect, a
+/// Deployment's family in the Events tab and the summary's keyed lists,
+/// merged after it), rounded up to the next KiB. Lower it whenever the bundle shrinks; raising it is a
 /// decision for a commit of its own that says why.
-pub const CEILING_GZIP_BYTES: u64 = 555 * 1024;
+pub const CEILING_GZIP_BYTES: u64 = 556 * 1024;
 const PROFILE: &str = "wasm-release";
 /// The name the glue and the wasm get (`kubeloop.js`, `kubeloop_bg.wasm`).
 const OUT_NAME: &str = "kubeloop";
