@@ -259,10 +259,7 @@ mod tests {
     use crate::playground::Playground;
 
     fn running_demo() -> Playground {
-        let mut playground = Playground::default();
-        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-        playground.settle_rollouts();
-        playground
+        Playground::running(kubeloop_engine::DEMO_MANIFESTS)
     }
 
     fn run(playground: &mut Playground, target: &Key, id: &str) {

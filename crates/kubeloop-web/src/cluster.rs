@@ -318,9 +318,7 @@ mod tests {
 
     #[test]
     fn the_running_demo_has_one_replica_set_of_two_ready_pods() {
-        let mut playground = Playground::default();
-        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-        playground.settle_rollouts();
+        let playground = Playground::running(kubeloop_engine::DEMO_MANIFESTS);
         let view = ClusterView::of(playground.world());
         let [deployment] = &view.deployments[..] else { panic!("{view:?}") };
         assert_eq!((deployment.key.name.as_str(), deployment.replicas), ("demo-api", 2));

@@ -78,9 +78,7 @@ mod tests {
 
     #[test]
     fn describes_what_the_diagram_selects_at_the_instant_on_show() {
-        let mut playground = Playground::default();
-        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-        playground.settle_rollouts();
+        let mut playground = Playground::running(kubeloop_engine::DEMO_MANIFESTS);
         let view = ClusterView::of(playground.world());
         let deployment = &view.deployments[0];
         let rs = &deployment.replica_sets[0];

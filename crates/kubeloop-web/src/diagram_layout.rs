@@ -387,9 +387,7 @@ mod tests {
 
     #[test]
     fn the_demo_mid_rollout_has_both_replica_sets() {
-        let mut playground = Playground::default();
-        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-        playground.settle_rollouts();
+        let mut playground = Playground::running(kubeloop_engine::DEMO_MANIFESTS);
         playground.apply(&kubeloop_engine::DEMO_MANIFESTS.replace("1.0.0", "1.0.1"));
         playground.step();
         let view = ClusterView::of(playground.world());

@@ -205,10 +205,7 @@ mod tests {
     use crate::playground::Playground;
 
     fn demo() -> Playground {
-        let mut playground = Playground::default();
-        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-        playground.settle_rollouts();
-        playground
+        Playground::running(kubeloop_engine::DEMO_MANIFESTS)
     }
 
     #[test]
@@ -268,9 +265,7 @@ mod tests {
     fn the_cap_keeps_the_newest_when_many_events_share_an_instant() {
         // Twenty pods scheduled and started together: long runs of events
         // with one timestamp, cut anywhere by the cap.
-        let mut playground = Playground::default();
-        playground.apply(&kubeloop_engine::DEMO_MANIFESTS.replace("replicas: 2", "replicas: 20"));
-        playground.settle_rollouts();
+        let playground = Playground::running(&kubeloop_engine::DEMO_MANIFESTS.replace("replicas: 2", "replicas: 20"));
         let world = playground.world();
         let all = event_list(world, None, usize::MAX);
         assert!(all.rows.len() > 60, "{}", all.rows.len());

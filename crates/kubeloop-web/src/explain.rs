@@ -160,9 +160,7 @@ mod tests {
     use crate::playground::Playground;
 
     fn rolled_out() -> Playground {
-        let mut playground = Playground::default();
-        playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-        playground.settle_rollouts();
+        let mut playground = Playground::running(kubeloop_engine::DEMO_MANIFESTS);
         playground.command("set image deployment/demo-api demo-api=myrepo/demo-api:1.0.1");
         for _ in 0..3 {
             playground.step();

@@ -70,6 +70,15 @@ impl Playground {
         playground
     }
 
+    /// What a new visitor gets: `text` applied from the editor, then run
+    /// until every rollout is complete ([`Playground::settle_rollouts`]).
+    pub fn running(text: &str) -> Playground {
+        let mut playground = Playground::default();
+        playground.apply(text);
+        playground.settle_rollouts();
+        playground
+    }
+
     pub fn world(&self) -> &World {
         self.session.history().world()
     }

@@ -146,12 +146,7 @@ impl PageState {
     pub fn new(text: &str, saved_script: Option<&str>) -> Self {
         let playground = match saved_script {
             Some(script) => Playground::restore(script),
-            None => {
-                let mut playground = Playground::default();
-                playground.apply(text);
-                playground.settle_rollouts();
-                playground
-            }
+            None => Playground::running(text),
         };
         PageState {
             text: text.into(),

@@ -152,9 +152,7 @@ fn raising_replicas_makes_pods_appear_over_time() -> Result<()> {
 
 #[test]
 fn a_rolling_update_shows_the_engine_s_replica_set_counts_at_every_step() -> Result<()> {
-    let mut native = Playground::default();
-    native.apply(kubeloop_engine::DEMO_MANIFESTS);
-    native.settle_rollouts();
+    let mut native = Playground::running(kubeloop_engine::DEMO_MANIFESTS);
 
     let session = Session::start()?;
     open_demo(&session)?;

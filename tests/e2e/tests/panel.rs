@@ -21,10 +21,7 @@ const END: &str = "\u{E010}";
 
 /// The page's cluster on load: the demo applied and settled, paused.
 fn native_demo() -> Playground {
-    let mut playground = Playground::default();
-    playground.apply(kubeloop_engine::DEMO_MANIFESTS);
-    playground.settle_rollouts();
-    playground
+    Playground::running(kubeloop_engine::DEMO_MANIFESTS)
 }
 
 fn open() -> Result<Session> {
